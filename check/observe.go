@@ -1,0 +1,101 @@
+package check
+
+import (
+	"context"
+	"time"
+)
+
+// Reorg records a head that went backwards, or was replaced at the same height, inside the window.
+type Reorg struct {
+	From Head
+	To   Head
+}
+
+// Observation is what one endpoint showed during the window.
+type Observation struct {
+	// First and Last are the first and the latest head seen; nil when no request succeeded.
+	First, Last *Head
+	// Err is the error of the request that ended the observation, if one failed.
+	Err error
+	// Samples counts the requests made.
+	Samples int
+	// Progress is how many blocks the head advanced since the window started, or since the last reorg.
+	Progress uint64
+	// Reorg is the last backwards move of the head, if any.
+	Reorg *Reorg
+	// Age is now minus the last head's timestamp in whole seconds, at the time it was seen; 0 for a future head.
+	Age time.Duration
+	// Ahead is how far the last head's timestamp lies in the future of the local clock (clock skew), else 0.
+	Ahead time.Duration
+	// Window is how long the observation lasted.
+	Window time.Duration
+	// Latency is the duration of the last request.
+	Latency time.Duration
+}
+
+// Observe samples src once, or, with cfg.Interval > 0, until the head has advanced by
+// cfg.MinBlocks (answering as soon as it has), the window closes, a request fails or ctx ends.
+func Observe(ctx context.Context, clock Clock, src Source, cfg Config) Observation {
+	var o Observation
+	start := clock.Now()
+	deadline := start.Add(cfg.Interval)
+	var base *Head
+	for {
+		sent := clock.Now()
+		h, err := src.Head(ctx)
+		now := clock.Now()
+		o.Latency = now.Sub(sent)
+		o.Samples++
+		if err != nil {
+			o.Err = err
+			break
+		}
+		base = o.record(h, now, base)
+		if cfg.Interval <= 0 || o.Progress >= cfg.MinBlocks {
+			break
+		}
+		remaining := deadline.Sub(now)
+		if remaining <= 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			o.Window = clock.Now().Sub(start)
+			return o
+		case <-clock.After(min(cfg.pollEvery(), remaining)):
+		}
+	}
+	o.Window = clock.Now().Sub(start)
+	return o
+}
+
+// record adds a head seen at now and returns the baseline that progress is counted from.
+func (o *Observation) record(h Head, now time.Time, base *Head) *Head {
+	if o.First == nil {
+		o.First = &h
+		base = &h
+	}
+	if prev := o.Last; prev != nil && (h.Number < prev.Number || (h.Number == prev.Number && h.Hash != prev.Hash)) {
+		o.Reorg = &Reorg{From: *prev, To: h}
+		base = &h
+	}
+	o.Last = &h
+	o.Progress = 0
+	if h.Number > base.Number {
+		o.Progress = h.Number - base.Number
+	}
+	o.Age, o.Ahead = headAge(h, now)
+	return base
+}
+
+// headAge is rollup-boost's age: now and the timestamp in whole seconds; a future head has age 0.
+// Differences beyond maxSkew (centuries, from garbage timestamps) are clamped so they cannot overflow.
+func headAge(h Head, now time.Time) (age, ahead time.Duration) {
+	const maxSkew = 1 << 33 // seconds, about 272 years
+	diff := now.Unix() - int64(min(h.Timestamp, 1<<62))
+	diff = max(min(diff, maxSkew), -maxSkew)
+	if diff < 0 {
+		return 0, time.Duration(-diff) * time.Second
+	}
+	return time.Duration(diff) * time.Second, 0
+}

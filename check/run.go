@@ -1,0 +1,51 @@
+package check
+
+import (
+	"context"
+	"sync"
+)
+
+// Target is an endpoint to observe.
+type Target struct {
+	// Name is L2Name or BuilderName.
+	Name string
+	// URL is the redacted address, for display only.
+	URL string
+	// Source fetches the endpoint's head.
+	Source Source
+}
+
+// Run observes the L2 and, in Health mode, the builder concurrently, then judges them.
+// Live takes a single sample whatever cfg.Interval says. builder may be nil.
+func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, builder *Target) Result {
+	start := clock.Now()
+	window := cfg
+	if mode == Live {
+		window.Interval = 0
+	}
+	if mode != Health {
+		builder = nil
+	}
+	targets := []Target{l2}
+	if builder != nil {
+		targets = append(targets, *builder)
+	}
+	seen := make([]Endpoint, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: Observe(ctx, clock, t.Source, window)}
+		}()
+	}
+	wg.Wait()
+	var b *Endpoint
+	if builder != nil {
+		b = &seen[1]
+	}
+	r := Judge(mode, cfg, seen[0], b)
+	r.Start = start
+	r.Duration = clock.Now().Sub(start)
+	return r
+}

@@ -1,0 +1,127 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Endpoint names, as printed and as used in JSON and metrics.
+const (
+	L2Name      = "l2"
+	BuilderName = "builder"
+)
+
+// Endpoint is one endpoint's observation and the judgement passed on it.
+type Endpoint struct {
+	Observation
+	// Name is L2Name or BuilderName.
+	Name string
+	// URL is the endpoint's address with credentials and query redacted.
+	URL string
+	// OK says whether this endpoint passed the mode's criteria.
+	OK bool
+	// Reason says why, in a short phrase without the endpoint's name.
+	Reason string
+}
+
+// Result is the verdict of one run.
+type Result struct {
+	Mode  Mode
+	State State
+	// Reason is the one-line explanation: the failing endpoints' reasons, L2's first, or a summary when healthy.
+	Reason string
+	// L2 is always observed; Builder is nil when no builder was given or the mode ignores it.
+	L2      Endpoint
+	Builder *Endpoint
+	// Config is the thresholds the run was judged by.
+	Config Config
+	// Start is when the run started; Duration how long it took.
+	Start    time.Time
+	Duration time.Duration
+}
+
+// Judge passes the verdict, in rollup-boost's order:
+//  1. the L2 failed (error, stale, not progressing; for Live: no well-formed head) → Unavailable;
+//  2. no builder to judge (none given, or Ready/Live) → Healthy;
+//  3. the builder failed → Partial;
+//  4. otherwise Healthy.
+func Judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
+	r := Result{Mode: mode, Config: cfg, L2: judged(mode, cfg, l2), State: Healthy}
+	if mode == Health && builder != nil {
+		b := judged(mode, cfg, *builder)
+		r.Builder = &b
+	}
+	var failing, passing []string
+	for _, e := range r.Endpoints() {
+		line := e.Name + " " + e.Reason
+		if e.OK {
+			passing = append(passing, line)
+		} else {
+			failing = append(failing, line)
+		}
+	}
+	switch {
+	case !r.L2.OK:
+		r.State = Unavailable
+	case r.Builder != nil && !r.Builder.OK:
+		r.State = Partial
+	}
+	if len(failing) > 0 {
+		r.Reason = strings.Join(failing, "; ")
+	} else {
+		r.Reason = strings.Join(passing, ", ")
+	}
+	return r
+}
+
+// Endpoints lists the judged endpoints, L2 first; none for a run that never reached them.
+func (r Result) Endpoints() []Endpoint {
+	var out []Endpoint
+	if r.L2.Name != "" {
+		out = append(out, r.L2)
+	}
+	if r.Builder != nil {
+		out = append(out, *r.Builder)
+	}
+	return out
+}
+
+// judged fills in OK and Reason for one endpoint.
+func judged(mode Mode, cfg Config, e Endpoint) Endpoint {
+	e.OK, e.Reason = criteria(mode, cfg, e.Observation)
+	return e
+}
+
+// criteria checks, in order: the request succeeded with a head; (Live stops here) the head is not
+// older than MaxAge; the head advanced by MinBlocks within the window.
+func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
+	if o.Err != nil {
+		return false, o.Err.Error()
+	}
+	if o.Last == nil {
+		return false, "no head observed"
+	}
+	h := o.Last
+	if mode == Live {
+		return true, fmt.Sprintf("answers with head #%d", h.Number)
+	}
+	if cfg.MaxAge > 0 && o.Age > cfg.MaxAge {
+		return false, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)
+	}
+	if cfg.Interval > 0 && o.Progress < cfg.MinBlocks {
+		msg := fmt.Sprintf("head stuck at #%d for %s (want +%d)", h.Number, o.Window.Round(time.Millisecond), cfg.MinBlocks)
+		if o.Progress > 0 {
+			msg = fmt.Sprintf("head advanced %d of %d blocks in %s, at #%d", o.Progress, cfg.MinBlocks, o.Window.Round(time.Millisecond), h.Number)
+		}
+		if o.Reorg != nil {
+			msg = fmt.Sprintf("head went back from #%d to #%d (reorg); %s", o.Reorg.From.Number, o.Reorg.To.Number, msg)
+		}
+		return false, msg
+	}
+	msg := fmt.Sprintf("head #%d is %s old", h.Number, o.Age)
+	if cfg.Interval > 0 {
+		msg += fmt.Sprintf(", +%d in %s", o.Progress, o.Window.Round(time.Millisecond))
+	}
+	return true, msg
+}

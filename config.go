@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
+)
+
+// config is everything a run needs, validated before any network I/O.
+type config struct {
+	mode     check.Mode
+	check    check.Config
+	timeout  time.Duration
+	l2       endpoint
+	builder  *endpoint // nil: no builder given, or a mode that ignores it
+	output   string
+	color    bool
+	quiet    bool
+	warnings []string // printed on stderr before the run
+}
+
+// endpoint is one validated endpoint.
+type endpoint struct {
+	name string
+	url  string
+	opts rpc.Options
+}
+
+// parseConfig turns flags and environment into a config, naming the flag and value of the first problem.
+func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
+	if c.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live)", c.Args().First())
+	}
+	cfg := &config{mode: mode}
+	var err error
+	if cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output != "text" && cfg.output != "json" {
+		return nil, fmt.Errorf("--%s must be text or json (specified: %q)", flagOutput, str(c, flagOutput))
+	}
+	cfg.quiet = boolean(c, flagQuiet)
+	cfg.color = !boolean(c, flagNoColor)
+	if cfg.check.MaxAge, err = duration(c, flagMaxUnsafe); err != nil {
+		return nil, err
+	}
+	if cfg.check.Interval, err = duration(c, flagInterval); err != nil {
+		return nil, err
+	}
+	if cfg.timeout, err = duration(c, flagTimeout); err != nil {
+		return nil, err
+	}
+	if cfg.timeout <= 0 {
+		return nil, fmt.Errorf("--%s must be greater than zero (specified: %s)", flagTimeout, cfg.timeout)
+	}
+	cfg.check.MinBlocks = pick(c, flagMinBlocks).Uint64(flagMinBlocks)
+	if err := cfg.check.Validate(); err != nil {
+		return nil, err
+	}
+	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret)
+	if err != nil {
+		return nil, err
+	}
+	if l2 == nil {
+		return nil, fmt.Errorf("--%s is required (or %s)", flagL2, env(flagL2)[0])
+	}
+	cfg.l2 = *l2
+	if mode == check.Health { // ready and live ignore the builder's flags entirely
+		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
+func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag string) (*endpoint, error) {
+	url := strings.TrimSpace(str(c, urlFlag))
+	secretFile := str(c, secretFlag)
+	if url == "" {
+		return nil, nil
+	}
+	if err := rpc.ValidateURL(url); err != nil {
+		return nil, fmt.Errorf("--%s %v", urlFlag, err)
+	}
+	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout}}
+	if secretFile != "" {
+		secret, warning, err := rpc.ReadSecretFile(secretFile)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %v", secretFlag, err)
+		}
+		if warning != "" {
+			cfg.warnings = append(cfg.warnings, "warning: --"+secretFlag+": "+warning)
+		}
+		e.opts.JWTSecret = secret
+	}
+	return e, nil
+}
+
+// pick is the context whose value of the flag counts: the innermost one that set it (on the
+// command line or from the environment), so flags work before and after the command name.
+func pick(c *cli.Context, name string) *cli.Context {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(name) {
+			return ctx
+		}
+	}
+	return c
+}
+
+func str(c *cli.Context, name string) string   { return pick(c, name).String(name) }
+func boolean(c *cli.Context, name string) bool { return pick(c, name).Bool(name) }
+
+// duration parses a duration flag; a bare integer means seconds, like rollup-boost's MAX_UNSAFE_INTERVAL.
+func duration(c *cli.Context, name string) (time.Duration, error) {
+	s := strings.TrimSpace(str(c, name))
+	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("--%s must be a duration such as 10s or 500ms, or whole seconds (specified: %q)", name, s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("--%s must not be negative (specified: %s)", name, s)
+	}
+	return d, nil
+}

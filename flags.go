@@ -1,0 +1,54 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+)
+
+// envPrefix prefixes every flag's environment variable: --max-unsafe-interval is HEADPROBE_MAX_UNSAFE_INTERVAL.
+const envPrefix = "HEADPROBE_"
+
+// Flag names, used by the flag table and the config parser.
+const (
+	flagL2            = "l2"
+	flagBuilder       = "builder"
+	flagL2Secret      = "l2-jwt-secret"
+	flagBuilderSecret = "builder-jwt-secret"
+	flagMaxUnsafe     = "max-unsafe-interval"
+	flagInterval      = "interval"
+	flagMinBlocks     = "min-blocks"
+	flagTimeout       = "timeout"
+	flagOutput        = "output"
+	flagNoColor       = "no-color"
+	flagQuiet         = "quiet"
+)
+
+// env is the environment variable of a flag.
+func env(name string) []string {
+	b := []byte(envPrefix + name)
+	for i, c := range b {
+		switch {
+		case c == '-':
+			b[i] = '_'
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return []string{string(b)}
+}
+
+// probeFlags are accepted by every command, so one environment block configures all probes of a pod.
+func probeFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: flagL2, Usage: "L2 execution client `URL` (http, https, ws, wss, or an absolute IPC path); required", EnvVars: env(flagL2)},
+		&cli.StringFlag{Name: flagBuilder, Usage: "block builder `URL`; absent = judge the L2 alone (rollup-boost's disabled mode)", EnvVars: env(flagBuilder)},
+		&cli.StringFlag{Name: flagL2Secret, Usage: "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)", EnvVars: env(flagL2Secret)},
+		&cli.StringFlag{Name: flagBuilderSecret, Usage: "Engine-API JWT secret `FILE` for the builder", EnvVars: env(flagBuilderSecret)},
+		&cli.StringFlag{Name: flagMaxUnsafe, Value: "10s", Usage: "stale when the head is older than this `DURATION` (a bare integer is seconds; 0 = no age check)", EnvVars: env(flagMaxUnsafe)},
+		&cli.StringFlag{Name: flagInterval, Value: "0", Usage: "observation window `DURATION`: wait up to this long for the head to advance by --min-blocks (0 = one sample)", EnvVars: env(flagInterval)},
+		&cli.Uint64Flag{Name: flagMinBlocks, Value: 1, Usage: "blocks the head must advance within --interval", EnvVars: env(flagMinBlocks)},
+		&cli.StringFlag{Name: flagTimeout, Value: "1s", Usage: "per-request `DURATION`; a run ends within interval + timeout", EnvVars: env(flagTimeout)},
+		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text or json", EnvVars: env(flagOutput)},
+		&cli.BoolFlag{Name: flagNoColor, Usage: "never colour the output (NO_COLOR is honoured too)", EnvVars: env(flagNoColor)},
+		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "print nothing; the exit code is the answer", EnvVars: env(flagQuiet)},
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/rpc"
+)
+
+// deadlineMargin is the slack on top of interval + timeout for the whole run's hard deadline.
+const deadlineMargin = 50 // milliseconds
+
+// probe runs the check described by cfg, renders the verdict and returns the exit code.
+func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
+	if !cfg.quiet {
+		for _, w := range cfg.warnings {
+			fmt.Fprintln(stderr, w)
+		}
+	}
+	runCtx, cancel := context.WithTimeout(ctx, runBound(cfg))
+	defer cancel()
+	l2 := target(cfg.l2)
+	defer l2.Source.(*rpc.Client).Close()
+	var builder *check.Target
+	if cfg.builder != nil {
+		b := target(*cfg.builder)
+		defer b.Source.(*rpc.Client).Close()
+		builder = &b
+	}
+	result := check.Run(runCtx, check.SystemClock{}, cfg.mode, cfg.check, l2, builder)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		result = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: result.Start, Duration: result.Duration, Config: cfg.check}
+	}
+	if !cfg.quiet {
+		warnSkew(stderr, result)
+		render(stdout, cfg, result)
+	}
+	return result.State.ExitCode()
+}
+
+// runBound is the hard deadline of a run: interval + timeout + a small margin.
+func runBound(cfg *config) time.Duration {
+	window := cfg.check.Interval
+	if cfg.mode == check.Live {
+		window = 0
+	}
+	return window + cfg.timeout + deadlineMargin*time.Millisecond
+}
+
+// target makes the check's view of an endpoint.
+func target(e endpoint) check.Target {
+	return check.Target{Name: e.name, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts)}
+}
+
+// warnSkew tells the operator on stderr about heads stamped in the future.
+func warnSkew(stderr io.Writer, r check.Result) {
+	for _, e := range r.Endpoints() {
+		if e.Ahead > time.Second {
+			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.Ahead)
+		}
+	}
+}
+
+// render writes the verdict in the chosen format.
+func render(stdout io.Writer, cfg *config, r check.Result) {
+	if cfg.output == "json" {
+		report.JSON(stdout, r)
+		return
+	}
+	report.Text(stdout, r, cfg.color && useColor(stdout))
+}
+
+// useColor is true on a terminal unless NO_COLOR is set.
+func useColor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// refuse reports a usage or configuration error as an UNKNOWN verdict, in JSON when asked for.
+func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
+	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
+	if boolean(c, flagQuiet) {
+		return r.State.ExitCode()
+	}
+	if strings.EqualFold(str(c, flagOutput), "json") {
+		report.JSON(stdout, r)
+	} else {
+		report.Text(stdout, r, false)
+	}
+	return r.State.ExitCode()
+}

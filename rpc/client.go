@@ -1,0 +1,125 @@
+package rpc
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// Options configure how an endpoint is reached.
+type Options struct {
+	// Timeout bounds each request, dialling included.
+	Timeout time.Duration
+	// JWTSecret, when set, signs a fresh Engine-API token for every request.
+	JWTSecret []byte
+	// Headers are sent with every HTTP request and WebSocket handshake.
+	Headers http.Header
+	// TLS configures https and wss; nil uses the system roots.
+	TLS *tls.Config
+}
+
+// Client is a check.Source for one JSON-RPC endpoint. It connects on first use, so a dead
+// endpoint is a verdict, not a start-up error.
+type Client struct {
+	url  string
+	opts Options
+
+	mu   sync.Mutex
+	conn *gethrpc.Client
+}
+
+// New returns a client for url (already validated with ValidateURL); nothing is sent yet.
+func New(url string, opts Options) *Client {
+	return &Client{url: url, opts: opts}
+}
+
+// Head fetches eth_getBlockByNumber("latest", false) within the timeout. Errors are *Failure.
+func (c *Client) Head(ctx context.Context) (check.Head, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	conn, err := c.connect(ctx)
+	if err != nil {
+		return check.Head{}, classify(err, c.opts.Timeout)
+	}
+	var raw json.RawMessage
+	if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false); err != nil {
+		return check.Head{}, classify(err, c.opts.Timeout)
+	}
+	return DecodeHead(raw)
+}
+
+// Close releases the connection.
+func (c *Client) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// connect dials once; HTTP dials lazily inside go-ethereum, WebSocket and IPC connect here.
+func (c *Client) connect(ctx context.Context) (*gethrpc.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn != nil {
+		return c.conn, nil
+	}
+	conn, err := gethrpc.DialOptions(ctx, c.url, c.dialOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	c.conn = conn
+	return conn, nil
+}
+
+func (c *Client) dialOptions() []gethrpc.ClientOption {
+	opts := []gethrpc.ClientOption{
+		gethrpc.WithHTTPClient(c.httpClient()),
+		gethrpc.WithWebsocketMessageSizeLimit(MaxResponseBytes),
+	}
+	if len(c.opts.Headers) > 0 {
+		opts = append(opts, gethrpc.WithHeaders(c.opts.Headers))
+	}
+	if c.opts.TLS != nil {
+		opts = append(opts, gethrpc.WithWebsocketDialer(c.wsDialer()))
+	}
+	if secret := c.opts.JWTSecret; secret != nil {
+		opts = append(opts, gethrpc.WithHTTPAuth(func(h http.Header) error {
+			tok, err := token(secret, time.Now())
+			if err != nil {
+				return err
+			}
+			h.Set("Authorization", "Bearer "+tok)
+			return nil
+		}))
+	}
+	return opts
+}
+
+// httpClient never follows redirects (a JSON-RPC endpoint does not redirect, and following one
+// could carry the JWT elsewhere) and caps response bodies.
+func (c *Client) httpClient() *http.Client {
+	transport := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: c.opts.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     c.opts.TLS,
+		TLSHandshakeTimeout: c.opts.Timeout,
+		MaxIdleConnsPerHost: 2,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	return &http.Client{
+		Transport: cappedTransport{next: transport, limit: MaxResponseBytes},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}

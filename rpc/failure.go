@@ -1,0 +1,156 @@
+package rpc
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+)
+
+// Class is the kind of a failed request, stable for JSON output and tests.
+type Class string
+
+// The failure classes, each turned into a short operator reason.
+const (
+	ClassRefused      Class = "refused"
+	ClassTimeout      Class = "timeout"
+	ClassDNS          Class = "dns"
+	ClassUnauthorized Class = "unauthorized"
+	ClassHTTP         Class = "http"
+	ClassRedirect     Class = "redirect"
+	ClassTooLarge     Class = "too_large"
+	ClassRPCError     Class = "rpc_error"
+	ClassMalformed    Class = "malformed"
+	ClassNoBlock      Class = "no_block"
+	ClassTLS          Class = "tls"
+	ClassConnection   Class = "connection"
+	ClassCanceled     Class = "canceled"
+)
+
+// maxEcho bounds how much server-supplied text a reason repeats.
+const maxEcho = 160
+
+// Failure is a failed request, explained in one short line that carries no URL and no secret.
+type Failure struct {
+	Class Class
+	Msg   string
+}
+
+// Error returns the operator reason.
+func (f *Failure) Error() string { return f.Msg }
+
+// classify turns any error from the go-ethereum client into a *Failure.
+func classify(err error, timeout time.Duration) *Failure {
+	var f *Failure
+	if errors.As(err, &f) {
+		return f
+	}
+	var httpErr gethrpc.HTTPError
+	var rpcErr gethrpc.Error
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var recordErr tls.RecordHeaderError
+	var alertErr tls.AlertError
+	switch {
+	case errors.As(err, &httpErr):
+		return fromHTTPStatus(httpErr)
+	case errors.As(err, &rpcErr):
+		return &Failure{Class: ClassRPCError, Msg: fmt.Sprintf("JSON-RPC error %d: %s", rpcErr.ErrorCode(), clip(oneLine(rpcErr.Error()), maxEcho))}
+	case errors.Is(err, errTooLarge):
+		return &Failure{Class: ClassTooLarge, Msg: fmt.Sprintf("response larger than %d bytes: refused", MaxResponseBytes)}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
+	case errors.Is(err, context.Canceled):
+		return &Failure{Class: ClassCanceled, Msg: "canceled"}
+	case errors.As(err, &dnsErr):
+		return &Failure{Class: ClassDNS, Msg: fmt.Sprintf("cannot resolve host %q", dnsErr.Name)}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &Failure{Class: ClassRefused, Msg: "connection refused"}
+	case errors.Is(err, syscall.ENOENT):
+		return &Failure{Class: ClassRefused, Msg: "no IPC socket at that path"}
+	case errors.As(err, &unknownCA), errors.As(err, &certErr) && errors.As(certErr.Err, &unknownCA):
+		return &Failure{Class: ClassTLS, Msg: "TLS: certificate signed by an unknown authority (use --tls-ca)"}
+	case errors.As(err, &hostErr):
+		return &Failure{Class: ClassTLS, Msg: "TLS: " + oneLine(hostErr.Error())}
+	case errors.As(err, &certErr):
+		return &Failure{Class: ClassTLS, Msg: "TLS: " + oneLine(certErr.Err.Error())}
+	case errors.As(err, &recordErr):
+		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS"}
+	case errors.As(err, &alertErr):
+		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + alertErr.Error()}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &Failure{Class: ClassMalformed, Msg: "malformed response: empty or truncated body"}
+	case errors.Is(err, gethrpc.ErrNoResult):
+		return &Failure{Class: ClassMalformed, Msg: "malformed response: no result and no error"}
+	}
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
+		return malformed("%s", clip(oneLine(jsonErrorText(err)), maxEcho))
+	}
+	text := oneLine(stripURL(err).Error())
+	if strings.Contains(text, "bad handshake (HTTP status 401") {
+		return &Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401 on the WebSocket handshake): check the JWT secret"}
+	}
+	return &Failure{Class: ClassConnection, Msg: clip(text, maxEcho)}
+}
+
+// fromHTTPStatus explains a non-2xx answer.
+func fromHTTPStatus(e gethrpc.HTTPError) *Failure {
+	body := clip(oneLine(strings.TrimSpace(string(e.Body))), maxEcho)
+	switch {
+	case e.StatusCode == 401:
+		msg := "unauthorized (HTTP 401): check the JWT secret"
+		if body != "" {
+			msg = fmt.Sprintf("unauthorized (HTTP 401 %q): check the JWT secret", body)
+		}
+		return &Failure{Class: ClassUnauthorized, Msg: msg}
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return &Failure{Class: ClassRedirect, Msg: fmt.Sprintf("HTTP %d redirect not followed: a JSON-RPC endpoint does not redirect", e.StatusCode)}
+	}
+	msg := "HTTP " + strings.TrimSpace(e.Status)
+	if e.Status == "" || strings.TrimSpace(e.Status) == fmt.Sprint(e.StatusCode) {
+		msg = fmt.Sprintf("HTTP %d", e.StatusCode)
+	}
+	if looksLikeHTML(body) {
+		body = "(HTML page)"
+	}
+	if body != "" {
+		msg += ": " + body
+	}
+	return &Failure{Class: ClassHTTP, Msg: msg}
+}
+
+// stripURL drops the *url.Error wrapper, whose text repeats the URL (and so its credentials).
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func looksLikeHTML(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "<!doctype") || strings.HasPrefix(l, "<html") || strings.HasPrefix(l, "<")
+}
+
+// oneLine folds server text onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,79 @@
+package rpc
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// SecretSize is the length of an Engine-API JWT secret in bytes.
+const SecretSize = 32
+
+// maxSecretFile bounds how much of a secret file is read (64 hex chars, 0x, whitespace).
+const maxSecretFile = 4096
+
+// ParseSecret reads an Engine-API secret as geth writes jwt.hex: 64 hex characters, optional 0x,
+// whitespace ignored. Its errors never repeat the file's content.
+func ParseSecret(data []byte) ([]byte, error) {
+	text := bytes.Join(bytes.Fields(data), nil)
+	text = bytes.TrimPrefix(bytes.TrimPrefix(text, []byte("0x")), []byte("0X"))
+	if len(text) == 0 {
+		return nil, errors.New("is empty")
+	}
+	secret := make([]byte, hex.DecodedLen(len(text)))
+	if _, err := hex.Decode(secret, text); err != nil {
+		return nil, errors.New("is not hex (want 64 hex characters, as in geth's jwt.hex)")
+	}
+	if len(secret) != SecretSize {
+		return nil, fmt.Errorf("holds %d bytes, want %d (64 hex characters)", len(secret), SecretSize)
+	}
+	return secret, nil
+}
+
+// ReadSecretFile reads and parses a JWT secret file. warning is non-empty when the file is
+// readable by everyone, which is allowed but unwise.
+func ReadSecretFile(path string) (secret []byte, warning string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, "", fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	if len(data) > maxSecretFile {
+		return nil, "", fmt.Errorf("%s is too large for a JWT secret", path)
+	}
+	secret, err = ParseSecret(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %v", path, err)
+	}
+	if info.Mode().Perm()&0o004 != 0 {
+		warning = fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
+	}
+	return secret, warning, nil
+}
+
+// token signs a fresh Engine-API token: HS256 with iat = now, as the spec asks (±60 s).
+func token(secret []byte, now time.Time) (string, error) {
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iat": now.Unix()}).SignedString(secret)
+}
