@@ -32,18 +32,18 @@ type Thresholds struct {
 
 // Endpoint is one endpoint in the JSON document.
 type Endpoint struct {
-	URL               string  `json:"url"`
-	OK                bool    `json:"ok"`
-	Reason            string  `json:"reason"`
-	ErrorClass        string  `json:"error_class,omitempty"`
-	Head              *Head   `json:"head"`
-	AgeSeconds        float64 `json:"age_seconds"`
-	ClockAheadSeconds float64 `json:"clock_ahead_seconds,omitempty"`
-	ProgressBlocks    uint64  `json:"progress_blocks"`
-	WindowSeconds     float64 `json:"window_seconds"`
-	Samples           int     `json:"samples"`
-	LatencySeconds    float64 `json:"latency_seconds"`
-	Reorg             *Reorg  `json:"reorg,omitempty"`
+	URL               string   `json:"url"`
+	OK                bool     `json:"ok"`
+	Reason            string   `json:"reason"`
+	ErrorClass        string   `json:"error_class,omitempty"`
+	Head              *Head    `json:"head"`
+	AgeSeconds        *float64 `json:"age_seconds"`
+	ClockAheadSeconds float64  `json:"clock_ahead_seconds,omitempty"`
+	ProgressBlocks    uint64   `json:"progress_blocks"`
+	WindowSeconds     float64  `json:"window_seconds"`
+	Samples           int      `json:"samples"`
+	LatencySeconds    float64  `json:"latency_seconds"`
+	Reorg             *Reorg   `json:"reorg,omitempty"`
 }
 
 // Head is a block head in the JSON document.
