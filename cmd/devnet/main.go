@@ -1,0 +1,117 @@
+// Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 and a builder,
+// 1 s blocks, JWT-authenticated Engine-API ports on 127.0.0.1) and walks headprobe through its
+// states: healthy → builder stalled → partial → builder resumed → healthy → L2 stalled → unavailable.
+// With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/devnet"
+)
+
+func main() {
+	keep := flag.Bool("keep", false, "after the walk, leave the nodes running (sealing again) and print their endpoints until Ctrl-C")
+	period := flag.Duration("period", time.Second, "block period of both nodes")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *period, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "devnet:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, period time.Duration, keep bool) error {
+	dir, err := os.MkdirTemp("", "headprobe-devnet")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	net, err := devnet.Start(devnet.Options{Period: period, Dir: dir})
+	if err != nil {
+		return err
+	}
+	defer net.Close()
+	fmt.Printf("Started an L2 and a builder (go-ethereum, %s blocks), Engine-API ports with the JWT secret %s\n\n", period, net.JWTSecretFile)
+	if err := waitForBlock(ctx, net.L2, net.Builder); err != nil {
+		return err
+	}
+
+	w := walk{net: net, window: 2 * period}
+	steps := []struct {
+		title  string
+		before func()
+		want   check.State
+	}{
+		{"Both nodes seal a block every period", nil, check.Healthy},
+		{"The builder stalls: it still answers, but its head stops moving", net.Builder.Stall, check.Partial},
+		{"The builder resumes sealing", net.Builder.Resume, check.Healthy},
+		{"The L2 stalls: no blocks are being built", net.L2.Stall, check.Unavailable},
+	}
+	failed := 0
+	for i, s := range steps {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fmt.Printf("%d. %s\n", i+1, s.title)
+		if s.before != nil {
+			s.before()
+		}
+		got := w.probe(ctx)
+		mark := "as expected"
+		if got != s.want {
+			mark = fmt.Sprintf("UNEXPECTED: want exit %d (%s)", s.want.ExitCode(), s.want)
+			failed++
+		}
+		fmt.Printf("   → exit %d (%s), %s\n\n", got.ExitCode(), got, mark)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
+	}
+	fmt.Println("The walk is complete: healthy → partial → healthy → unavailable.")
+	if keep {
+		net.L2.Resume()
+		return serve(ctx, net)
+	}
+	return nil
+}
+
+// waitForBlock waits until every node has sealed its first block.
+func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for _, n := range nodes {
+		for number, _, _ := n.Head(); number == 0; number, _, _ = n.Head() {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("no block sealed within 30s")
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// serve prints the endpoints and waits for Ctrl-C.
+func serve(ctx context.Context, net *devnet.Net) error {
+	fmt.Printf("\nThe nodes keep running (both sealing). Try headprobe against them:\n")
+	fmt.Printf("  L2       HTTP %s   Engine API %s\n", net.L2.HTTPURL(), net.L2.AuthURL())
+	fmt.Printf("  builder  HTTP %s   Engine API %s\n", net.Builder.HTTPURL(), net.Builder.AuthURL())
+	fmt.Printf("  JWT secret file: %s\n\n", filepath.Clean(net.JWTSecretFile))
+	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s\n\n",
+		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile)
+	fmt.Println("Ctrl-C stops them.")
+	<-ctx.Done()
+	return nil
+}
