@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"fmt"
 	"strconv"
 	"strings"
@@ -22,7 +23,8 @@ type config struct {
 	output   string
 	color    bool
 	quiet    bool
-	warnings []string // printed on stderr before the run
+	warnings []string    // printed on stderr before the run
+	tls      *tls.Config // shared by both endpoints; nil = system defaults
 }
 
 // endpoint is one validated endpoint.
@@ -60,7 +62,12 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	if err := cfg.check.Validate(); err != nil {
 		return nil, err
 	}
-	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret)
+	if cfg.tls, err = (rpc.TLSFiles{
+		CA: str(c, flagTLSCA), Cert: str(c, flagTLSCert), Key: str(c, flagTLSKey), ServerName: str(c, flagTLSServerName),
+	}).Config(); err != nil {
+		return nil, err
+	}
+	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret, flagL2Header)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +76,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	}
 	cfg.l2 = *l2
 	if mode == check.Health { // ready and live ignore the builder's flags entirely
-		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret); err != nil {
+		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
 			return nil, err
 		}
 	}
@@ -77,7 +84,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 }
 
 // endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
-func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag string) (*endpoint, error) {
+func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
 	url := strings.TrimSpace(str(c, urlFlag))
 	secretFile := str(c, secretFlag)
 	if url == "" {
@@ -86,7 +93,11 @@ func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag string) (*
 	if err := rpc.ValidateURL(url); err != nil {
 		return nil, fmt.Errorf("--%s %v", urlFlag, err)
 	}
-	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout}}
+	headers, err := rpc.ParseHeaders(pick(c, headerFlag).StringSlice(headerFlag))
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %v", headerFlag, err)
+	}
+	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout, Headers: headers, TLS: cfg.tls}}
 	if secretFile != "" {
 		secret, warning, err := rpc.ReadSecretFile(secretFile)
 		if err != nil {

@@ -20,6 +20,12 @@ const (
 	flagOutput        = "output"
 	flagNoColor       = "no-color"
 	flagQuiet         = "quiet"
+	flagL2Header      = "l2-header"
+	flagBuilderHeader = "builder-header"
+	flagTLSCA         = "tls-ca"
+	flagTLSCert       = "tls-cert"
+	flagTLSKey        = "tls-key"
+	flagTLSServerName = "tls-server-name"
 )
 
 // env is the environment variable of a flag.
@@ -43,6 +49,12 @@ func probeFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagBuilder, Usage: "block builder `URL`; absent = judge the L2 alone (rollup-boost's disabled mode)", EnvVars: env(flagBuilder)},
 		&cli.StringFlag{Name: flagL2Secret, Usage: "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)", EnvVars: env(flagL2Secret)},
 		&cli.StringFlag{Name: flagBuilderSecret, Usage: "Engine-API JWT secret `FILE` for the builder", EnvVars: env(flagBuilderSecret)},
+		&cli.StringSliceFlag{Name: flagL2Header, Usage: "extra HTTP header `\"Name: value\"` for the L2 (repeatable; for gateways with their own auth)", EnvVars: env(flagL2Header)},
+		&cli.StringSliceFlag{Name: flagBuilderHeader, Usage: "extra HTTP header `\"Name: value\"` for the builder (repeatable)", EnvVars: env(flagBuilderHeader)},
+		&cli.StringFlag{Name: flagTLSCA, Usage: "PEM `FILE` of CAs to trust for https/wss instead of the system roots", EnvVars: env(flagTLSCA)},
+		&cli.StringFlag{Name: flagTLSCert, Usage: "client certificate PEM `FILE`, for servers that require one (with --tls-key)", EnvVars: env(flagTLSCert)},
+		&cli.StringFlag{Name: flagTLSKey, Usage: "client key PEM `FILE` (with --tls-cert)", EnvVars: env(flagTLSKey)},
+		&cli.StringFlag{Name: flagTLSServerName, Usage: "server `NAME` to verify instead of the URL's host", EnvVars: env(flagTLSServerName)},
 		&cli.StringFlag{Name: flagMaxUnsafe, Value: "10s", Usage: "stale when the head is older than this `DURATION` (a bare integer is seconds; 0 = no age check)", EnvVars: env(flagMaxUnsafe)},
 		&cli.StringFlag{Name: flagInterval, Value: "0", Usage: "observation window `DURATION`: wait up to this long for the head to advance by --min-blocks (0 = one sample)", EnvVars: env(flagInterval)},
 		&cli.Uint64Flag{Name: flagMinBlocks, Value: 1, Usage: "blocks the head must advance within --interval", EnvVars: env(flagMinBlocks)},

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/headprobe/headprobe/check"
@@ -38,8 +38,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stdout, "UNKNOWN: internal error: %v\n", p)
-			fmt.Fprintf(stderr, "%s\n", debug.Stack())
+			fmt.Fprintf(stdout, "UNKNOWN: internal error: %s\n", strings.Join(strings.Fields(fmt.Sprint(p)), " "))
 			code = exitUnknown
 		}
 	}()

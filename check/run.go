@@ -31,15 +31,22 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 		targets = append(targets, *builder)
 	}
 	seen := make([]Endpoint, len(targets))
+	panics := make([]any, len(targets))
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { panics[i] = recover() }()
 			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: Observe(ctx, clock, t.Source, window)}
 		}()
 	}
 	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p) // re-raised on the caller's goroutine, where the program's recover turns it into Unknown
+		}
+	}
 	var b *Endpoint
 	if builder != nil {
 		b = &seen[1]
