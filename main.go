@@ -15,17 +15,31 @@ import (
 	"github.com/headprobe/headprobe/check"
 )
 
-// Exit codes: the process exits with the state's value, Nagios-style, in rollup-boost's /healthz order.
+// Exit codes, Nagios-style, in rollup-boost's /healthz order.
 const (
-	// exitHealthy: L2 and builder progressing (rollup-boost 200).
-	exitHealthy = int(check.Healthy)
-	// exitPartial: L2 progressing, builder stale, behind or unreachable (rollup-boost 206).
-	exitPartial = int(check.Partial)
-	// exitUnavailable: L2 stale or unreachable, no blocks are built (rollup-boost 503).
-	exitUnavailable = int(check.Unavailable)
-	// exitUnknown: bad usage or configuration, interruption, internal error; never Go's panic code 2.
-	exitUnknown = int(check.Unknown)
+	// exitHealthy: L2 and builder progressing (rollup-boost 200, Nagios OK).
+	exitHealthy = 0
+	// exitPartial: L2 progressing, builder stale, behind or unreachable (rollup-boost 206, WARNING).
+	exitPartial = 1
+	// exitUnavailable: L2 stale or unreachable, no blocks are built (rollup-boost 503, CRITICAL).
+	exitUnavailable = 2
+	// exitUnknown: bad usage or configuration, interruption, internal error (UNKNOWN); never Go's panic code 2.
+	exitUnknown = 3
 )
+
+// exitCode is the process exit code of a verdict.
+func exitCode(s check.State) int {
+	switch s {
+	case check.Healthy:
+		return exitHealthy
+	case check.Partial:
+		return exitPartial
+	case check.Unavailable:
+		return exitUnavailable
+	default:
+		return exitUnknown
+	}
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

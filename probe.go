@@ -45,7 +45,7 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 		warnSkew(stderr, result)
 		render(stdout, cfg, result)
 	}
-	return result.State.ExitCode()
+	return exitCode(result.State)
 }
 
 // runBound is the hard deadline of a run: interval + timeout + a small margin.
@@ -93,12 +93,12 @@ func useColor(w io.Writer) bool {
 func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
 	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
 	if boolean(c, flagQuiet) {
-		return r.State.ExitCode()
+		return exitUnknown
 	}
 	if strings.EqualFold(str(c, flagOutput), "json") {
 		report.JSON(stdout, r)
 	} else {
 		report.Text(stdout, r, false)
 	}
-	return r.State.ExitCode()
+	return exitUnknown
 }

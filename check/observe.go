@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -58,8 +59,13 @@ func Observe(ctx context.Context, clock Clock, src Source, cfg Config) Observati
 		if remaining <= 0 {
 			break
 		}
+		if ctx.Err() != nil {
+			o.Err = cutShort(ctx)
+			break
+		}
 		select {
 		case <-ctx.Done():
+			o.Err = cutShort(ctx)
 			o.Window = clock.Now().Sub(start)
 			return o
 		case <-clock.After(min(cfg.pollEvery(), remaining)):
@@ -98,4 +104,9 @@ func headAge(h Head, now time.Time) (age, ahead time.Duration) {
 		return 0, time.Duration(-diff) * time.Second
 	}
 	return time.Duration(diff) * time.Second, 0
+}
+
+// cutShort explains a window that ended before its time: an interrupted or overrun run is never judged "stuck".
+func cutShort(ctx context.Context) error {
+	return fmt.Errorf("observation cut short: %w", ctx.Err())
 }
