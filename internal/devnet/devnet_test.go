@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -372,13 +373,56 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
+// sealLoops counts the running sealing-loop goroutines.
+func sealLoops() int {
+	buf := make([]byte, 1<<20)
+	for {
+		k := runtime.Stack(buf, true)
+		if k < len(buf) {
+			return strings.Count(string(buf[:k]), "created by github.com/headprobe/headprobe/internal/devnet.(*Node).startLoopLocked")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+}
+
+func TestRestartWaitsForBusyPort(t *testing.T) {
+	n := startNode(t, NodeConfig{Name: "l2"})
+	if err := n.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	squatter, err := net.Listen("tcp", strings.TrimPrefix(n.HTTPURL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := time.AfterFunc(200*time.Millisecond, func() { squatter.Close() })
+	defer release.Stop()
+	if err := n.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if b := latest(t, n.HTTPURL(), ""); b.Number != "0x0" {
+		t.Fatalf("after Restart: %+v", b)
+	}
+}
+
 func TestCloseIsIdempotent(t *testing.T) {
+	loops := sealLoops()
 	n, err := StartNode(NodeConfig{Name: "l2", Period: 20 * time.Millisecond, JWTSecretFile: secretFile(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := sealLoops(); got != loops+1 {
+		t.Fatalf("%d sealing loops running, want %d", got, loops+1)
+	}
+	n.Stall()
+	if got := sealLoops(); got != loops {
+		t.Fatalf("%d sealing loops after Stall, want %d", got, loops)
+	}
+	n.Resume()
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if got := sealLoops(); got != loops {
+		t.Fatalf("%d sealing loops after Close, want %d", got, loops)
 	}
 	if err := n.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)

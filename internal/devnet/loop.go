@@ -46,7 +46,10 @@ func (n *Node) stopLoopLocked() {
 	n.loopStop, n.loopDone = nil, nil
 }
 
-// sealLoop seals a block every period until stop is closed.
+// sealLoop seals a block every period until stop is closed. Block
+// timestamps are whole seconds and must increase, so with a period under one
+// second the head's timestamp runs ahead of the wall clock by about one second
+// per extra block.
 func (n *Node) sealLoop(period time.Duration, stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	ticker := time.NewTicker(period)
