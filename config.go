@@ -59,6 +59,16 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 		return nil, fmt.Errorf("--%s must be greater than zero (specified: %s)", flagTimeout, cfg.timeout)
 	}
 	cfg.check.MinBlocks = pick(c, flagMinBlocks).Uint64(flagMinBlocks)
+	if ctx := pick(c, flagMaxLag); ctx.IsSet(flagMaxLag) {
+		lag := ctx.Uint64(flagMaxLag)
+		cfg.check.MaxBuilderLag = &lag
+	}
+	cfg.check.CheckFork = boolean(c, flagCheckFork)
+	if ctx := pick(c, flagChainID); ctx.IsSet(flagChainID) {
+		if cfg.check.ChainID = ctx.Uint64(flagChainID); cfg.check.ChainID == 0 {
+			return nil, fmt.Errorf("--%s must be a chain id greater than zero (specified: 0)", flagChainID)
+		}
+	}
 	if err := cfg.check.Validate(); err != nil {
 		return nil, err
 	}
@@ -78,6 +88,13 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	if mode == check.Health { // ready and live ignore the builder's flags entirely
 		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
 			return nil, err
+		}
+	}
+	// Chain ids are compared when asked for, and always between an L2 and its builder.
+	if cfg.check.ChainID != 0 || cfg.builder != nil {
+		cfg.l2.opts.ChainID = true
+		if cfg.builder != nil {
+			cfg.builder.opts.ChainID = true
 		}
 	}
 	return cfg, nil

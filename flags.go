@@ -26,6 +26,9 @@ const (
 	flagTLSCert       = "tls-cert"
 	flagTLSKey        = "tls-key"
 	flagTLSServerName = "tls-server-name"
+	flagMaxLag        = "max-builder-lag"
+	flagCheckFork     = "check-fork"
+	flagChainID       = "chain-id"
 )
 
 // env is the environment variable of a flag.
@@ -59,6 +62,9 @@ func probeFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagInterval, Value: "0", Usage: "observation window `DURATION`: wait up to this long for the head to advance by --min-blocks (0 = one sample)", EnvVars: env(flagInterval)},
 		&cli.Uint64Flag{Name: flagMinBlocks, Value: 1, Usage: "blocks the head must advance within --interval", EnvVars: env(flagMinBlocks)},
 		&cli.StringFlag{Name: flagTimeout, Value: "1s", Usage: "per-request `DURATION`; a run ends within interval + timeout", EnvVars: env(flagTimeout)},
+		&cli.Uint64Flag{Name: flagMaxLag, Usage: "health: partial when the builder is more than `N` blocks behind the L2 (unset = no lag check)", EnvVars: env(flagMaxLag)},
+		&cli.BoolFlag{Name: flagCheckFork, Usage: "health: compare the builder's head hash with the L2's block at that height; a mismatch is partial", EnvVars: env(flagCheckFork)},
+		&cli.Uint64Flag{Name: flagChainID, Usage: "every endpoint's eth_chainId must be `N` (L2 wrong: unavailable; builder wrong: partial)", EnvVars: env(flagChainID)},
 		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text or json", EnvVars: env(flagOutput)},
 		&cli.BoolFlag{Name: flagNoColor, Usage: "never colour the output (NO_COLOR is honoured too)", EnvVars: env(flagNoColor)},
 		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "print nothing; the exit code is the answer", EnvVars: env(flagQuiet)},

@@ -42,6 +42,12 @@ type Config struct {
 	MinBlocks uint64
 	// PollEvery is the sampling period inside the window; DefaultPollEvery when 0.
 	PollEvery time.Duration
+	// ChainID, when not 0, is the chain id every endpoint must report.
+	ChainID uint64
+	// MaxBuilderLag, when set, is how many blocks the builder may be behind the L2.
+	MaxBuilderLag *uint64
+	// CheckFork compares the builder's head hash with the L2's block at the same height.
+	CheckFork bool
 }
 
 // Validate reports the first threshold that makes no sense, naming it as the flag does.

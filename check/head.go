@@ -12,14 +12,19 @@ type Head struct {
 	Number    uint64
 	Hash      common.Hash
 	Timestamp uint64 // seconds since the Unix epoch
+	// ChainID is the endpoint's eth_chainId when the source was asked for it, else 0.
+	ChainID uint64
 }
-
-// Time is the head's timestamp as a time.Time.
-func (h Head) Time() time.Time { return time.Unix(int64(h.Timestamp), 0) }
 
 // Source fetches an endpoint's current unsafe head; its error text is shown to the operator as is.
 type Source interface {
 	Head(ctx context.Context) (Head, error)
+}
+
+// HashSource is a Source that can also fetch the hash of an older block, for the fork check.
+type HashSource interface {
+	Source
+	HashAt(ctx context.Context, number uint64) (common.Hash, error)
 }
 
 // Clock is the time the check runs on; tests inject a fake one.

@@ -37,6 +37,11 @@ type Observation struct {
 // Observe samples src once, or, with cfg.Interval > 0, until the head has advanced by
 // cfg.MinBlocks (answering as soon as it has), the window closes, a request fails or ctx ends.
 func Observe(ctx context.Context, clock Clock, src Source, cfg Config) Observation {
+	return observeWith(ctx, clock, src, cfg, nil)
+}
+
+// observeWith is Observe with a hook called after every sample.
+func observeWith(ctx context.Context, clock Clock, src Source, cfg Config, onSample func(Observation)) Observation {
 	var o Observation
 	start := clock.Now()
 	deadline := start.Add(cfg.Interval)
@@ -52,6 +57,10 @@ func Observe(ctx context.Context, clock Clock, src Source, cfg Config) Observati
 			break
 		}
 		base = o.record(h, now, base)
+		if onSample != nil {
+			o.Window = now.Sub(start)
+			onSample(o)
+		}
 		if cfg.Interval <= 0 || o.Progress >= cfg.MinBlocks {
 			break
 		}

@@ -13,6 +13,8 @@ type Target struct {
 	URL string
 	// Source fetches the endpoint's head.
 	Source Source
+	// OnSample, when set, is called after every sample with the observation so far (for progress displays).
+	OnSample func(Observation)
 }
 
 // Run observes the L2 and, in Health mode, the builder concurrently, then judges them.
@@ -38,7 +40,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 		go func() {
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
-			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: Observe(ctx, clock, t.Source, window)}
+			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: observeWith(ctx, clock, t.Source, window, t.OnSample)}
 		}()
 	}
 	wg.Wait()
@@ -50,6 +52,9 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 	var b *Endpoint
 	if builder != nil {
 		b = &seen[1]
+		if cfg.CheckFork && seen[0].Err == nil && b.Err == nil {
+			b.Fork = compareFork(ctx, l2.Source, seen[0].Last, b.Last)
+		}
 	}
 	r := Judge(mode, cfg, seen[0], b)
 	r.Start = start

@@ -23,6 +23,8 @@ type Endpoint struct {
 	OK bool
 	// Reason says why, in a short phrase without the endpoint's name.
 	Reason string
+	// Fork is the builder's fork check, when one was made.
+	Fork *Fork
 }
 
 // Result is the verdict of one run.
@@ -42,14 +44,20 @@ type Result struct {
 }
 
 // Judge passes the verdict, in rollup-boost's order:
-//  1. the L2 failed (error, stale, not progressing; for Live: no well-formed head) → Unavailable;
+//  1. the L2 failed (error, wrong chain id, stale, not progressing; for Live: no well-formed head) → Unavailable;
 //  2. no builder to judge (none given, or Ready/Live) → Healthy;
-//  3. the builder failed → Partial;
+//  3. the builder failed (the same criteria, then: chain id differs from the L2's, more than
+//     MaxBuilderLag blocks behind, on a fork) → Partial;
 //  4. otherwise Healthy.
 func Judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
 	r := Result{Mode: mode, Config: cfg, L2: judged(mode, cfg, l2), State: Healthy}
 	if mode == Health && builder != nil {
 		b := judged(mode, cfg, *builder)
+		if b.OK {
+			if why := consistency(cfg, l2.Observation, b); why != "" {
+				b.OK, b.Reason = false, why
+			}
+		}
 		r.Builder = &b
 	}
 	var failing, passing []string
@@ -93,8 +101,8 @@ func judged(mode Mode, cfg Config, e Endpoint) Endpoint {
 	return e
 }
 
-// criteria checks, in order: the request succeeded with a head; (Live stops here) the head is not
-// older than MaxAge; the head advanced by MinBlocks within the window.
+// criteria checks, in order: the request succeeded with a head; (Live stops here) the chain id is
+// the expected one; the head is not older than MaxAge; the head advanced by MinBlocks within the window.
 func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	if o.Err != nil {
 		return false, o.Err.Error()
@@ -105,6 +113,9 @@ func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	h := o.Last
 	if mode == Live {
 		return true, fmt.Sprintf("answers with head #%d", h.Number)
+	}
+	if why := chainIDMismatch(cfg, h); why != "" {
+		return false, why
 	}
 	if cfg.MaxAge > 0 && o.Age > cfg.MaxAge {
 		return false, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/headprobe/headprobe/check"
@@ -24,6 +26,8 @@ type Options struct {
 	Headers http.Header
 	// TLS configures https and wss; nil uses the system roots.
 	TLS *tls.Config
+	// ChainID asks for eth_chainId along with the first head, batched in the same round trip.
+	ChainID bool
 }
 
 // Client is a check.Source for one JSON-RPC endpoint. It connects on first use, so a dead
@@ -32,8 +36,9 @@ type Client struct {
 	url  string
 	opts Options
 
-	mu   sync.Mutex
-	conn *gethrpc.Client
+	mu      sync.Mutex
+	conn    *gethrpc.Client
+	chainID uint64 // learnt on the first successful call with Options.ChainID
 }
 
 // New returns a client for url (already validated with ValidateURL); nothing is sent yet.
@@ -41,7 +46,8 @@ func New(url string, opts Options) *Client {
 	return &Client{url: url, opts: opts}
 }
 
-// Head fetches eth_getBlockByNumber("latest", false) within the timeout. Errors are *Failure.
+// Head fetches eth_getBlockByNumber("latest", false) within the timeout; with Options.ChainID, the
+// first call also fetches eth_chainId in the same batched round trip. Errors are *Failure.
 func (c *Client) Head(ctx context.Context) (check.Head, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
@@ -50,10 +56,54 @@ func (c *Client) Head(ctx context.Context) (check.Head, error) {
 		return check.Head{}, classify(err, c.opts.Timeout)
 	}
 	var raw json.RawMessage
-	if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false); err != nil {
+	if !c.opts.ChainID || c.chainID != 0 {
+		if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false); err != nil {
+			return check.Head{}, classify(err, c.opts.Timeout)
+		}
+		h, err := DecodeHead(raw)
+		h.ChainID = c.chainID
+		return h, err
+	}
+	var chainID hexutil.Uint64
+	batch := []gethrpc.BatchElem{
+		{Method: "eth_chainId", Result: &chainID},
+		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &raw},
+	}
+	if err := conn.BatchCallContext(ctx, batch); err != nil {
 		return check.Head{}, classify(err, c.opts.Timeout)
 	}
-	return DecodeHead(raw)
+	for _, e := range batch {
+		if e.Error != nil {
+			f := classify(e.Error, c.opts.Timeout)
+			if e.Method == "eth_chainId" {
+				f = &Failure{Class: f.Class, Msg: "eth_chainId: " + f.Msg}
+			}
+			return check.Head{}, f
+		}
+	}
+	h, err := DecodeHead(raw)
+	if err != nil {
+		return check.Head{}, err
+	}
+	c.chainID = uint64(chainID)
+	h.ChainID = c.chainID
+	return h, nil
+}
+
+// HashAt fetches the hash of block number, for the fork check.
+func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	conn, err := c.connect(ctx)
+	if err != nil {
+		return common.Hash{}, classify(err, c.opts.Timeout)
+	}
+	var raw json.RawMessage
+	if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", hexutil.Uint64(number), false); err != nil {
+		return common.Hash{}, classify(err, c.opts.Timeout)
+	}
+	h, err := DecodeHead(raw)
+	return h.Hash, err
 }
 
 // Close releases the connection.
