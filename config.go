@@ -15,16 +15,18 @@ import (
 
 // config is everything a run needs, validated before any network I/O.
 type config struct {
-	mode     check.Mode
-	check    check.Config
-	timeout  time.Duration
-	l2       endpoint
-	builder  *endpoint // nil: no builder given, or a mode that ignores it
-	output   string
-	color    bool
-	quiet    bool
-	warnings []string    // printed on stderr before the run
-	tls      *tls.Config // shared by both endpoints; nil = system defaults
+	mode      check.Mode
+	check     check.Config
+	timeout   time.Duration
+	l2        endpoint
+	builder   *endpoint // nil: no builder given, or a mode that ignores it
+	output    string
+	color     bool
+	quiet     bool
+	warnings  []string    // printed on stderr before the run
+	textfile  string      // Prometheus textfile to write, or ""
+	stateFile string      // where heads are remembered between runs, or ""
+	tls       *tls.Config // shared by both endpoints; nil = system defaults
 }
 
 // endpoint is one validated endpoint.
@@ -41,8 +43,13 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	}
 	cfg := &config{mode: mode}
 	var err error
-	if cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output != "text" && cfg.output != "json" {
-		return nil, fmt.Errorf("--%s must be text or json (specified: %q)", flagOutput, str(c, flagOutput))
+	switch cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output {
+	case "text", "json", "nagios":
+	default:
+		return nil, fmt.Errorf("--%s must be text, json or nagios (specified: %q)", flagOutput, str(c, flagOutput))
+	}
+	if cfg.textfile = str(c, flagTextfile); cfg.textfile != "" && !strings.HasSuffix(cfg.textfile, ".prom") {
+		return nil, fmt.Errorf("--%s must end in .prom, or node_exporter will not read it (specified: %q)", flagTextfile, cfg.textfile)
 	}
 	cfg.quiet = boolean(c, flagQuiet)
 	cfg.color = !boolean(c, flagNoColor)
@@ -64,6 +71,17 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 		cfg.check.MaxBuilderLag = &lag
 	}
 	cfg.check.CheckFork = boolean(c, flagCheckFork)
+	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile != "" {
+		cfg.check.MaxStall = cfg.check.MaxAge
+		if pick(c, flagMaxStall).IsSet(flagMaxStall) {
+			if cfg.check.MaxStall, err = duration(c, flagMaxStall); err != nil {
+				return nil, err
+			}
+		}
+		if cfg.check.MaxStall == 0 {
+			return nil, fmt.Errorf("--%s needs --%s (or --%s) greater than zero", flagStateFile, flagMaxStall, flagMaxUnsafe)
+		}
+	}
 	if ctx := pick(c, flagChainID); ctx.IsSet(flagChainID) {
 		if cfg.check.ChainID = ctx.Uint64(flagChainID); cfg.check.ChainID == 0 {
 			return nil, fmt.Errorf("--%s must be a chain id greater than zero (specified: 0)", flagChainID)

@@ -264,7 +264,7 @@ func TestUsageErrors_AreUnknown(t *testing.T) {
 		{"unknown command", []string{"healthz", "--l2", "http://127.0.0.1:1"}, `unexpected argument "healthz"`},
 		{"bad duration", []string{"--l2", "http://127.0.0.1:1", "--timeout", "soon"}, "--timeout must be a duration"},
 		{"zero timeout", []string{"--l2", "http://127.0.0.1:1", "--timeout", "0"}, "--timeout must be greater than zero"},
-		{"bad output", []string{"--l2", "http://127.0.0.1:1", "-o", "xml"}, "--output must be text or json"},
+		{"bad output", []string{"--l2", "http://127.0.0.1:1", "-o", "xml"}, "--output must be text, json or nagios"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := probeRun(t, tc.args...)

@@ -29,6 +29,9 @@ const (
 	flagMaxLag        = "max-builder-lag"
 	flagCheckFork     = "check-fork"
 	flagChainID       = "chain-id"
+	flagTextfile      = "textfile"
+	flagStateFile     = "state-file"
+	flagMaxStall      = "max-stall"
 )
 
 // env is the environment variable of a flag.
@@ -65,7 +68,10 @@ func probeFlags() []cli.Flag {
 		&cli.Uint64Flag{Name: flagMaxLag, Usage: "health: partial when the builder is more than `N` blocks behind the L2 (unset = no lag check)", EnvVars: env(flagMaxLag)},
 		&cli.BoolFlag{Name: flagCheckFork, Usage: "health: compare the builder's head hash with the L2's block at that height; a mismatch is partial", EnvVars: env(flagCheckFork)},
 		&cli.Uint64Flag{Name: flagChainID, Usage: "every endpoint's eth_chainId must be `N` (L2 wrong: unavailable; builder wrong: partial)", EnvVars: env(flagChainID)},
-		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text or json", EnvVars: env(flagOutput)},
+		&cli.StringFlag{Name: flagStateFile, Usage: "remember heads between runs in `FILE`, to judge progress at once (see --max-stall)", EnvVars: env(flagStateFile)},
+		&cli.StringFlag{Name: flagMaxStall, Usage: "with --state-file: stale when the head has not advanced by --min-blocks for longer than this `DURATION` (default: --max-unsafe-interval)", EnvVars: env(flagMaxStall)},
+		&cli.StringFlag{Name: flagTextfile, Usage: "also write Prometheus metrics to `FILE` (must end in .prom) for node_exporter's textfile collector", EnvVars: env(flagTextfile)},
+		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text, json or nagios", EnvVars: env(flagOutput)},
 		&cli.BoolFlag{Name: flagNoColor, Usage: "never colour the output (NO_COLOR is honoured too)", EnvVars: env(flagNoColor)},
 		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "print nothing; the exit code is the answer", EnvVars: env(flagQuiet)},
 	}

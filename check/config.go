@@ -48,6 +48,9 @@ type Config struct {
 	MaxBuilderLag *uint64
 	// CheckFork compares the builder's head hash with the L2's block at the same height.
 	CheckFork bool
+	// MaxStall, with marks from earlier runs, is how long a head may stay without advancing by
+	// MinBlocks; 0 disables the check across runs.
+	MaxStall time.Duration
 }
 
 // Validate reports the first threshold that makes no sense, naming it as the flag does.

@@ -32,6 +32,10 @@ type Observation struct {
 	Window time.Duration
 	// Latency is the duration of the last request.
 	Latency time.Duration
+	// Mark is where the head last made progress across runs, to be saved for the next run;
+	// nil without a previous mark and a head. StuckFor is how long it has been there.
+	Mark     *Mark
+	StuckFor time.Duration
 }
 
 // Observe samples src once, or, with cfg.Interval > 0, until the head has advanced by

@@ -15,6 +15,10 @@ type Target struct {
 	Source Source
 	// OnSample, when set, is called after every sample with the observation so far (for progress displays).
 	OnSample func(Observation)
+	// Previous is where the head last made progress in earlier runs (from a state file), or nil.
+	Previous *Mark
+	// Remember asks for a Mark in the result even without a previous one, to start a state file.
+	Remember bool
 }
 
 // Run observes the L2 and, in Health mode, the builder concurrently, then judges them.
@@ -40,7 +44,14 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 		go func() {
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
-			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: observeWith(ctx, clock, t.Source, window, t.OnSample)}
+			o := observeWith(ctx, clock, t.Source, window, t.OnSample)
+			if o.Last != nil && (t.Previous != nil || t.Remember) {
+				m, stuck := advanceMark(t.Previous, *o.Last, clock.Now(), cfg.MinBlocks)
+				o.Mark, o.StuckFor = &m, stuck
+			} else if t.Previous != nil {
+				o.Mark = t.Previous // no head this time: keep the old mark so the stall keeps counting
+			}
+			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: o}
 		}()
 	}
 	wg.Wait()

@@ -102,7 +102,8 @@ func judged(mode Mode, cfg Config, e Endpoint) Endpoint {
 }
 
 // criteria checks, in order: the request succeeded with a head; (Live stops here) the chain id is
-// the expected one; the head is not older than MaxAge; the head advanced by MinBlocks within the window.
+// the expected one; the head is not older than MaxAge; across runs, the head has not been stuck
+// longer than MaxStall; the head advanced by MinBlocks within the window.
 func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	if o.Err != nil {
 		return false, o.Err.Error()
@@ -119,6 +120,9 @@ func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	}
 	if cfg.MaxAge > 0 && o.Age > cfg.MaxAge {
 		return false, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)
+	}
+	if cfg.MaxStall > 0 && o.StuckFor > cfg.MaxStall {
+		return false, fmt.Sprintf("head stuck at #%d for %s across runs (max %s)", h.Number, o.StuckFor.Round(time.Second), cfg.MaxStall)
 	}
 	if cfg.Interval > 0 && o.Progress < cfg.MinBlocks {
 		msg := fmt.Sprintf("head stuck at #%d for %s (want +%d)", h.Number, o.Window.Round(time.Millisecond), cfg.MinBlocks)

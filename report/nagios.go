@@ -1,0 +1,68 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// nagiosStates are the monitoring-plugins names of the exit codes 0–3.
+var nagiosStates = [...]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
+
+// Nagios writes one line in the monitoring-plugins format:
+// "HEADPROBE <STATE> - <reason> | 'l2_age'=1s;;10;0 'l2_head'=1234c ...".
+// The exit codes already match (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+func Nagios(w io.Writer, r check.Result) error {
+	state := nagiosStates[check.Unknown]
+	if code := r.State.ExitCode(); code >= 0 && code < len(nagiosStates) {
+		state = nagiosStates[code]
+	}
+	// '|' starts the performance data, so it must not appear in the text.
+	line := fmt.Sprintf("HEADPROBE %s - %s", state, strings.ReplaceAll(r.Reason, "|", "/"))
+	if perf := perfData(r); len(perf) > 0 {
+		line += " | " + strings.Join(perf, " ")
+	}
+	_, err := io.WriteString(w, line+"\n")
+	return err
+}
+
+// perfData lists each endpoint's age (critical at the max age), head, progress and latency, and the builder lag.
+func perfData(r check.Result) []string {
+	var out []string
+	crit := ""
+	if r.Config.MaxAge > 0 {
+		crit = number(r.Config.MaxAge.Seconds())
+	}
+	for _, e := range r.Endpoints() {
+		if e.Last != nil {
+			out = append(out,
+				fmt.Sprintf("'%s_age'=%ss;;%s;0", e.Name, number(e.Age.Seconds()), crit),
+				fmt.Sprintf("'%s_head'=%dc", e.Name, e.Last.Number),
+				fmt.Sprintf("'%s_progress'=%dc", e.Name, e.Progress))
+		}
+		if e.Samples > 0 {
+			out = append(out, fmt.Sprintf("'%s_latency'=%ss;;;0", e.Name, number(e.Latency.Seconds())))
+		}
+	}
+	if lag, ok := BuilderLag(r); ok {
+		out = append(out, fmt.Sprintf("'builder_lag'=%d", lag))
+	}
+	return out
+}
+
+// BuilderLag is how many blocks the builder's head is behind the L2's (negative when ahead),
+// when both heads are known.
+func BuilderLag(r check.Result) (int64, bool) {
+	if r.Builder == nil || r.Builder.Last == nil || r.L2.Last == nil {
+		return 0, false
+	}
+	return int64(r.L2.Last.Number) - int64(r.Builder.Last.Number), true
+}
+
+// number formats a float without scientific notation, as the plugin guidelines require.
+func number(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}

@@ -1,0 +1,112 @@
+// Package statefile keeps, between one-shot runs, where each endpoint's head last made progress,
+// so that a run can judge progress at once instead of waiting out an --interval.
+package statefile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// version is the file format; a file of another version is ignored.
+const version = 1
+
+// maxSize bounds what is read: a state file holds two small entries.
+const maxSize = 64 << 10
+
+// file is the JSON document on disk.
+type file struct {
+	Version   int              `json:"version"`
+	Tool      string           `json:"tool"`
+	Endpoints map[string]entry `json:"endpoints"`
+}
+
+type entry struct {
+	Number uint64      `json:"number"`
+	Hash   common.Hash `json:"hash"`
+	Since  time.Time   `json:"since"`
+}
+
+// Key names an endpoint in the file: its role and a digest of its URL, so that a file written for
+// other endpoints is not mistaken for this one's and no URL (nor its credentials) is stored.
+func Key(name, url string) string {
+	sum := sha256.Sum256([]byte(url))
+	return name + "/" + hex.EncodeToString(sum[:8])
+}
+
+// Load reads the marks of an earlier run. A missing file is a first run: no marks, no warning.
+// A corrupt, foreign or unreadable file is ignored with a warning, never an error.
+func Load(path string) (marks map[string]check.Mark, warning string) {
+	marks = map[string]check.Mark{}
+	data, err := readLimited(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return marks, ""
+	}
+	if err != nil {
+		return marks, fmt.Sprintf("state file %s ignored: %v", path, err)
+	}
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil || f.Tool != "headprobe" {
+		return marks, fmt.Sprintf("state file %s ignored: not a headprobe state file", path)
+	}
+	if f.Version != version {
+		return marks, fmt.Sprintf("state file %s ignored: version %d, want %d", path, f.Version, version)
+	}
+	for k, e := range f.Endpoints {
+		marks[k] = check.Mark{Number: e.Number, Hash: e.Hash, Since: e.Since}
+	}
+	return marks, ""
+}
+
+// Save writes the marks atomically: a temporary file in the same directory, then a rename, so a
+// reader or a concurrent run sees either the old file or the new one, never a mix.
+func Save(path string, marks map[string]check.Mark) error {
+	f := file{Version: version, Tool: "headprobe", Endpoints: map[string]entry{}}
+	for k, m := range marks {
+		f.Endpoints[k] = entry{Number: m.Number, Hash: m.Hash, Since: m.Since.UTC()}
+	}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxSize {
+		return nil, fmt.Errorf("larger than %d bytes", maxSize)
+	}
+	return data, nil
+}
