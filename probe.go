@@ -143,11 +143,11 @@ func useColor(w io.Writer) bool {
 // refuse reports a usage or configuration error as an UNKNOWN verdict, in JSON when asked for.
 func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
 	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
-	if boolean(c, flagQuiet) {
-		return exitUnknown
-	}
 	if tf := str(c, flagTextfile); strings.HasSuffix(tf, ".prom") {
 		report.WriteTextfile(tf, r) // best effort: the file says the probe is misconfigured
+	}
+	if boolean(c, flagQuiet) {
+		return exitUnknown
 	}
 	if strings.EqualFold(str(c, flagOutput), "json") {
 		report.JSON(stdout, r)

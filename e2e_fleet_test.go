@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/headprobe/headprobe/statefile"
+)
+
+func TestStateFile_JudgesProgressAcrossRunsWithoutWaiting(t *testing.T) {
+	net := sequencer(t)
+	state := filepath.Join(t.TempDir(), "headprobe.state")
+	args := []string{"ready", "--l2", net.L2.HTTPURL(), "--state-file", state, "--max-stall", "20s"}
+
+	first := probeRun(t, args...)
+	first.expect(t, 0, "HEALTHY: l2 head #1")
+	marks, warning := statefile.Load(state)
+	mark, ok := marks[statefile.Key("l2", net.L2.HTTPURL())]
+	if warning != "" || !ok || mark.Number != 1 {
+		t.Fatalf("state after the first run: %v %q", marks, warning)
+	}
+
+	// Pretend the first run was a minute ago: the head has not moved since, so it is stuck.
+	mark.Since = time.Now().Add(-time.Minute)
+	marks[statefile.Key("l2", net.L2.HTTPURL())] = mark
+	if err := statefile.Save(state, marks); err != nil {
+		t.Fatal(err)
+	}
+	stuck := probeRun(t, args...)
+	stuck.expect(t, 2, "UNAVAILABLE: l2 head stuck at #1 for 1m0s across runs (max 20s)")
+	if stuck.wall > time.Second {
+		t.Errorf("a state-file verdict took %s: it must not wait", stuck.wall)
+	}
+
+	seal(t, net.L2)
+	probeRun(t, args...).expect(t, 0, "HEALTHY: l2 head #2")
+	if marks, _ := statefile.Load(state); marks[statefile.Key("l2", net.L2.HTTPURL())].Number != 2 {
+		t.Errorf("the mark did not move to #2: %v", marks)
+	}
+
+	if err := os.WriteFile(state, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	corrupt := probeRun(t, args...)
+	corrupt.expect(t, 0, "HEALTHY: l2 head #2")
+	if !strings.Contains(corrupt.stderr, "ignored") {
+		t.Errorf("no warning about the corrupt state file: %q", corrupt.stderr)
+	}
+}
+
+func TestTextfile_WrittenWhateverTheVerdict(t *testing.T) {
+	net := sequencer(t)
+	prom := filepath.Join(t.TempDir(), "headprobe.prom")
+	probeRun(t, append(authArgs(net), "--textfile", prom, "-q")...)
+	if data, err := os.ReadFile(prom); err != nil || !strings.Contains(string(data), "headprobe_status 0") {
+		t.Fatalf("healthy textfile: %v\n%s", err, data)
+	}
+	if err := net.Builder.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	probeRun(t, append(authArgs(net), "--textfile", prom, "-q")...)
+	data, _ := os.ReadFile(prom)
+	for _, want := range []string{"headprobe_status 1", `headprobe_up{endpoint="builder"} 0`, `headprobe_up{endpoint="l2"} 1`, "headprobe_last_success_timestamp_seconds"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("partial textfile lacks %q:\n%s", want, data)
+		}
+	}
+	// A configuration error still leaves a file saying so.
+	probeRun(t, "--l2", "nope", "--textfile", prom, "-q")
+	if data, _ := os.ReadFile(prom); !strings.Contains(string(data), "headprobe_status 3") {
+		t.Errorf("unknown textfile:\n%s", data)
+	}
+	probeRun(t, "--l2", net.L2.HTTPURL(), "--textfile", filepath.Join(t.TempDir(), "x.txt")).expect(t, 3, "UNKNOWN: --textfile must end in .prom")
+}
+
+func TestNagiosOutput_FromTheBinary(t *testing.T) {
+	net := sequencer(t)
+	o := probeRun(t, append(authArgs(net), "-o", "nagios")...)
+	o.expect(t, 0, "HEADPROBE OK - ", "| 'l2_age'=", "'builder_head'=1c", "'builder_lag'=0")
+	if strings.Count(o.stdout, "\n") != 1 {
+		t.Errorf("nagios output must be one line: %q", o.stdout)
+	}
+	var doc map[string]any
+	if json.Unmarshal([]byte(o.stdout), &doc) == nil {
+		t.Error("nagios output parsed as JSON")
+	}
+}

@@ -1,0 +1,171 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
+)
+
+// partialResult is a typical PARTIAL verdict: a fresh L2 at #1240 and a builder 37 s old at #1234.
+func partialResult() check.Result {
+	l2 := check.Endpoint{Name: check.L2Name, URL: "http://l2:8551", Observation: check.Observation{
+		Last: &check.Head{Number: 1240, Hash: common.HexToHash("0x834fc1abdb35ec8365712dbf33906cbaffea70a44ff46a14653683065217b938"), Timestamp: 1000},
+		Age:  time.Second, Samples: 1, Latency: 1500 * time.Microsecond,
+	}}
+	b := check.Endpoint{Name: check.BuilderName, URL: "http://builder:8552", Observation: check.Observation{
+		Last: &check.Head{Number: 1234, Hash: common.HexToHash("0x469d"), Timestamp: 964},
+		Age:  37 * time.Second, Samples: 1, Latency: 2 * time.Millisecond,
+	}}
+	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, l2, &b)
+	r.Start = time.Unix(1_800_000_000, 500_000_000)
+	return r
+}
+
+func TestText_FirstLineIsTheVerdict(t *testing.T) {
+	var b bytes.Buffer
+	if err := Text(&b, partialResult(), false); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if lines[0] != "PARTIAL: builder head #1234 is 37s old (max 10s)" {
+		t.Errorf("first line %q", lines[0])
+	}
+	if len(lines) != 3 || !strings.Contains(lines[1], "#1240") || !strings.Contains(lines[1], "0x834f…b938") || !strings.Contains(lines[2], "FAIL") {
+		t.Errorf("endpoint lines:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), "\x1b[") {
+		t.Error("colour codes without colour")
+	}
+	b.Reset()
+	Text(&b, partialResult(), true)
+	if !strings.HasPrefix(b.String(), "\x1b[") {
+		t.Errorf("no colour on request: %q", b.String())
+	}
+}
+
+func TestJSON_FieldsAndErrorClass(t *testing.T) {
+	r := partialResult()
+	r.Builder.Err, r.Builder.Last = &rpc.Failure{Class: rpc.ClassRefused, Msg: "connection refused"}, nil
+	r = check.Judge(r.Mode, r.Config, r.L2, r.Builder)
+	var b bytes.Buffer
+	JSON(&b, r)
+	var doc map[string]any
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	builder := doc["builder"].(map[string]any)
+	if doc["status"] != "partial" || doc["exit_code"] != 1.0 || builder["error_class"] != "refused" || builder["head"] != nil || builder["age_seconds"] != nil {
+		t.Errorf("json: %s", b.String())
+	}
+	if l2 := doc["l2"].(map[string]any); l2["age_seconds"] != 1.0 || l2["head"].(map[string]any)["number"] != 1240.0 {
+		t.Errorf("l2 json: %v", l2)
+	}
+}
+
+func TestNagios_OneLineWithPerfData(t *testing.T) {
+	var b bytes.Buffer
+	Nagios(&b, partialResult())
+	want := "HEADPROBE WARNING - builder head #1234 is 37s old (max 10s) | " +
+		"'l2_age'=1s;;10;0 'l2_head'=1240c 'l2_progress'=0c 'l2_latency'=0.0015s;;;0 " +
+		"'builder_age'=37s;;10;0 'builder_head'=1234c 'builder_progress'=0c 'builder_latency'=0.002s;;;0 'builder_lag'=6\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
+	}
+	for code, state := range []check.State{check.Healthy, check.Partial, check.Unavailable, check.Unknown} {
+		b.Reset()
+		Nagios(&b, check.Result{State: state, Reason: "a | b"})
+		if !strings.HasPrefix(b.String(), "HEADPROBE "+nagiosStates[code]+" - a / b") {
+			t.Errorf("state %s: %q", state, b.String())
+		}
+	}
+}
+
+// readProm parses a textfile as node_exporter would.
+func readProm(t *testing.T, path string) map[string]float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for name, mf := range families {
+		for _, m := range mf.GetMetric() {
+			key := name
+			for _, l := range m.GetLabel() {
+				key += "{" + l.GetName() + "=" + l.GetValue() + "}"
+			}
+			out[key] = m.GetGauge().GetValue()
+		}
+	}
+	return out
+}
+
+func TestTextfile_MetricsAndCarriedLastSuccess(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "headprobe.prom")
+	healthy := partialResult()
+	healthy.Builder = nil
+	healthy = check.Judge(healthy.Mode, healthy.Config, healthy.L2, nil)
+	healthy.Start = time.Unix(1_800_000_000, 0)
+	if err := WriteTextfile(path, healthy); err != nil {
+		t.Fatal(err)
+	}
+	if m := readProm(t, path); m["headprobe_status"] != 0 || m["headprobe_last_success_timestamp_seconds"] != 1_800_000_000 {
+		t.Errorf("healthy run: %v", m)
+	}
+
+	failed := partialResult() // starts half a minute later and is partial
+	if err := WriteTextfile(path, failed); err != nil {
+		t.Fatal(err)
+	}
+	m := readProm(t, path)
+	want := map[string]float64{
+		"headprobe_status":                                     1,
+		"headprobe_up{endpoint=l2}":                            1,
+		"headprobe_up{endpoint=builder}":                       1,
+		"headprobe_endpoint_ok{endpoint=builder}":              0,
+		"headprobe_head_number{endpoint=l2}":                   1240,
+		"headprobe_head_number{endpoint=builder}":              1234,
+		"headprobe_head_age_seconds{endpoint=builder}":         37,
+		"headprobe_head_progress_blocks{endpoint=l2}":          0,
+		"headprobe_request_duration_seconds{endpoint=builder}": 0.002,
+		"headprobe_builder_lag_blocks":                         6,
+		"headprobe_last_run_timestamp_seconds":                 1_800_000_000.5,
+		"headprobe_last_success_timestamp_seconds":             1_800_000_000, // carried over
+	}
+	for k, v := range want {
+		if got, ok := m[k]; !ok || got != v {
+			t.Errorf("%s = %v (present %v), want %v", k, got, ok, v)
+		}
+	}
+	if err := WriteTextfile(filepath.Join(t.TempDir(), "x.txt"), failed); err == nil {
+		t.Error("a path without .prom was accepted")
+	}
+	if matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*")); len(matches) != 1 {
+		t.Errorf("temporary files left behind: %v", matches)
+	}
+}
+
+func TestTextfile_UnwritableDirectoryIsAnError(t *testing.T) {
+	err := WriteTextfile("/nonexistent-dir/headprobe.prom", partialResult())
+	if err == nil || errors.Is(err, nil) {
+		t.Fatal("no error for a missing directory")
+	}
+}

@@ -1,0 +1,99 @@
+package statefile
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	since := time.Date(2026, 11, 25, 12, 0, 0, 123, time.UTC)
+	in := map[string]check.Mark{Key("l2", "http://a"): {Number: 7, Hash: common.HexToHash("0x07"), Since: since}}
+	if err := Save(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out, warning := Load(path)
+	if warning != "" || len(out) != 1 || !out[Key("l2", "http://a")].Since.Equal(since) || out[Key("l2", "http://a")].Number != 7 {
+		t.Errorf("loaded %v, warning %q", out, warning)
+	}
+}
+
+func TestFirstRun_NoFileNoWarning(t *testing.T) {
+	marks, warning := Load(filepath.Join(t.TempDir(), "absent.json"))
+	if len(marks) != 0 || warning != "" {
+		t.Errorf("marks %v, warning %q", marks, warning)
+	}
+}
+
+func TestCorruptOrForeignFile_IsIgnoredWithAWarning(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"corrupt":     `{"version":1,"tool":"headprobe","endpoints":{`,
+		"foreign":     `{"some":"other tool"}`,
+		"old version": `{"version":99,"tool":"headprobe","endpoints":{}}`,
+		"binary":      "\x00\x01\x02",
+		"too large":   `{"pad":"` + strings.Repeat("x", maxSize) + `"}`,
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
+		os.WriteFile(path, []byte(content), 0o600)
+		marks, warning := Load(path)
+		if len(marks) != 0 || !strings.Contains(warning, "ignored") {
+			t.Errorf("%s: marks %v, warning %q", name, marks, warning)
+		}
+	}
+	if marks, warning := Load(dir); len(marks) != 0 || warning == "" { // a directory
+		t.Errorf("directory: marks %v, warning %q", marks, warning)
+	}
+}
+
+func TestKey_HidesTheURL(t *testing.T) {
+	k := Key("builder", "http://user:secret@host/?apikey=KEY")
+	if strings.Contains(k, "secret") || strings.Contains(k, "KEY") || !strings.HasPrefix(k, "builder/") {
+		t.Errorf("key %q", k)
+	}
+	if Key("l2", "http://a") == Key("l2", "http://b") || Key("l2", "http://a") == Key("builder", "http://a") {
+		t.Error("keys collide")
+	}
+}
+
+func TestConcurrentRuns_NeverCorruptTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	var wg sync.WaitGroup
+	for i := range 32 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			marks := map[string]check.Mark{Key("l2", "u"): {Number: uint64(i), Since: time.Now()}}
+			if err := Save(path, marks); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, warning := Load(path); warning != "" {
+				t.Errorf("a reader saw a broken file: %s", warning)
+			}
+		}()
+	}
+	wg.Wait()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil || len(f.Endpoints) != 1 {
+		t.Errorf("final file %q: %v", data, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Errorf("temporary files left: %d entries", len(entries))
+	}
+}
