@@ -1,0 +1,27 @@
+# headprobe in a container: a static, stripped binary on distroless, running as nonroot.
+#
+#   docker build -t headprobe .
+#   docker run --rm --network host headprobe --l2 http://127.0.0.1:8545
+#
+# To put headprobe into another image (e.g. op-geth, for Kubernetes exec probes):
+#   COPY --from=headprobe /usr/local/bin/headprobe /usr/local/bin/headprobe
+#
+# deploy_test.go checks this file (base images, CGO_ENABLED=0, paths, user).
+
+FROM --platform=$BUILDPLATFORM golang:1.26-bookworm AS build
+ARG TARGETOS
+ARG TARGETARCH
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
+    go build -trimpath -ldflags='-s -w' -o /out/headprobe .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+LABEL org.opencontainers.image.title="headprobe" \
+      org.opencontainers.image.description="One-shot health probe for OP-stack sequencers" \
+      org.opencontainers.image.source="https://github.com/headprobe/headprobe"
+COPY --from=build /out/headprobe /usr/local/bin/headprobe
+USER nonroot:nonroot
+ENTRYPOINT ["/usr/local/bin/headprobe"]
