@@ -39,7 +39,7 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 	return &cli.App{
 		Name:      "headprobe",
 		Usage:     "one-shot health probe of an OP-stack sequencer's L2 and builder unsafe heads",
-		UsageText: "headprobe [health|ready|live] --l2 URL [--builder URL] [flags]",
+		UsageText: "headprobe [health|ready|live|watch] --l2 URL [--builder URL] [flags]",
 		Description: "Exit codes: 0 healthy, 1 partial (builder stale or unreachable), " +
 			"2 unavailable (L2 stale or unreachable), 3 unknown (usage, configuration, internal error).",
 		Version:              versionString(),
@@ -57,6 +57,7 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 				"For Kubernetes readiness: a builder problem never fails readiness, because blocks are still being built."),
 			command(check.Live, "0 when the L2 answers with a well-formed head, whatever its age; else 2",
 				"For Kubernetes liveness: restart only a dead client, never a slow chain."),
+			watchCommand(stdout, stderr, code),
 		},
 	}
 }

@@ -39,7 +39,7 @@ type endpoint struct {
 // parseConfig turns flags and environment into a config, naming the flag and value of the first problem.
 func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	if c.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live)", c.Args().First())
+		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch)", c.Args().First())
 	}
 	cfg := &config{mode: mode}
 	var err error

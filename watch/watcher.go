@@ -1,0 +1,97 @@
+// Package watch is the live view of `headprobe watch`: a Watcher is fed one check.Result per
+// tick and keeps a small, bounded history (recent head samples per endpoint, the last state
+// changes, since when the state has held), which it renders as a terminal screen or a log line.
+// Loop drives the ticks. Nothing here does network I/O or reads the real clock unless told to.
+package watch
+
+import (
+	"math"
+	"time"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// Watcher remembers what the recent health checks showed. It is not safe for concurrent use.
+type Watcher struct {
+	now func() time.Time
+
+	seen  bool
+	last  check.Result
+	at    time.Time // when last was observed
+	since time.Time // when the current state began
+
+	l2, builder window
+	changes     changeLog
+}
+
+// New returns a Watcher that stamps observations with now.
+func New(now func() time.Time) *Watcher {
+	return &Watcher{now: now}
+}
+
+// Observe records one health check's result.
+func (w *Watcher) Observe(r check.Result) {
+	now := w.now()
+	if !w.seen || r.State != w.last.State {
+		w.changes.add(Change{At: now, From: w.last.State, To: r.State, First: !w.seen, Reason: r.Reason})
+		w.since = now
+	}
+	w.seen, w.last, w.at = true, r, now
+	sampleHead(&w.l2, now, &r.L2)
+	sampleHead(&w.builder, now, r.Builder)
+}
+
+// sampleHead adds the endpoint's head to its window, or only ages the window without a head.
+func sampleHead(win *window, now time.Time, e *check.Endpoint) {
+	if e == nil || e.Last == nil {
+		win.prune(now)
+		return
+	}
+	win.add(now, e.Last.Number)
+}
+
+// Last is the latest result and when it was observed; ok is false before the first.
+func (w *Watcher) Last() (r check.Result, at time.Time, ok bool) {
+	return w.last, w.at, w.seen
+}
+
+// Held is how long the current state has held, as of the latest observation.
+func (w *Watcher) Held() time.Duration {
+	return w.at.Sub(w.since)
+}
+
+// Rate is the endpoint's (check.L2Name or check.BuilderName) blocks per second over the last
+// RateWindow; ok is false until it has two samples some time apart.
+func (w *Watcher) Rate(name string) (bps float64, ok bool) {
+	return w.window(name).rate()
+}
+
+// Samples is how many head samples are kept for the endpoint; at most MaxSamples.
+func (w *Watcher) Samples(name string) int {
+	return w.window(name).n
+}
+
+func (w *Watcher) window(name string) *window {
+	if name == check.BuilderName {
+		return &w.builder
+	}
+	return &w.l2
+}
+
+// Lag is how many blocks the builder's head is behind the L2's in the latest result (negative:
+// ahead); ok is false without a head from both.
+func (w *Watcher) Lag() (blocks int64, ok bool) {
+	if w.last.Builder == nil || w.last.Builder.Last == nil || w.last.L2.Last == nil {
+		return 0, false
+	}
+	l2, b := w.last.L2.Last.Number, w.last.Builder.Last.Number
+	if l2 >= b {
+		return int64(min(l2-b, math.MaxInt64)), true
+	}
+	return -int64(min(b-l2, math.MaxInt64)), true
+}
+
+// Changes are the last MaxChanges state changes, oldest first.
+func (w *Watcher) Changes() []Change {
+	return w.changes.list()
+}

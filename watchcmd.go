@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/statefile"
+	"github.com/headprobe/headprobe/watch"
+)
+
+// flagEvery is watch's period between health checks.
+const flagEvery = "every"
+
+// watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
+func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
+	return &cli.Command{
+		Name:  "watch",
+		Usage: "repeat the health check every --every and show it live until Ctrl-C (exit 0)",
+		Description: "On a terminal, one screen is redrawn in place: heads, blocks per second over the last minute, " +
+			"latency, the builder's lag, the verdict and how long it has held, and the last state changes. " +
+			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
+		Flags: append(probeFlags(), &cli.StringFlag{Name: flagEvery, Value: "2s",
+			Usage: "`DURATION` between the starts of two checks (a bare integer is seconds)", EnvVars: env(flagEvery)}),
+		Action: func(c *cli.Context) error {
+			*code = watchAction(c, stdout, stderr)
+			return nil
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return err },
+	}
+}
+
+// watchAction runs the watch until the context ends (SIGINT, SIGTERM), then exits 0; a bad
+// configuration is refused like the one-shot commands, with exit 3.
+func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
+	cfg, err := parseConfig(c, check.Health)
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	every, err := duration(c, flagEvery)
+	if err == nil && every <= 0 {
+		err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+	}
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	warn := func(msg string) {
+		if !cfg.quiet {
+			fmt.Fprintln(stderr, msg)
+		}
+	}
+	for _, w := range cfg.warnings {
+		warn(w)
+	}
+	marks := map[string]check.Mark{}
+	if cfg.stateFile != "" {
+		var w string
+		if marks, w = statefile.Load(cfg.stateFile); w != "" {
+			warn("warning: " + w)
+		}
+	}
+	// One client per endpoint for the whole watch, so connections are reused between checks.
+	l2 := target(cfg.l2, cfg, marks, nil)
+	defer l2.Source.(*rpc.Client).Close()
+	var builder *check.Target
+	if cfg.builder != nil {
+		b := target(*cfg.builder, cfg, marks, nil)
+		defer b.Source.(*rpc.Client).Close()
+		builder = &b
+	}
+	probe := func(ctx context.Context) check.Result {
+		runCtx, cancel := context.WithTimeout(ctx, runBound(cfg))
+		defer cancel()
+		r := check.Run(runCtx, check.SystemClock{}, check.Health, cfg.check, l2, builder)
+		if ctx.Err() == nil {
+			afterCheck(cfg, marks, r, &l2, builder, warn)
+		}
+		return r
+	}
+	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.color && useColor(stdout)}
+	switch {
+	case cfg.quiet:
+		out, opts.TTY = io.Discard, false
+	case cfg.output == "json":
+		opts.Emit = report.JSON
+	case cfg.output == "nagios":
+		opts.Emit = report.Nagios
+	}
+	if err := watch.Loop(c.Context, watch.SystemClock{}, opts, probe, out); err != nil {
+		fmt.Fprintf(stderr, "watch: %v\n", err)
+		return exitUnknown
+	}
+	return exitHealthy
+}
+
+// afterCheck carries each endpoint's progress mark to the next check and writes the state file and
+// the Prometheus textfile, when asked for, after every check.
+func afterCheck(cfg *config, marks map[string]check.Mark, r check.Result, l2, builder *check.Target, warn func(string)) {
+	if cfg.stateFile != "" {
+		carryMark(l2, &r.L2)
+		if builder != nil && r.Builder != nil {
+			carryMark(builder, r.Builder)
+		}
+		if err := saveMarks(cfg, marks, r); err != nil {
+			warn(fmt.Sprintf("warning: state file %s not written: %v", cfg.stateFile, err))
+		}
+	}
+	if cfg.textfile != "" {
+		if err := report.WriteTextfile(cfg.textfile, r); err != nil {
+			warn(fmt.Sprintf("warning: textfile %s not written: %v", cfg.textfile, err))
+		}
+	}
+}
+
+// carryMark makes the endpoint's latest mark the previous one of its next check.
+func carryMark(t *check.Target, e *check.Endpoint) {
+	if e.Mark != nil {
+		m := *e.Mark
+		t.Previous = &m
+	}
+}
+
+// isTerminal reports whether w is a terminal, whatever NO_COLOR says (it concerns colour only).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
