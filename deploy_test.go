@@ -1161,10 +1161,19 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	}
 }
 
-// readmeSection is the README text for the lead to paste.
+// readmeSection is the README's "## Deploy" section, up to the next second-level heading.
 func readmeSection(t *testing.T) string {
 	t.Helper()
-	return string(mustRead(t, filepath.Join("deploy", "README-section.md")))
+	text := string(mustRead(t, "README.md"))
+	start := strings.Index(text, "\n## Deploy\n")
+	if start < 0 {
+		t.Fatal(`README.md has no "## Deploy" section`)
+	}
+	section := text[start+1:]
+	if end := strings.Index(section[3:], "\n## "); end >= 0 {
+		section = section[:end+4]
+	}
+	return section
 }
 
 // fencedBlocks are the contents of the README section's ```lang blocks.
@@ -1179,7 +1188,7 @@ func fencedBlocks(text, lang string) []string {
 func TestDeployCronLine(t *testing.T) {
 	blocks := fencedBlocks(readmeSection(t), "crontab")
 	if len(blocks) != 1 {
-		t.Fatalf("want one ```crontab block in deploy/README-section.md, have %d", len(blocks))
+		t.Fatalf("want one ```crontab block in the README's Deploy section, have %d", len(blocks))
 	}
 	dir := t.TempDir()
 	environ := map[string]string{}
@@ -1236,19 +1245,19 @@ func TestDeployReadmeSection_ExamplesParse(t *testing.T) {
 	text := readmeSection(t)
 	var files []string
 	filepath.WalkDir("deploy", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && p != filepath.Join("deploy", "README-section.md") {
+		if err == nil && !d.IsDir() {
 			files = append(files, filepath.ToSlash(p))
 		}
 		return err
 	})
 	for _, f := range append(files, "Dockerfile") {
 		if !strings.Contains(text, f) {
-			t.Errorf("deploy/README-section.md does not mention %s", f)
+			t.Errorf("the README's Deploy section does not mention %s", f)
 		}
 	}
 	for _, want := range []string{"systemctl daemon-reload", "systemctl enable --now headprobe.timer", "docker build -t headprobe .", "source deploy/completion/headprobe.bash"} {
 		if !strings.Contains(text, want) {
-			t.Errorf("deploy/README-section.md lacks %q", want)
+			t.Errorf("the README's Deploy section lacks %q", want)
 		}
 	}
 	// Every `docker run … headprobe ARGS` example parses.
