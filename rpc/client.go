@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
+	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,6 +42,9 @@ type Client struct {
 	mu      sync.Mutex
 	conn    *gethrpc.Client
 	chainID uint64 // learnt on the first successful call with Options.ChainID
+
+	// dropped is closed when the server closes the current WebSocket connection.
+	dropped atomic.Pointer[chan struct{}]
 }
 
 // New returns a client for url (already validated with ValidateURL); nothing is sent yet.
@@ -55,10 +61,12 @@ func (c *Client) Head(ctx context.Context) (check.Head, error) {
 	if err != nil {
 		return check.Head{}, classify(err, c.opts.Timeout)
 	}
+	ctx, stop := c.cutOnDrop(ctx)
+	defer stop()
 	var raw json.RawMessage
 	if !c.opts.ChainID || c.chainID != 0 {
 		if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false); err != nil {
-			return check.Head{}, classify(err, c.opts.Timeout)
+			return check.Head{}, c.fail(ctx, err)
 		}
 		h, err := DecodeHead(raw)
 		h.ChainID = c.chainID
@@ -70,7 +78,7 @@ func (c *Client) Head(ctx context.Context) (check.Head, error) {
 		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &raw},
 	}
 	if err := conn.BatchCallContext(ctx, batch); err != nil {
-		return check.Head{}, classify(err, c.opts.Timeout)
+		return check.Head{}, c.fail(ctx, err)
 	}
 	for _, e := range batch {
 		if e.Error != nil {
@@ -98,9 +106,11 @@ func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error)
 	if err != nil {
 		return common.Hash{}, classify(err, c.opts.Timeout)
 	}
+	ctx, stop := c.cutOnDrop(ctx)
+	defer stop()
 	var raw json.RawMessage
 	if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", hexutil.Uint64(number), false); err != nil {
-		return common.Hash{}, classify(err, c.opts.Timeout)
+		return common.Hash{}, c.fail(ctx, err)
 	}
 	h, err := DecodeHead(raw)
 	return h.Hash, err
@@ -125,7 +135,7 @@ func (c *Client) connect(ctx context.Context) (*gethrpc.Client, error) {
 	}
 	conn, err := gethrpc.DialOptions(ctx, c.url, c.dialOptions()...)
 	if err != nil {
-		return nil, err
+		return nil, ipcDialError(c.url, err)
 	}
 	c.conn = conn
 	return conn, nil
@@ -139,9 +149,10 @@ func (c *Client) dialOptions() []gethrpc.ClientOption {
 	if len(c.opts.Headers) > 0 {
 		opts = append(opts, gethrpc.WithHeaders(c.opts.Headers))
 	}
-	if c.opts.TLS != nil {
-		opts = append(opts, gethrpc.WithWebsocketDialer(c.wsDialer()))
-	}
+	ws := c.wsDialer()
+	ws.Proxy = http.ProxyFromEnvironment // as go-ethereum's default dialer, and the HTTP transport below
+	ws.NetDialContext = c.watchDrops(ws.NetDialContext)
+	opts = append(opts, gethrpc.WithWebsocketDialer(ws))
 	if secret := c.opts.JWTSecret; secret != nil {
 		opts = append(opts, gethrpc.WithHTTPAuth(func(h http.Header) error {
 			tok, err := token(secret, time.Now())
@@ -172,4 +183,60 @@ func (c *Client) httpClient() *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// watchDrops wraps a WebSocket dial so that the server closing the connection is noticed at once.
+func (c *Client) watchDrops(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		d := &dropConn{Conn: conn, dropped: make(chan struct{})}
+		c.dropped.Store(&d.dropped)
+		return d, nil
+	}
+}
+
+// cutOnDrop returns ctx cancelled with errDropped when the server closes the current WebSocket
+// connection: go-ethereum's client may otherwise wait for an answer that cannot come until the
+// timeout, or report whichever of EOF, reset or close 1006 it saw first.
+func (c *Client) cutOnDrop(ctx context.Context) (context.Context, func()) {
+	p := c.dropped.Load()
+	if p == nil {
+		return ctx, func() {}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-*p:
+			cancel(errDropped)
+		case <-done:
+		}
+	}()
+	return ctx, func() { close(done); cancel(nil) }
+}
+
+// fail explains a failed call, made in a context from cutOnDrop.
+func (c *Client) fail(ctx context.Context, err error) *Failure {
+	if errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), errDropped) {
+		return errDropped
+	}
+	return classify(err, c.opts.Timeout)
+}
+
+// dropConn closes dropped when a read fails for any reason but our own close or deadline.
+type dropConn struct {
+	net.Conn
+	once    sync.Once
+	dropped chan struct{}
+}
+
+func (d *dropConn) Read(p []byte) (int, error) {
+	n, err := d.Conn.Read(p)
+	if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
+		d.once.Do(func() { close(d.dropped) })
+	}
+	return n, err
 }

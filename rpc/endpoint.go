@@ -55,13 +55,19 @@ func Redact(raw string) string {
 			return raw
 		}
 		// Not a URL we understand: keep only what cannot be a credential.
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			raw = redactMark + raw[i:]
+		at, q := strings.LastIndex(raw, "@"), strings.IndexAny(raw, "?#")
+		query := ""
+		if q >= 0 {
+			raw, query = raw[:q], raw[q:q+1]+redactMark
 		}
-		if i := strings.IndexAny(raw, "?#"); i >= 0 {
-			raw = raw[:i+1] + redactMark
+		if at >= 0 {
+			if q >= 0 && at > q {
+				// An @ after the ? or #: in the query, or the password holds a ?. Show neither.
+				return redactMark + query
+			}
+			raw = redactMark + raw[at:]
 		}
-		return raw
+		return redactPath(raw) + query
 	}
 	if u.User != nil {
 		u.User = url.User(redactMark)
@@ -71,13 +77,18 @@ func Redact(raw string) string {
 	}
 	u.Fragment, u.RawFragment = "", ""
 	if u.Path != "" {
-		parts := strings.Split(u.Path, "/")
-		for i, p := range parts {
-			if tokenish.MatchString(p) {
-				parts[i] = redactMark
-			}
-		}
-		u.Path, u.RawPath = strings.Join(parts, "/"), ""
+		u.Path, u.RawPath = redactPath(u.Path), ""
 	}
 	return u.String()
+}
+
+// redactPath replaces the /-separated segments of p that look like an API key.
+func redactPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if tokenish.MatchString(s) {
+			parts[i] = redactMark
+		}
+	}
+	return strings.Join(parts, "/")
 }

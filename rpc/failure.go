@@ -1,6 +1,8 @@
 package rpc
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -8,13 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/url"
+	"os"
 	"strings"
 	"syscall"
 	"time"
 
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
+	"github.com/gorilla/websocket"
 )
 
 // Class is the kind of a failed request, stable for JSON output and tests.
@@ -64,12 +69,21 @@ func classify(err error, timeout time.Duration) *Failure {
 	var hostErr x509.HostnameError
 	var recordErr tls.RecordHeaderError
 	var alertErr tls.AlertError
+	var opErr *net.OpError
+	var flateErr flate.CorruptInputError
+	var closeErr *websocket.CloseError
+	var urlErr *url.Error
 	switch {
 	case errors.As(err, &httpErr):
 		return fromHTTPStatus(httpErr)
 	case errors.As(err, &rpcErr):
-		return &Failure{Class: ClassRPCError, Msg: fmt.Sprintf("JSON-RPC error %d: %s", rpcErr.ErrorCode(), clip(oneLine(rpcErr.Error()), maxEcho))}
-	case errors.Is(err, errTooLarge):
+		msg := fmt.Sprintf("JSON-RPC error %d", rpcErr.ErrorCode())
+		// go-ethereum's text for an error without a message is the same words again.
+		if text := oneLine(rpcErr.Error()); text != "" && !strings.EqualFold(text, msg) {
+			msg += ": " + clip(text, maxEcho)
+		}
+		return &Failure{Class: ClassRPCError, Msg: msg}
+	case errors.Is(err, errTooLarge), errors.Is(err, websocket.ErrReadLimit):
 		return &Failure{Class: ClassTooLarge, Msg: fmt.Sprintf("response larger than %d bytes: refused", MaxResponseBytes)}
 	case errors.Is(err, context.DeadlineExceeded):
 		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
@@ -84,15 +98,27 @@ func classify(err error, timeout time.Duration) *Failure {
 	case errors.As(err, &unknownCA), errors.As(err, &certErr) && errors.As(certErr.Err, &unknownCA):
 		return &Failure{Class: ClassTLS, Msg: "TLS: certificate signed by an unknown authority (use --tls-ca)"}
 	case errors.As(err, &hostErr):
-		return &Failure{Class: ClassTLS, Msg: "TLS: " + oneLine(hostErr.Error())}
+		return &Failure{Class: ClassTLS, Msg: hostnameMismatch(hostErr)}
 	case errors.As(err, &certErr):
 		return &Failure{Class: ClassTLS, Msg: "TLS: " + oneLine(certErr.Err.Error())}
 	case errors.As(err, &recordErr):
 		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS"}
 	case errors.As(err, &alertErr):
 		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + alertErr.Error()}
+	case errors.As(err, &opErr) && opErr.Op == "remote error":
+		// An alert from the server over TCP (tls.AlertError is only used with QUIC).
+		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + oneLine(opErr.Err.Error())}
+	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &flateErr):
+		return malformed("gzip-encoded body is corrupt")
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
+	case errors.Is(err, syscall.ECONNRESET):
+		return &Failure{Class: ClassConnection, Msg: errDropped.Msg + " (reset)"}
+	case errors.As(err, &closeErr):
+		return wsClosed(closeErr)
+	case errors.As(err, &urlErr) && errors.Is(err, io.EOF):
+		// The transport's EOF: no HTTP answer at all (an empty body's EOF comes unwrapped).
+		return &Failure{Class: ClassConnection, Msg: errDropped.Msg + " before it answered"}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &Failure{Class: ClassMalformed, Msg: "malformed response: empty or truncated body"}
 	case errors.Is(err, gethrpc.ErrNoResult):
@@ -104,6 +130,10 @@ func classify(err error, timeout time.Duration) *Failure {
 		return malformed("%s", clip(oneLine(jsonErrorText(err)), maxEcho))
 	}
 	text := oneLine(stripURL(err).Error())
+	if strings.Contains(text, "server gave HTTP response to HTTPS client") {
+		// net/http replaces the tls.RecordHeaderError with this text when the answer looks like HTTP.
+		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS (it answered plain HTTP)"}
+	}
 	if strings.Contains(text, "bad handshake (HTTP status 401") {
 		return &Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401 on the WebSocket handshake): check the JWT secret"}
 	}
@@ -153,4 +183,58 @@ func looksLikeHTML(s string) bool {
 // oneLine folds server text onto one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// errDropped is a request cut short because the server closed the connection.
+var errDropped = &Failure{Class: ClassConnection, Msg: "connection closed by the server"}
+
+// wsClosed explains a closed WebSocket; 1006 is a connection dropped without a close frame.
+func wsClosed(e *websocket.CloseError) *Failure {
+	if e.Code == websocket.CloseAbnormalClosure {
+		return errDropped
+	}
+	msg := fmt.Sprintf("%s (WebSocket close %d", errDropped.Msg, e.Code)
+	if text := clip(oneLine(e.Text), 60); text != "" {
+		msg += fmt.Sprintf(" %q", text)
+	}
+	return &Failure{Class: ClassConnection, Msg: msg + ")"}
+}
+
+// hostnameMismatch names the host asked for and the names the certificate holds; Go's own text
+// for an IP address says only that the certificate has no IP SANs.
+func hostnameMismatch(e x509.HostnameError) string {
+	var names []string
+	if c := e.Certificate; c != nil {
+		names = append(names, c.DNSNames...)
+		for _, ip := range c.IPAddresses {
+			names = append(names, ip.String())
+		}
+		if len(names) == 0 && c.Subject.CommonName != "" {
+			names = append(names, c.Subject.CommonName)
+		}
+	}
+	valid := "no host name"
+	if len(names) > 0 {
+		valid = clip(oneLine(strings.Join(names, ", ")), 80)
+	}
+	return fmt.Sprintf("TLS: the certificate is valid for %s, not %s (use that name, or --tls-server-name)", valid, e.Host)
+}
+
+// ipcDialError explains a refused IPC dial by what is at the path: a file that is not a socket
+// refuses connections like the stale socket of a stopped node. The reason does not repeat the path.
+func ipcDialError(path string, err error) error {
+	if !strings.HasPrefix(path, "/") || !errors.Is(err, syscall.ECONNREFUSED) {
+		return err
+	}
+	info, statErr := os.Stat(path)
+	if statErr != nil || info.Mode().Type() == fs.ModeSocket {
+		return err
+	}
+	kind := "a regular file"
+	if info.IsDir() {
+		kind = "a directory"
+	} else if !info.Mode().IsRegular() {
+		kind = "a special file"
+	}
+	return &Failure{Class: ClassRefused, Msg: "the IPC path is " + kind + ", not a socket"}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 
@@ -55,8 +57,13 @@ func decodeField(name string, raw json.RawMessage, into any) error {
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		return malformed("block has no %s", name)
 	}
+	// hexutil decodes "" as zero without an error; a block with an empty number or timestamp is
+	// malformed, not block 0 at the epoch.
+	if bytes.Equal(raw, []byte(`""`)) {
+		return malformed("block %s is an empty string", name)
+	}
 	if err := json.Unmarshal(raw, into); err != nil {
-		return malformed("block %s %s: %s", name, clip(string(raw), 24), jsonErrorText(err))
+		return malformed("block %s %s: %s", name, clip(oneLine(string(raw)), 24), jsonErrorText(err))
 	}
 	return nil
 }
@@ -65,8 +72,12 @@ func decodeField(name string, raw json.RawMessage, into any) error {
 func jsonErrorText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		if te.Value == "non-string" {
+		switch kind, _, _ := strings.Cut(te.Value, " "); kind {
+		case "non-string":
 			return "not a hex string"
+		case "array", "object", "string", "number", "bool":
+			// encoding/json names only the JSON type it found (a batch where one answer was due).
+			return "unexpected JSON " + kind
 		}
 		return te.Value
 	}
@@ -99,6 +110,10 @@ func malformed(format string, args ...any) *Failure {
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	// Cut on a character boundary: half a multi-byte character is invalid UTF-8.
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -1,0 +1,130 @@
+package rpc
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateURL(t *testing.T) {
+	for _, tc := range []struct {
+		url  string
+		want []string // error substrings; nil when the URL is accepted
+	}{
+		{"http://127.0.0.1:8545", nil},
+		{"http://localhost:8545/", nil},
+		{"https://mainnet.example.org/v3/0123456789abcdef0123456789abcdef", nil},
+		{"http://[::1]:8545", nil},
+		{"HTTP://127.0.0.1:8545", nil}, // schemes are case-insensitive
+		{"ws://127.0.0.1:8546", nil},
+		{"wss://node.example.org:443/ws", nil},
+		{"http://user:pass@node.example.org:8545/?apikey=x", nil},
+		{"/abs/ipc", nil},
+		{"/var/run/geth/geth.ipc", nil},
+
+		{"", []string{"is empty"}},
+		{"127.0.0.1:8545", []string{"has no scheme", "did you mean http://127.0.0.1:8545 ?"}},
+		{"localhost:8545", []string{"has no scheme", "did you mean http://localhost:8545 ?"}},
+		{"localhost:8545/rpc", []string{"did you mean http://localhost:8545/rpc ?"}},
+		{"[::1]:8545", []string{"did you mean http://"}},
+		{"ftp://node.example.org/", []string{`unsupported scheme "ftp"`}},
+		{"unix:///var/run/geth.ipc", []string{`unsupported scheme "unix"`}},
+		{"geth.ipc", []string{"neither a URL", "absolute IPC socket path"}},
+		{"./geth.ipc", []string{"neither a URL", "absolute IPC socket path"}},
+		{"data/geth.ipc", []string{"neither a URL"}},
+		{"localhost", []string{"neither a URL"}},
+		{"http://", []string{"has no host"}},
+		{"http:///path", []string{"has no host"}},
+		{"http://host:8545/ path", []string{"white space"}},
+		{" http://127.0.0.1:8545", []string{"white space"}},
+		{"http://127.0.0.1:8545\n", []string{"white space"}},
+		{"http://[::1", []string{"is not a valid URL"}},
+		{"http://127.0.0.1:port", []string{"is not a valid URL"}},
+	} {
+		t.Run(tc.url, func(t *testing.T) {
+			err := ValidateURL(tc.url)
+			if tc.want == nil {
+				if err != nil {
+					t.Fatalf("error %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("accepted, want an error containing %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// An address refused by ValidateURL is shown redacted in the error.
+func TestValidateURLErrorsHideSecrets(t *testing.T) {
+	const (
+		password = "hunter2pw"
+		key      = "SECRETKEY123"
+		pathKey  = "0123456789abcdef0123456789abcdef"
+	)
+	for _, url := range []string{
+		"ftp://alice:" + password + "@node.example.org/?apikey=" + key,
+		"ftp://node.example.org/v3/" + pathKey,
+		"alice:" + password + "@127.0.0.1:8545",
+		"127.0.0.1:8545/?apikey=" + key,
+		"127.0.0.1:8545/v3/" + pathKey,
+		"http://alice:" + password + "@node.example.org:port/?apikey=" + key,
+		"http://alice:" + password + "@node.example.org/ ?apikey=" + key,
+		"http://alice:" + password + "@[::1/?apikey=" + key,
+		"http://alice:" + password + "@/?apikey=" + key,
+		"http://alice:" + password + "@node.example.org:8545\n?apikey=" + key,
+		"node.example.org/?apikey=" + key,
+		"http://node.example.org:port/v3/" + pathKey,
+	} {
+		t.Run(url, func(t *testing.T) {
+			err := ValidateURL(url)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, s := range []string{password, key, pathKey} {
+				if strings.Contains(err.Error(), s) {
+					t.Errorf("error %q shows %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"http://127.0.0.1:8545", "http://127.0.0.1:8545"},
+		{"http://127.0.0.1:8545/", "http://127.0.0.1:8545/"},
+		{"http://alice:hunter2@127.0.0.1:8545", "http://REDACTED@127.0.0.1:8545"},
+		{"http://alice@127.0.0.1:8545", "http://REDACTED@127.0.0.1:8545"},
+		{"http://127.0.0.1:8545/?apikey=SECRET&x=1", "http://127.0.0.1:8545/?REDACTED"},
+		{"https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef", "https://mainnet.infura.io/v3/REDACTED"},
+		{"wss://mainnet.infura.io/ws/v3/0123456789abcdef0123456789abcdef", "wss://mainnet.infura.io/ws/v3/REDACTED"},
+		{"https://eth-mainnet.g.alchemy.com/v2/Abc_DEF-ghiJKLmnoPQRstu", "https://eth-mainnet.g.alchemy.com/v2/REDACTED"},
+		{"https://node.example.org/rpc/eth", "https://node.example.org/rpc/eth"},
+		{"https://u:p@node.example.org/v3/0123456789abcdef0123456789abcdef?k=v#frag", "https://REDACTED@node.example.org/v3/REDACTED?REDACTED"},
+		{"http://node.example.org/#fragment-secret", "http://node.example.org/"},
+		{"/var/run/geth.ipc", "/var/run/geth.ipc"},
+		{"/abs/ipc", "/abs/ipc"},
+		{"alice:hunter2@127.0.0.1:8545", "REDACTED@127.0.0.1:8545"},
+		{"127.0.0.1:8545/?apikey=SECRET", "127.0.0.1:8545/?REDACTED"},
+		// Not parseable as a URL: API-key-like path segments are still hidden.
+		{"127.0.0.1:8545/v3/0123456789abcdef0123456789abcdef", "127.0.0.1:8545/v3/REDACTED"},
+		{"http://node.example.org:port/v3/0123456789abcdef0123456789abcdef", "http://node.example.org:port/v3/REDACTED"},
+		{"http://a:b@node.example.org:port/v3/0123456789abcdef0123456789abcdef?k=v", "REDACTED@node.example.org:port/v3/REDACTED?REDACTED"},
+		// Unparseable (a control character): an @ in the query must not uncover the query.
+		{"http://a:hunter2pw@host/\x1e?apikey=SE@CRETKEY123&x=100000", "REDACTED?REDACTED"},
+		{"http://a:pa?ss@host:port/", "REDACTED?REDACTED"},
+		{"", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := Redact(tc.in); got != tc.want {
+				t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
