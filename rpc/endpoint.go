@@ -13,6 +13,9 @@ func ValidateURL(raw string) error {
 	if raw == "" {
 		return fmt.Errorf("is empty")
 	}
+	if strings.HasPrefix(raw, "//") {
+		return fmt.Errorf("%q starts with // (a URL without a scheme?): want http://, https://, ws://, wss:// or an absolute IPC socket path", Redact(raw))
+	}
 	if strings.HasPrefix(raw, "/") {
 		return nil
 	}
@@ -51,8 +54,8 @@ var (
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		if strings.HasPrefix(raw, "/") {
-			return raw
+		if strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") {
+			return raw // an IPC socket path
 		}
 		// Not a URL we understand: keep only what cannot be a credential.
 		at, q := strings.LastIndex(raw, "@"), strings.IndexAny(raw, "?#")

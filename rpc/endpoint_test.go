@@ -128,3 +128,13 @@ func TestRedact(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateURL_DoubleSlashIsNotAnIPCPath(t *testing.T) {
+	err := ValidateURL("//user:pa55word@host:8545/?apikey=Q5ecret")
+	if err == nil {
+		t.Fatal("a scheme-less URL was taken for an IPC socket path")
+	}
+	if strings.Contains(err.Error(), "pa55word") || strings.Contains(err.Error(), "Q5ecret") {
+		t.Errorf("error shows a secret: %v", err)
+	}
+}

@@ -23,7 +23,9 @@ const maxSecretFile = 4096
 // whitespace ignored. Its errors never repeat the file's content.
 func ParseSecret(data []byte) ([]byte, error) {
 	text := bytes.Join(bytes.Fields(data), nil)
-	text = bytes.TrimPrefix(bytes.TrimPrefix(text, []byte("0x")), []byte("0X"))
+	if bytes.HasPrefix(text, []byte("0x")) || bytes.HasPrefix(text, []byte("0X")) {
+		text = text[2:]
+	}
 	if len(text) == 0 {
 		return nil, errors.New("is empty")
 	}

@@ -209,3 +209,9 @@ func TestToken(t *testing.T) {
 		t.Error("a token a second later is the same")
 	}
 }
+
+func TestParseSecret_OnlyOnePrefix(t *testing.T) {
+	if _, err := ParseSecret([]byte("0x0X" + strings.Repeat("ab", 32))); err == nil {
+		t.Error("0x0X<hex> accepted")
+	}
+}
