@@ -42,6 +42,7 @@ type Client struct {
 	mu      sync.Mutex
 	conn    *gethrpc.Client
 	chainID uint64 // learnt on the first successful call with Options.ChainID
+	secrets []string
 
 	// dropped is closed when the server closes the current WebSocket connection.
 	dropped atomic.Pointer[chan struct{}]
@@ -49,12 +50,24 @@ type Client struct {
 
 // New returns a client for url (already validated with ValidateURL); nothing is sent yet.
 func New(url string, opts Options) *Client {
-	return &Client{url: url, opts: opts}
+	return &Client{url: url, opts: opts, secrets: secretsOf(url, opts.Headers)}
 }
 
 // Head fetches eth_getBlockByNumber("latest", false) within the timeout; with Options.ChainID, the
-// first call also fetches eth_chainId in the same batched round trip. Errors are *Failure.
+// first call also fetches eth_chainId in the same batched round trip. Errors are *Failure, with
+// anything of the URL's or the headers' secrets that a server echoed replaced.
 func (c *Client) Head(ctx context.Context) (check.Head, error) {
+	h, err := c.head(ctx)
+	return h, c.scrub(err)
+}
+
+// HashAt fetches the hash of block number, for the fork check. Errors are scrubbed *Failure.
+func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error) {
+	h, err := c.hashAt(ctx, number)
+	return h, c.scrub(err)
+}
+
+func (c *Client) head(ctx context.Context) (check.Head, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	conn, err := c.connect(ctx)
@@ -98,8 +111,7 @@ func (c *Client) Head(ctx context.Context) (check.Head, error) {
 	return h, nil
 }
 
-// HashAt fetches the hash of block number, for the fork check.
-func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error) {
+func (c *Client) hashAt(ctx context.Context, number uint64) (common.Hash, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	conn, err := c.connect(ctx)
