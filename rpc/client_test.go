@@ -741,7 +741,7 @@ func TestHeadIPC(t *testing.T) {
 
 func TestServerEchoingHeadersOrTokens_IsScrubbed(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, "bad key "+r.Header.Get("X-Api-Key")+" and token "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), 403)
+		http.Error(w, "bad key "+r.Header.Get("X-Api-Key")+" and token "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "), http.StatusForbidden)
 	}))
 	defer srv.Close()
 	c := New(srv.URL, Options{Timeout: time.Second, Headers: http.Header{"X-Api-Key": {"H3aderSecret"}}, JWTSecret: make([]byte, 32)})
