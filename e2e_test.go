@@ -162,23 +162,20 @@ func TestBuilderStalledLongAgo_IsPartial(t *testing.T) {
 	o.expect(t, 1, "PARTIAL: builder head #0 is 1h0m", "(max 10s)")
 }
 
-func TestBuilderStopsSealing_IsPartialWithinTheWindow(t *testing.T) {
-	net := sequencer(t)
-	stop := sealEvery(net.L2, 50*time.Millisecond)
-	defer stop()
+func TestBuilderStalls_IsPartialWithinTheWindow(t *testing.T) {
+	net := sealing(t, 50*time.Millisecond)
+	net.Builder.Stall()
 	o := probeRun(t, authArgs(net, "--interval", "600ms")...)
-	o.expect(t, 1, "PARTIAL: builder head stuck at #1 for 6")
+	o.expect(t, 1, "PARTIAL: builder head stuck at #", "for 6")
 	if o.wall > 600*time.Millisecond+time.Second+100*time.Millisecond {
 		t.Errorf("took %s, beyond interval + timeout + 100ms", o.wall)
 	}
+	net.Builder.Resume()
+	probeRun(t, authArgs(net, "--interval", "600ms")...).expect(t, 0, "HEALTHY: ")
 }
 
 func TestBothSealing_AnswersAsSoonAsTheyAdvance(t *testing.T) {
-	net := sequencer(t)
-	stop := sealEvery(net.L2, 50*time.Millisecond)
-	defer stop()
-	stopB := sealEvery(net.Builder, 50*time.Millisecond)
-	defer stopB()
+	net := sealing(t, 50*time.Millisecond)
 	o := probeRun(t, authArgs(net, "--interval", "10s", "--min-blocks", "2")...)
 	o.expect(t, 0, "HEALTHY: ", "+2 in", "+2 in")
 	if o.wall > 3*time.Second {
@@ -201,12 +198,11 @@ func TestBuilderStopped_IsPartial_AndBackIsHealthyOnNextRun(t *testing.T) {
 	probeRun(t, authArgs(net)...).expect(t, 0, "HEALTHY: ", "builder head #")
 }
 
-func TestL2StopsSealing_IsUnavailable(t *testing.T) {
-	net := sequencer(t)
-	stop := sealEvery(net.Builder, 50*time.Millisecond)
-	defer stop()
+func TestL2Stalls_IsUnavailable(t *testing.T) {
+	net := sealing(t, 50*time.Millisecond)
+	net.L2.Stall()
 	o := probeRun(t, authArgs(net, "--interval", "400ms")...)
-	o.expect(t, 2, "UNAVAILABLE: l2 head stuck at #1 for 4")
+	o.expect(t, 2, "UNAVAILABLE: l2 head stuck at #", "for 4")
 }
 
 func TestL2StalledLongAgo_IsUnavailable_ButLive(t *testing.T) {
@@ -332,22 +328,23 @@ func TestQuiet_PrintsNothing(t *testing.T) {
 	}
 }
 
-// sealEvery seals a block on n every period until the returned stop is called.
-func sealEvery(n *devnet.Node, period time.Duration) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(period)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				n.Seal()
+// sealing starts an L2 and a builder that each seal a block every period, and waits for their
+// first blocks.
+func sealing(t *testing.T, period time.Duration) *devnet.Net {
+	t.Helper()
+	net, err := devnet.Start(devnet.Options{Dir: t.TempDir(), Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { net.Close() })
+	deadline := time.Now().Add(10 * time.Second)
+	for _, n := range []*devnet.Node{net.L2, net.Builder} {
+		for number, _, _ := n.Head(); number == 0; number, _, _ = n.Head() {
+			if time.Now().After(deadline) {
+				t.Fatal("no block sealed within 10s")
 			}
+			time.Sleep(10 * time.Millisecond) // polling a real node's first block; no clock to fake here
 		}
-	}()
-	return func() { close(done); <-finished }
+	}
+	return net
 }

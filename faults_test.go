@@ -911,3 +911,23 @@ func TestFaultMatrix(t *testing.T) {
 		})
 	}
 }
+
+// sealEvery seals a block on n every period until the returned stop is called: the shared L2
+// seals on demand, and progresses only while a builder-side run with --interval needs it to.
+func sealEvery(n *devnet.Node, period time.Duration) (stop func()) {
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(period)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				n.Seal()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
