@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = exitUnknown
 		}
 	}()
-	code = exitUnknown
+	code = exitHealthy // --help, --version and completion run no probe and succeed
 	app := newApp(stdout, stderr, &code)
 	if err := app.RunContext(ctx, args); err != nil {
 		fmt.Fprintf(stdout, "UNKNOWN: %v\n", err)

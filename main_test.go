@@ -50,13 +50,30 @@ func (w *panicOnce) Write(p []byte) (int, error) {
 
 func TestHelp_ListsEveryFlagWithItsEnvVar(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"headprobe", "health", "--help"}, &stdout, &stderr); code != exitUnknown && code != exitHealthy {
-		t.Fatalf("help exit %d", code)
+	if code := run(context.Background(), []string{"headprobe", "health", "--help"}, &stdout, &stderr); code != exitHealthy {
+		t.Fatalf("help exit %d, want 0", code)
 	}
 	for _, f := range probeFlags() {
 		name := f.Names()[0]
 		if !strings.Contains(stdout.String(), "--"+name) || !strings.Contains(stdout.String(), "$"+env(name)[0]) {
 			t.Errorf("help lacks --%s with $%s", name, env(name)[0])
 		}
+	}
+}
+
+func TestVersionAndHelp_ExitZero(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-V"}, {"--help"}, {"watch", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), append([]string{"headprobe"}, args...), &stdout, &stderr); code != exitHealthy {
+			t.Errorf("headprobe %v: exit %d, want 0", args, code)
+		}
+		if stdout.Len() == 0 {
+			t.Errorf("headprobe %v printed nothing", args)
+		}
+	}
+	var stdout bytes.Buffer
+	run(context.Background(), []string{"headprobe", "-V"}, &stdout, &stdout)
+	if !strings.HasPrefix(stdout.String(), "headprobe ") || !strings.Contains(stdout.String(), "go1.") {
+		t.Errorf("version %q: want name, version, commit and Go version", stdout.String())
 	}
 }

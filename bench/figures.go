@@ -1,0 +1,207 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"time"
+)
+
+// figure is one budgeted measurement of issue #5.
+type figure struct {
+	ID     string
+	What   string
+	Unit   string // "×" (a ratio), "MB" (10^6 bytes), "s" or "ms"
+	Budget float64
+}
+
+var figures = []figure{
+	{"P1", "one-shot `health` (L2 + builder) wall time / `curl -s` (one endpoint), interleaved", "×", 1.2},
+	{"P2", "peak RSS of that probe (rusage maxrss)", "MB", 10},
+	{"P3", "stripped static binary size", "MB", 11},
+	{"P4", "CPU (user + sys) per probe / that same curl, same runs", "×", 1.2},
+	{"P5", "healthy chain, 1 s blocks, `--interval 10s`: time to verdict", "s", 1.5},
+	{"P6", "refused ports: time to verdict", "ms", 50},
+	{"P7", "accepts and never answers, `--timeout 1s`: wall time", "s", 1.1},
+	{"P8", "both endpoints answer after 300 ms: wall time / 300 ms", "×", 1.2},
+}
+
+// result is what measuring a figure gave: one value per run, or an error.
+type result struct {
+	values []float64
+	note   string
+	err    error
+}
+
+// bench holds the binary, its environment and the loopback endpoints every figure runs against.
+type bench struct {
+	n         int
+	bin, curl string
+	env       []string // the probe's environment
+	chain     *chain
+	// l2 and builder serve the chain at once; slowL2 and slowBuilder after slowDelay.
+	l2, builder, slowL2, slowBuilder *rpcServer
+	hang                             *blackhole
+	refusedL2, refusedBuilder        string
+}
+
+// slowDelay is how long the slow endpoints of P8 take to answer.
+const slowDelay = 300 * time.Millisecond
+
+func (b *bench) probe(args ...string) (sample, error) { return run(b.env, b.bin, args...) }
+
+// series runs the probe n times with args, expecting exit code want; before, when set, runs
+// ahead of each run and after, when set, after it (an error from after ends the series).
+func (b *bench) series(want int, before func(), after func(sample) error, args ...string) ([]sample, error) {
+	if _, err := b.probe(args...); err != nil { // warm-up: page cache, first-connection costs
+		return nil, err
+	}
+	var out []sample
+	for range b.n {
+		if before != nil {
+			before()
+		}
+		s, err := b.probe(args...)
+		if err == nil {
+			err = expect(s, want, "headprobe")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if after != nil {
+			if err := after(s); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// oneShot measures P1, P2 and P4 from the same runs: the probe and curl alternate, A B A B …, and
+// each ratio is taken within its pair. Without curl (only P2 asked for) the probe runs alone.
+func (b *bench) oneShot(withCurl bool) map[string]result {
+	args := []string{"health", "--l2", b.l2.URL, "--builder", b.builder.URL}
+	curlArgs := []string{"-s", "--noproxy", "*", "-H", "Content-Type: application/json", "--data", headRequest, b.l2.URL}
+	var walls, cpus, rss, curlRSS, pWall, cWall, pCPU, cCPU, conns []float64
+	fail := func(err error) map[string]result {
+		return map[string]result{"P1": {err: err}, "P2": {err: err}, "P4": {err: err}}
+	}
+	if withCurl {
+		if _, err := run(b.env, b.curl, curlArgs...); err != nil {
+			return fail(err)
+		}
+	}
+	_, err := b.series(0, func() { b.l2.reset(); b.builder.reset() }, func(p sample) error {
+		rss = append(rss, float64(p.MaxRSS)/1e6)
+		conns = append(conns, float64(max(b.l2.conns.Load(), b.builder.conns.Load())))
+		if !withCurl {
+			return nil
+		}
+		c, err := run(b.env, b.curl, curlArgs...)
+		if err == nil {
+			err = expect(c, 0, "curl")
+		}
+		if err != nil {
+			return err
+		}
+		walls = append(walls, float64(p.Wall)/float64(c.Wall))
+		cpus = append(cpus, float64(p.CPU)/float64(max(c.CPU, time.Microsecond)))
+		pWall, cWall = append(pWall, ms(p.Wall)), append(cWall, ms(c.Wall))
+		pCPU, cCPU = append(pCPU, ms(p.CPU)), append(cCPU, ms(c.CPU))
+		curlRSS = append(curlRSS, float64(c.MaxRSS)/1e6)
+		return nil
+	}, args...)
+	if err != nil {
+		return fail(err)
+	}
+	rssNote := fmt.Sprintf("measurement floor %.2f MB (`true`)", b.floor())
+	if withCurl {
+		rssNote = fmt.Sprintf("curl %.2f MB; %s", median(curlRSS), rssNote)
+	}
+	return map[string]result{
+		"P1": {values: walls, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms; %.0f connection per endpoint (max %.0f)",
+			median(pWall), median(cWall), median(conns), slices.Max(conns))},
+		"P2": {values: rss, note: rssNote},
+		"P4": {values: cpus, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms", median(pCPU), median(cCPU))},
+	}
+}
+
+// floor is the median peak RSS of `true` measured like the probe: the least P2 can show (see run).
+func (b *bench) floor() float64 {
+	var xs []float64
+	for range b.n {
+		if s, err := run(b.env, "true"); err == nil {
+			xs = append(xs, float64(s.MaxRSS)/1e6)
+		}
+	}
+	return median(xs)
+}
+
+// size is P3.
+func (b *bench) size() result {
+	fi, err := os.Stat(b.bin)
+	if err != nil {
+		return result{err: err}
+	}
+	return result{values: []float64{float64(fi.Size()) / 1e6}, note: fmt.Sprintf("%d bytes", fi.Size())}
+}
+
+// window is P5. Each run starts at a uniformly random phase of the block period, as a real probe
+// would: back to back, every run would start just after a block and wait a whole period.
+func (b *bench) window() result {
+	var reqs, conns []float64
+	before := func() {
+		p := b.chain.period
+		time.Sleep((rand.N(p) - time.Since(b.chain.start)%p + p) % p)
+		b.l2.reset()
+		b.builder.reset()
+	}
+	after := func(sample) error {
+		reqs = append(reqs, float64(b.l2.requests.Load()+b.builder.requests.Load())/2)
+		conns = append(conns, float64(max(b.l2.conns.Load(), b.builder.conns.Load())))
+		return nil
+	}
+	ss, err := b.series(0, before, after, "health", "--l2", b.l2.URL, "--builder", b.builder.URL, "--interval", "10s")
+	if err != nil {
+		return result{err: err}
+	}
+	return result{values: walls(ss, time.Second), note: fmt.Sprintf("%.1f requests and %.0f connection (max %.0f) per endpoint",
+		median(reqs), median(conns), slices.Max(conns))}
+}
+
+// refused is P6, hung is P7 and slow is P8.
+func (b *bench) refused() result {
+	ss, err := b.series(2, nil, nil, "health", "--l2", b.refusedL2, "--builder", b.refusedBuilder)
+	return result{values: walls(ss, time.Millisecond), err: err}
+}
+
+func (b *bench) hung() result {
+	ss, err := b.series(2, nil, nil, "health", "--l2", b.hang.URL, "--builder", b.hang.URL, "--timeout", "1s")
+	return result{values: walls(ss, time.Second), err: err}
+}
+
+func (b *bench) slow() result {
+	var reqs []float64
+	before := func() { b.slowL2.reset(); b.slowBuilder.reset() }
+	after := func(sample) error {
+		reqs = append(reqs, float64(b.slowL2.requests.Load()+b.slowBuilder.requests.Load())/2)
+		return nil
+	}
+	ss, err := b.series(0, before, after, "health", "--l2", b.slowL2.URL, "--builder", b.slowBuilder.URL)
+	if err != nil {
+		return result{err: err}
+	}
+	return result{values: walls(ss, slowDelay), note: fmt.Sprintf("%.0f ms; %.0f request per endpoint",
+		median(walls(ss, time.Millisecond)), median(reqs))}
+}
+
+// walls are the runs' wall times in units of unit.
+func walls(ss []sample, unit time.Duration) []float64 {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		out[i] = float64(s.Wall) / float64(unit)
+	}
+	return out
+}

@@ -1,0 +1,227 @@
+// Command bench measures headprobe against the performance budgets of issue #5 on this machine,
+// against loopback JSON-RPC endpoints it serves itself, and prints a markdown table of medians:
+//
+//	go run ./bench [-n 10] [-tags T] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
+//
+// It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'), so it needs
+// the go tool, and curl for the P1 and P4 baselines. Figures are medians of -n runs; run it on an
+// otherwise idle machine. The exit code is 1 when a figure misses its budget.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// envFlags collects repeated -env K=V.
+type envFlags []string
+
+func (e *envFlags) String() string { return strings.Join(*e, " ") }
+func (e *envFlags) Set(v string) error {
+	if !strings.Contains(v, "=") {
+		return fmt.Errorf("want KEY=VALUE, got %q", v)
+	}
+	*e = append(*e, v)
+	return nil
+}
+
+// options are the command-line flags.
+type options struct {
+	n       int
+	tags    string
+	overlay string
+	only    string
+	json    bool
+	block   time.Duration
+	inits   int
+	env     envFlags
+	stdout  io.Writer
+}
+
+func main() {
+	if os.Getenv(launcherEnv) != "" {
+		launch()
+		return
+	}
+	o := options{stdout: os.Stdout}
+	flag.IntVar(&o.n, "n", 10, "runs per figure (medians are reported)")
+	flag.StringVar(&o.tags, "tags", "urfave_cli_no_docs", "build tags for the probe binary, passed to go build -tags (the release build drops urfave/cli's man-page generator)")
+	flag.StringVar(&o.overlay, "overlay", "", "go build -overlay file, to measure a variant without editing the tree")
+	flag.StringVar(&o.only, "only", "", "comma-separated figures to run, e.g. P1,P5 (default all)")
+	flag.BoolVar(&o.json, "json", false, "print JSON instead of markdown")
+	flag.DurationVar(&o.block, "block", time.Second, "block period of the fake chain")
+	flag.IntVar(&o.inits, "inits", 5, "list the N slowest package inits (GODEBUG=inittrace=1); 0 = skip")
+	flag.Var(&o.env, "env", "extra environment of the probe runs, KEY=VALUE (repeatable), e.g. -env GOGC=off")
+	flag.Parse()
+	pass, err := o.run()
+	switch {
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	case !pass:
+		os.Exit(1)
+	}
+}
+
+// run measures the selected figures and prints them; pass is false when one missed its budget.
+func (o options) run() (pass bool, err error) {
+	n, env := o.n, o.env
+	if n < 1 || o.block <= 0 {
+		return false, fmt.Errorf("-n must be at least 1 and -block positive")
+	}
+	selected := map[string]bool{}
+	for _, id := range strings.Split(strings.ToUpper(o.only), ",") {
+		if id = strings.TrimSpace(id); id == "" {
+			continue
+		}
+		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
+			return false, fmt.Errorf("-only: unknown figure %q (P1 … P8)", id)
+		}
+		selected[id] = true
+	}
+	want := func(ids ...string) bool {
+		return len(selected) == 0 || slices.ContainsFunc(ids, func(id string) bool { return selected[id] })
+	}
+	b := &bench{n: n, env: append(childEnv(), env...)}
+	if want("P1", "P4") {
+		if b.curl, err = exec.LookPath("curl"); err != nil {
+			return false, fmt.Errorf("curl not found (P1 and P4 compare the probe with it); install it: apt-get install -y curl")
+		}
+	}
+	rep := report{Machine: describeMachine(), Runs: n, ProbeEnv: env}
+	dir, err := os.MkdirTemp("", "headprobe-bench-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	b.bin = filepath.Join(dir, "headprobe")
+	if rep.Build, err = build(b.bin, o.tags, o.overlay); err != nil {
+		return false, err
+	}
+	stop, err := b.start(o.block)
+	if err != nil {
+		return false, err
+	}
+	defer stop()
+
+	results := map[string]result{}
+	if want("P1", "P2", "P4") {
+		for id, r := range b.oneShot(want("P1", "P4")) {
+			results[id] = r
+		}
+	}
+	measure := map[string]func() result{"P3": b.size, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow}
+	for _, f := range figures {
+		if m := measure[f.ID]; m != nil && want(f.ID) {
+			results[f.ID] = m()
+		}
+	}
+	pass = true
+	for _, f := range figures {
+		if r, ok := results[f.ID]; ok && want(f.ID) {
+			rep.Rows = append(rep.Rows, newRow(f, r))
+			pass = pass && rep.Rows[len(rep.Rows)-1].Pass
+		}
+	}
+	if o.inits > 0 {
+		if rep.Inits, rep.InitsTotal, err = inits(b.env, b.bin, n, o.inits); err != nil {
+			return false, err
+		}
+	}
+	rep.LoadAtEnd = loadAvg()
+	if o.json {
+		enc := json.NewEncoder(o.stdout)
+		enc.SetIndent("", "  ")
+		return pass, enc.Encode(rep)
+	}
+	return pass, printMarkdown(o.stdout, rep)
+}
+
+// build compiles the release binary from the module root into bin and returns the command used.
+func build(bin, tags, overlay string) (string, error) {
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	root := filepath.Dir(strings.TrimSpace(string(gomod)))
+	if err != nil || root == "." || strings.TrimSpace(string(gomod)) == os.DevNull {
+		return "", fmt.Errorf("run from inside the headprobe module (go env GOMOD: %v)", err)
+	}
+	args := []string{"build", "-trimpath", "-ldflags=-s -w"}
+	if tags != "" {
+		args = append(args, "-tags", tags)
+	}
+	if overlay != "" {
+		if overlay, err = filepath.Abs(overlay); err != nil {
+			return "", err
+		}
+		args = append(args, "-overlay", overlay)
+	}
+	args = append(args, "-o", bin, ".")
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env, cmd.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build: %w", err)
+	}
+	desc := "CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'"
+	if tags != "" {
+		desc += " -tags " + tags
+	}
+	if overlay != "" {
+		desc += " -overlay " + overlay
+	}
+	return desc, nil
+}
+
+// childEnv is this process's environment without what would change how the probe runs.
+func childEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "HEADPROBE_") || slices.Contains([]string{"GOGC", "GOMEMLIMIT", "GODEBUG", "GOMAXPROCS", "NO_COLOR"}, k) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// start serves the loopback endpoints and returns how to stop them.
+func (b *bench) start(block time.Duration) (func(), error) {
+	b.chain = &chain{start: time.Now(), period: block}
+	var closers []func()
+	stop := func() {
+		for _, c := range closers {
+			c()
+		}
+		closers = nil
+	}
+	for _, s := range []struct {
+		into  **rpcServer
+		delay time.Duration
+	}{{&b.l2, 0}, {&b.builder, 0}, {&b.slowL2, slowDelay}, {&b.slowBuilder, slowDelay}} {
+		srv, err := startRPC(b.chain, s.delay)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		*s.into, closers = srv, append(closers, srv.Close)
+	}
+	var err error
+	if b.hang, err = startBlackhole(); err == nil {
+		closers = append(closers, b.hang.Close)
+		if b.refusedL2, err = refusedURL(); err == nil {
+			b.refusedBuilder, err = refusedURL()
+		}
+	}
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return stop, nil
+}
