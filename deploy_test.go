@@ -1306,8 +1306,9 @@ func complete(t *testing.T, args ...string) []string {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), os.Args, &stdout, &stderr)
 	os.Args = saved
-	if code != exitUnknown || stderr.Len() > 0 {
-		t.Errorf("completing %q: exit %d, stderr %q (the probe must not run)", args, code, stderr.String())
+	// Had the probe run, it would have printed a verdict (UNKNOWN: --l2 is required) and exited 3.
+	if code != exitHealthy || stderr.Len() > 0 || strings.Contains(stdout.String(), "UNKNOWN") {
+		t.Errorf("completing %q: exit %d, stdout %q, stderr %q (the probe must not run)", args, code, stdout.String(), stderr.String())
 	}
 	return strings.Fields(stdout.String())
 }
