@@ -3,6 +3,7 @@ package rpc
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidateURL(t *testing.T) {
@@ -136,5 +137,23 @@ func TestValidateURL_DoubleSlashIsNotAnIPCPath(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "pa55word") || strings.Contains(err.Error(), "Q5ecret") {
 		t.Errorf("error shows a secret: %v", err)
+	}
+}
+
+func TestTLSFiles_RefuseWhatIsNotARegularFile(t *testing.T) {
+	for _, files := range []TLSFiles{{CA: "/dev/stdin"}, {CA: t.TempDir()}, {Cert: "/dev/zero", Key: "/dev/zero"}} {
+		done := make(chan error, 1)
+		go func() { _, err := files.Config(); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%+v: %v", files, err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%+v: reading blocked", files)
+		}
+	}
+	if _, err := (TLSFiles{Cert: "/x"}).Config(); err == nil || !strings.Contains(err.Error(), "--tls-cert needs --tls-key") {
+		t.Errorf("cert without key: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -23,9 +24,9 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: f.ServerName}
 	if f.CA != "" {
-		pem, err := os.ReadFile(f.CA)
+		pem, err := readRegular(f.CA)
 		if err != nil {
-			return nil, fmt.Errorf("--tls-ca: cannot read %s: %v", f.CA, unwrapPath(err))
+			return nil, fmt.Errorf("--tls-ca: %v", err)
 		}
 		cfg.RootCAs = x509.NewCertPool()
 		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
@@ -38,7 +39,15 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	case f.Key != "" && f.Cert == "":
 		return nil, errors.New("--tls-key needs --tls-cert")
 	case f.Cert != "":
-		pair, err := tls.LoadX509KeyPair(f.Cert, f.Key)
+		certPEM, err := readRegular(f.Cert)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-cert: %v", err)
+		}
+		keyPEM, err := readRegular(f.Key)
+		if err != nil {
+			return nil, fmt.Errorf("--tls-key: %v", err)
+		}
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-cert/--tls-key: cannot load %s and %s: %v", f.Cert, f.Key, unwrapPath(err))
 		}
@@ -54,4 +63,32 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// maxPEM bounds a PEM file: a CA bundle of a few hundred certificates.
+const maxPEM = 4 << 20
+
+// readRegular reads a regular file of at most maxPEM bytes. A FIFO or device (/dev/stdin) would
+// block before any deadline applies, so it is refused.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxPEM+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
+	}
+	if len(data) > maxPEM {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxPEM)
+	}
+	return data, nil
 }
