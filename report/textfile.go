@@ -1,8 +1,8 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // lastSuccessName is the batch-job metric carried over from the previous file when a run fails.
@@ -67,13 +68,12 @@ func WriteTextfile(path string, r check.Result) error {
 
 // previousValue reads an unlabelled gauge from an earlier textfile; 0 when there is none.
 func previousValue(path, name string) float64 {
-	f, err := os.Open(path)
+	data, err := rpc.ReadRegular(path, 1<<20)
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(f)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(data))
 	if err != nil {
 		return 0
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"time"
 
@@ -42,34 +40,14 @@ func ParseSecret(data []byte) ([]byte, error) {
 // ReadSecretFile reads and parses a JWT secret file. warning is non-empty when the file is
 // readable by everyone, which is allowed but unwise.
 func ReadSecretFile(path string) (secret []byte, warning string, err error) {
-	f, err := os.Open(path)
+	data, err := ReadRegular(path, maxSecretFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
+		return nil, "", err
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		return nil, "", fmt.Errorf("%s is not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot read %s: %v", path, err)
-	}
-	if len(data) > maxSecretFile {
-		return nil, "", fmt.Errorf("%s is too large for a JWT secret", path)
-	}
-	secret, err = ParseSecret(data)
-	if err != nil {
+	if secret, err = ParseSecret(data); err != nil {
 		return nil, "", fmt.Errorf("%s %v", path, err)
 	}
-	if info.Mode().Perm()&0o004 != 0 {
+	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o004 != 0 {
 		warning = fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
 	}
 	return secret, warning, nil

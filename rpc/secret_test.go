@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -170,7 +171,7 @@ func TestReadSecretFile(t *testing.T) {
 	})
 	t.Run("too large", func(t *testing.T) {
 		_, _, err := ReadSecretFile(writeSecret(t, strings.Repeat(" ", 1<<20)+secretHex, 0o600))
-		if err == nil || !strings.Contains(err.Error(), "too large") {
+		if err == nil || !strings.Contains(err.Error(), "larger than 4096 bytes") {
 			t.Errorf("error %v", err)
 		}
 	})
@@ -213,5 +214,22 @@ func TestToken(t *testing.T) {
 func TestParseSecret_OnlyOnePrefix(t *testing.T) {
 	if _, err := ParseSecret([]byte("0x0X" + strings.Repeat("ab", 32))); err == nil {
 		t.Error("0x0X<hex> accepted")
+	}
+}
+
+func TestSecretFIFO_IsRefusedWithoutBlocking(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "jwt.fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skip("no mkfifo here:", err)
+	}
+	done := make(chan error, 1)
+	go func() { _, _, err := ReadSecretFile(path); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("err %v", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("ReadSecretFile blocked on a FIFO")
 	}
 }

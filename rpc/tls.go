@@ -5,9 +5,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 )
+
+// maxPEM bounds a PEM file: a CA bundle of a few hundred certificates.
+const maxPEM = 4 << 20
 
 // TLSFiles names the files of a TLS configuration; all are optional.
 type TLSFiles struct {
@@ -24,7 +26,7 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: f.ServerName}
 	if f.CA != "" {
-		pem, err := readRegular(f.CA)
+		pem, err := ReadRegular(f.CA, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-ca: %v", err)
 		}
@@ -39,11 +41,11 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	case f.Key != "" && f.Cert == "":
 		return nil, errors.New("--tls-key needs --tls-cert")
 	case f.Cert != "":
-		certPEM, err := readRegular(f.Cert)
+		certPEM, err := ReadRegular(f.Cert, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-cert: %v", err)
 		}
-		keyPEM, err := readRegular(f.Key)
+		keyPEM, err := ReadRegular(f.Key, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-key: %v", err)
 		}
@@ -63,32 +65,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// maxPEM bounds a PEM file: a CA bundle of a few hundred certificates.
-const maxPEM = 4 << 20
-
-// readRegular reads a regular file of at most maxPEM bytes. A FIFO or device (/dev/stdin) would
-// block before any deadline applies, so it is refused.
-func readRegular(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPEM+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPath(err))
-	}
-	if len(data) > maxPEM {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxPEM)
-	}
-	return data, nil
 }

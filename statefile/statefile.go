@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // version is the file format; a file of another version is ignored.
@@ -49,7 +49,7 @@ func Key(name, url string) string {
 // A corrupt, foreign or unreadable file is ignored with a warning, never an error.
 func Load(path string) (marks map[string]check.Mark, warning string) {
 	marks = map[string]check.Mark{}
-	data, err := readLimited(path)
+	data, err := rpc.ReadRegular(path, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return marks, ""
 	}
@@ -93,20 +93,4 @@ func Save(path string, marks map[string]check.Mark) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxSize {
-		return nil, fmt.Errorf("larger than %d bytes", maxSize)
-	}
-	return data, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,5 +96,22 @@ func TestConcurrentRuns_NeverCorruptTheFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 		t.Errorf("temporary files left: %d entries", len(entries))
+	}
+}
+
+func TestFIFOInsteadOfAFile_IsIgnoredWithoutBlocking(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.fifo")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Skip("no mkfifo here:", err)
+	}
+	done := make(chan string, 1)
+	go func() { _, warning := Load(path); done <- warning }()
+	select {
+	case warning := <-done:
+		if !strings.Contains(warning, "not a regular file") {
+			t.Errorf("warning %q", warning)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Load blocked on a FIFO")
 	}
 }
