@@ -28,11 +28,21 @@ type progress struct {
 
 // newProgress returns a display when the window is longer than a second and stderr is a terminal.
 func newProgress(stderr io.Writer, cfg *config) *progress {
-	f, ok := stderr.(*os.File)
-	if cfg.quiet || cfg.mode == check.Live || cfg.check.Interval <= time.Second || !ok || !isatty.IsTerminal(f.Fd()) {
+	return progressOn(stderr, cfg, isTerminal(stderr))
+}
+
+// progressOn decides on a display for a writer known to be, or not to be, a terminal.
+func progressOn(w io.Writer, cfg *config, terminal bool) *progress {
+	if cfg.quiet || cfg.mode == check.Live || cfg.check.Interval <= time.Second || !terminal {
 		return nil
 	}
-	return &progress{w: stderr, window: cfg.check.Interval, start: time.Now(), seen: map[string]uint64{}}
+	return &progress{w: w, window: cfg.check.Interval, start: time.Now(), seen: map[string]uint64{}}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 // sample returns the hook for one endpoint, or nil when nothing is shown.

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -125,10 +123,4 @@ func carryMark(t *check.Target, e *check.Endpoint) {
 		m := *e.Mark
 		t.Previous = &m
 	}
-}
-
-// isTerminal reports whether w is a terminal, whatever NO_COLOR says (it concerns colour only).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
