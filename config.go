@@ -162,7 +162,12 @@ func boolean(c *cli.Context, name string) bool { return pick(c, name).Bool(name)
 
 // duration parses a duration flag; a bare integer means seconds, like rollup-boost's MAX_UNSAFE_INTERVAL.
 func duration(c *cli.Context, name string) (time.Duration, error) {
-	s := strings.TrimSpace(str(c, name))
+	return parseDuration(name, str(c, name))
+}
+
+// parseDuration parses the value of the duration flag name.
+func parseDuration(name, value string) (time.Duration, error) {
+	s := strings.TrimSpace(value)
 	if n, err := strconv.ParseUint(s, 10, 32); err == nil {
 		return time.Duration(n) * time.Second, nil
 	}
