@@ -142,8 +142,13 @@ func (c *Client) Close() {
 func (c *Client) connect(ctx context.Context) (*gethrpc.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.conn != nil {
+	if c.conn != nil && !c.wasDropped() {
 		return c.conn, nil
+	}
+	if c.conn != nil { // the server closed the WebSocket: start afresh, never stay failed
+		c.conn.Close()
+		c.conn = nil
+		c.dropped.Store(nil)
 	}
 	conn, err := gethrpc.DialOptions(ctx, c.url, c.dialOptions()...)
 	if err != nil {
@@ -207,6 +212,20 @@ func (c *Client) watchDrops(dial func(ctx context.Context, network, addr string)
 		d := &dropConn{Conn: conn, dropped: make(chan struct{})}
 		c.dropped.Store(&d.dropped)
 		return d, nil
+	}
+}
+
+// wasDropped reports whether the server closed the current WebSocket connection.
+func (c *Client) wasDropped() bool {
+	p := c.dropped.Load()
+	if p == nil {
+		return false
+	}
+	select {
+	case <-*p:
+		return true
+	default:
+		return false
 	}
 }
 

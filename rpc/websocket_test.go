@@ -130,3 +130,40 @@ func TestWebSocketTLSToPlainServer(t *testing.T) {
 	_, _, err := callHead(t, "wss"+strings.TrimPrefix(srv.URL, "http"), Options{Timeout: time.Second})
 	wantFailure(t, err, ClassTLS, "does not speak TLS")
 }
+
+// TestWebSocketDropped_NextCallReconnects: a server that closes the WebSocket fails one call, and
+// the next call dials afresh. A client that stayed failed would make `watch` sticky, as
+// rollup-boost's first /healthz was.
+func TestWebSocketDropped_NextCallReconnects(t *testing.T) {
+	handler := gethServer(t).WebsocketHandler([]string{"*"})
+	var mu sync.Mutex
+	conns := 0
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns++
+		first := conns == 1
+		mu.Unlock()
+		if first { // upgrade, then drop the connection at once
+			up := websocket.Upgrader{}
+			if ws, err := up.Upgrade(w, r, nil); err == nil {
+				ws.Close()
+			}
+			return
+		}
+		handler.ServeHTTP(w, r)
+	})
+	c := New(wsURL(srv.URL), Options{Timeout: time.Second})
+	defer c.Close()
+	if _, err := c.Head(context.Background()); err == nil {
+		t.Fatal("the dropped connection answered")
+	}
+	h, err := c.Head(context.Background())
+	if err != nil || h != okHead {
+		t.Fatalf("after a drop: head %+v, error %v (the client stayed failed)", h, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 2 {
+		t.Errorf("%d connections, want 2 (one dropped, one fresh)", conns)
+	}
+}
