@@ -50,6 +50,9 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		EnableBashCompletion: true,
+		// Header values may hold commas ("Basic a,b"); several headers in one environment
+		// variable go one per line.
+		SliceFlagSeparator: "\n",
 		Commands: []*cli.Command{
 			command(check.Health, "judge L2 and builder: 0 healthy, 1 partial, 2 unavailable (the default command)",
 				"The L2 must be fresh and progressing, else 2. Then the builder, if given: stale, stuck or unreachable is 1."),

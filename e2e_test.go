@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -347,4 +349,44 @@ func sealing(t *testing.T, period time.Duration) *devnet.Net {
 		}
 	}
 	return net
+}
+
+func TestParserErrors_HonourQuietJSONAndTextfile(t *testing.T) {
+	if o := probeRun(t, "-q", "--bogus"); o.code != 3 || o.stdout != "" || o.stderr != "" {
+		t.Errorf("-q --bogus: exit %d, stdout %q, stderr %q", o.code, o.stdout, o.stderr)
+	}
+	o := probeRun(t, "--output=json", "--l2", "http://127.0.0.1:1", "--min-blocks", "x")
+	var doc struct {
+		Status string `json:"status"`
+		Reason string `json:"reason"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &doc); err != nil || o.code != 3 || doc.Status != "unknown" || !strings.Contains(doc.Reason, "min-blocks") {
+		t.Errorf("json refusal: exit %d, %q, %v", o.code, o.stdout, err)
+	}
+	prom := filepath.Join(t.TempDir(), "headprobe.prom")
+	probeRun(t, "-q", "--textfile", prom, "--bogus")
+	if data, err := os.ReadFile(prom); err != nil || !strings.Contains(string(data), "headprobe_status 3") {
+		t.Errorf("textfile after a parser error: %v\n%s", err, data)
+	}
+}
+
+func TestHeaders_WithCommasAndSeveralFromTheEnvironment(t *testing.T) {
+	seen := make(chan http.Header, 4)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.Header.Clone()
+		http.Error(w, "no", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	probeRun(t, "--l2", srv.URL, "--l2-header", "Authorization: Basic a,b", "--l2-header", "X-One: 1")
+	if h := <-seen; h.Get("Authorization") != "Basic a,b" || h.Get("X-One") != "1" {
+		t.Errorf("headers from flags: %v", h)
+	}
+	cmd := exec.Command(binary, "--l2", srv.URL)
+	cmd.Env = []string{"HEADPROBE_L2_HEADER=X-One: 1,5\nX-Two: 2"}
+	if out, _ := cmd.CombinedOutput(); !strings.HasPrefix(string(out), "UNAVAILABLE: l2 HTTP 503") {
+		t.Errorf("output %q", out)
+	}
+	if h := <-seen; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" {
+		t.Errorf("headers from the environment: %v", h)
+	}
 }

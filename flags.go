@@ -55,7 +55,7 @@ func probeFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagBuilder, Usage: "block builder `URL`; absent = judge the L2 alone (rollup-boost's disabled mode)", EnvVars: env(flagBuilder)},
 		&cli.StringFlag{Name: flagL2Secret, Usage: "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)", EnvVars: env(flagL2Secret)},
 		&cli.StringFlag{Name: flagBuilderSecret, Usage: "Engine-API JWT secret `FILE` for the builder", EnvVars: env(flagBuilderSecret)},
-		&cli.StringSliceFlag{Name: flagL2Header, Usage: "extra HTTP header `\"Name: value\"` for the L2 (repeatable; for gateways with their own auth)", EnvVars: env(flagL2Header)},
+		&cli.StringSliceFlag{Name: flagL2Header, Usage: "extra HTTP header `\"Name: value\"` for the L2 (repeatable; in the environment one per line; for gateways with their own auth)", EnvVars: env(flagL2Header)},
 		&cli.StringSliceFlag{Name: flagBuilderHeader, Usage: "extra HTTP header `\"Name: value\"` for the builder (repeatable)", EnvVars: env(flagBuilderHeader)},
 		&cli.StringFlag{Name: flagTLSCA, Usage: "PEM `FILE` of CAs to trust for https/wss instead of the system roots", EnvVars: env(flagTLSCA)},
 		&cli.StringFlag{Name: flagTLSCert, Usage: "client certificate PEM `FILE`, for servers that require one (with --tls-key)", EnvVars: env(flagTLSCert)},

@@ -58,9 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	}()
 	code = exitHealthy // --help, --version and completion run no probe and succeed
 	app := newApp(stdout, stderr, &code)
-	if err := app.RunContext(ctx, args); err != nil {
-		fmt.Fprintf(stdout, "UNKNOWN: %v\n", err)
-		return exitUnknown
+	if err := app.RunContext(ctx, args); err != nil { // the flag parser's own errors
+		return scanRefusal(args[1:]).report(check.Health, err, stdout)
 	}
 	return code
 }

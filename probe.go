@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,21 +139,75 @@ func useColor(w io.Writer) bool {
 	return isTerminal(w)
 }
 
-// refuse reports a usage or configuration error as an UNKNOWN verdict, in JSON when asked for.
+// refusal is how a usage or configuration error is reported: the output options, as far as
+// they could be read.
+type refusal struct {
+	quiet            bool
+	output, textfile string
+}
+
+// refuse reports a configuration error found after the flags were parsed.
 func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
+	return refusal{quiet: boolean(c, flagQuiet), output: str(c, flagOutput), textfile: str(c, flagTextfile)}.report(mode, err, stdout)
+}
+
+// report writes the error as an UNKNOWN verdict: to the textfile when one is named, and on stdout
+// in the chosen format unless quiet.
+func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
-	if tf := str(c, flagTextfile); strings.HasSuffix(tf, ".prom") {
-		report.WriteTextfile(tf, r) // best effort: the file says the probe is misconfigured
+	if strings.HasSuffix(o.textfile, ".prom") {
+		report.WriteTextfile(o.textfile, r) // best effort: the file says the probe is misconfigured
 	}
-	if boolean(c, flagQuiet) {
+	if o.quiet {
 		return exitUnknown
 	}
-	if strings.EqualFold(str(c, flagOutput), "json") {
+	switch strings.ToLower(o.output) {
+	case "json":
 		report.JSON(stdout, r)
-	} else if strings.EqualFold(str(c, flagOutput), "nagios") {
+	case "nagios":
 		report.Nagios(stdout, r)
-	} else {
+	default:
 		report.Text(stdout, r, false)
 	}
 	return exitUnknown
+}
+
+// scanRefusal reads the output options from raw arguments and the environment, for errors the
+// flag parser itself raises (an unknown flag, a number that is not one), when no parsed flags exist.
+func scanRefusal(args []string) refusal {
+	o := refusal{
+		quiet:    isTrue(os.Getenv(env(flagQuiet)[0])),
+		output:   os.Getenv(env(flagOutput)[0]),
+		textfile: os.Getenv(env(flagTextfile)[0]),
+	}
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") {
+			continue
+		}
+		next := func() string {
+			if hasValue {
+				return value
+			}
+			if i+1 < len(args) {
+				i++
+				return args[i]
+			}
+			return ""
+		}
+		switch name {
+		case "q", flagQuiet:
+			o.quiet = !hasValue || isTrue(value)
+		case "o", flagOutput:
+			o.output = next()
+		case flagTextfile:
+			o.textfile = next()
+		}
+	}
+	return o
+}
+
+func isTrue(s string) bool {
+	b, err := strconv.ParseBool(s)
+	return err == nil && b
 }
