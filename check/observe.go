@@ -20,7 +20,8 @@ type Observation struct {
 	Err error
 	// Samples counts the requests made.
 	Samples int
-	// Progress is how many blocks the head advanced since the window started, or since the last reorg.
+	// Progress is how many blocks the head advanced since the window started; after a reorg, only
+	// heights beyond the highest head seen before it count.
 	Progress uint64
 	// Reorg is the last backwards move of the head, if any.
 	Reorg *Reorg
@@ -95,8 +96,9 @@ func (o *Observation) record(h Head, now time.Time, base *Head) *Head {
 		base = &h
 	}
 	if prev := o.Last; prev != nil && (h.Number < prev.Number || (h.Number == prev.Number && h.Hash != prev.Hash)) {
+		// Blocks rebuilt up to the height already seen are no progress: count from that height.
 		o.Reorg = &Reorg{From: *prev, To: h}
-		base = &h
+		base = &Head{Number: prev.Number}
 	}
 	o.Last = &h
 	o.Progress = 0

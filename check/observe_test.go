@@ -97,7 +97,7 @@ func TestStaleAndStuck_AgeIsReportedFirst(t *testing.T) {
 	}
 }
 
-func TestReorgBackwards_RecordedAndProgressCountedFromNewHead(t *testing.T) {
+func TestReorgBackwards_RecordedAndRebuiltBlocksAreNoProgress(t *testing.T) {
 	cfg := Config{MaxAge: maxAge, Interval: time.Second, MinBlocks: 3, PollEvery: poll}
 	o, _ := observe(t, cfg, script(fresh(10), fresh(11), step{head: Head{Number: 9, Hash: hash(9, 1), Timestamp: head(9, time.Second).Timestamp}}, fresh(10)))
 	if o.Reorg == nil {
@@ -106,29 +106,29 @@ func TestReorgBackwards_RecordedAndProgressCountedFromNewHead(t *testing.T) {
 	if o.Reorg.From.Number != 11 || o.Reorg.To.Number != 9 || o.Reorg.To.Hash != hash(9, 1) {
 		t.Fatalf("reorg %+v → %+v, want #11 → #9 (fork 1)", o.Reorg.From, o.Reorg.To)
 	}
-	if o.Progress != 1 || o.First.Number != 10 || o.Last.Number != 10 {
-		t.Fatalf("progress %d first #%d last #%d, want +1 from #9 (first #10, last #10)", o.Progress, o.First.Number, o.Last.Number)
+	if o.Progress != 0 || o.First.Number != 10 || o.Last.Number != 10 {
+		t.Fatalf("progress %d first #%d last #%d, want 0: #10 is not beyond #11 (first #10, last #10)", o.Progress, o.First.Number, o.Last.Number)
 	}
 	r := verdict(cfg, o)
 	if r.State != Unavailable {
 		t.Fatalf("state %s, want unavailable", r.State)
 	}
-	assertInOrder(t, r.Reason, []string{"went back from #11 to #9", "reorg", "advanced 1 of 3"})
+	assertInOrder(t, r.Reason, []string{"went back from #11 to #9", "reorg", "stuck at #10"})
 }
 
-func TestReorgThenRecovery_EarlyVerdictCountsFromReorgTarget(t *testing.T) {
-	// From #9 the head reaches +3 at #12; counted from the first head (#10) it would be only +2.
+func TestReorgThenRecovery_CountsOnlyBlocksBeyondTheOldHead(t *testing.T) {
+	// #11 went back to #9: the rebuilt #10 and #11 are no progress; +3 is reached at #14.
 	cfg := Config{MaxAge: maxAge, Interval: 10 * time.Second, MinBlocks: 3, PollEvery: poll}
-	src := script(fresh(10), fresh(11), fresh(9), fresh(10), fresh(11), fresh(12), fresh(13))
+	src := script(fresh(10), fresh(11), fresh(9), fresh(10), fresh(11), fresh(12), fresh(13), fresh(14), fresh(15))
 	o, clock := observe(t, cfg, src)
-	if o.Samples != 6 || o.Progress != 3 || o.Last.Number != 12 || clock.Elapsed() != 5*poll {
-		t.Fatalf("samples %d progress %d last #%d elapsed %s, want 6 samples, +3 at #12 after 500ms", o.Samples, o.Progress, o.Last.Number, clock.Elapsed())
+	if o.Samples != 8 || o.Progress != 3 || o.Last.Number != 14 || clock.Elapsed() != 7*poll {
+		t.Fatalf("samples %d progress %d last #%d elapsed %s, want 8 samples, +3 at #14 after 700ms", o.Samples, o.Progress, o.Last.Number, clock.Elapsed())
 	}
 	if o.Reorg == nil || o.Reorg.From.Number != 11 || o.Reorg.To.Number != 9 {
 		t.Fatalf("reorg %+v, want #11 → #9 kept after recovery", o.Reorg)
 	}
 	if r := verdict(cfg, o); r.State != Healthy {
-		t.Fatalf("verdict %s %q, want healthy once recovered", r.State, r.Reason)
+		t.Fatalf("state %s %q, want healthy after the recovery", r.State, r.Reason)
 	}
 }
 
