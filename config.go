@@ -71,7 +71,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 		cfg.check.MaxBuilderLag = &lag
 	}
 	cfg.check.CheckFork = boolean(c, flagCheckFork)
-	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile != "" {
+	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile == "" && pick(c, flagMaxStall).IsSet(flagMaxStall) {
+		return nil, fmt.Errorf("--%s needs --%s: progress across runs is judged from the state file", flagMaxStall, flagStateFile)
+	}
+	if cfg.stateFile != "" {
 		cfg.check.MaxStall = cfg.check.MaxAge
 		if pick(c, flagMaxStall).IsSet(flagMaxStall) {
 			if cfg.check.MaxStall, err = duration(c, flagMaxStall); err != nil {
@@ -107,6 +110,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
 			return nil, err
 		}
+	}
+	if mode == check.Health && cfg.builder == nil && (cfg.check.CheckFork || cfg.check.MaxBuilderLag != nil) {
+		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 	}
 	// Chain ids are compared when asked for, and always between an L2 and its builder.
 	if cfg.check.ChainID != 0 || cfg.builder != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,4 +74,40 @@ func TestChainIDs_MustAgree(t *testing.T) {
 	probeRun(t, append(args, "--chain-id", "901")...).expect(t, 1, "PARTIAL: builder chain id 902")
 	probeRun(t, append(args, "--chain-id", "902")...).expect(t, 2, "UNAVAILABLE: l2 chain id 901 (want 902)")
 	probeRun(t, "ready", "--l2", l2.HTTPURL(), "--chain-id", "901").expect(t, 0, "HEALTHY: ")
+}
+
+func TestForkCheck_InJSON(t *testing.T) {
+	genesis := time.Now()
+	l2, builder := chainPair(t,
+		devnet.NodeConfig{Name: "l2", GenesisTime: genesis},
+		devnet.NodeConfig{Name: "builder", GenesisTime: genesis, GenesisExtra: []byte("another chain")})
+	seal(t, l2)
+	o := probeRun(t, "--l2", l2.HTTPURL(), "--builder", builder.HTTPURL(), "--check-fork", "-o", "json")
+	var doc struct {
+		Builder struct {
+			Fork *struct {
+				Number      uint64 `json:"number"`
+				BuilderHash string `json:"builder_hash"`
+				L2Hash      string `json:"l2_hash"`
+				Diverged    bool   `json:"diverged"`
+			} `json:"fork"`
+		} `json:"builder"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &doc); err != nil || o.code != 1 {
+		t.Fatalf("exit %d, %v\n%s", o.code, err, o.stdout)
+	}
+	f := doc.Builder.Fork
+	if f == nil || f.Number != 0 || !f.Diverged || f.BuilderHash == f.L2Hash || len(f.L2Hash) != 66 {
+		t.Errorf("fork in json: %+v", f)
+	}
+}
+
+func TestBuilderFlagsWithoutBuilder_Warn(t *testing.T) {
+	net := sequencer(t)
+	o := probeRun(t, "--l2", net.L2.HTTPURL(), "--check-fork")
+	o.expect(t, 0, "HEALTHY: ")
+	if !strings.Contains(o.stderr, "no --builder is given") {
+		t.Errorf("no warning: %q", o.stderr)
+	}
+	probeRun(t, "--l2", net.L2.HTTPURL(), "--max-stall", "5s").expect(t, 3, "UNKNOWN: --max-stall needs --state-file")
 }

@@ -109,11 +109,14 @@ func target(e endpoint, cfg *config, marks map[string]check.Mark, show *progress
 	return t
 }
 
-// warnSkew tells the operator on stderr about heads stamped in the future.
+// warnSkew tells the operator on stderr about heads stamped in the future and fork checks not made.
 func warnSkew(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints() {
 		if e.Ahead > time.Second {
 			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.Ahead)
+		}
+		if e.Fork != nil && e.Fork.Err != nil {
+			fmt.Fprintf(stderr, "warning: fork check not made: the L2's block #%d: %v\n", e.Fork.Number, e.Fork.Err)
 		}
 	}
 }

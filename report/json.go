@@ -44,6 +44,17 @@ type Endpoint struct {
 	Samples           int      `json:"samples"`
 	LatencySeconds    float64  `json:"latency_seconds"`
 	Reorg             *Reorg   `json:"reorg,omitempty"`
+	Fork              *Fork    `json:"fork,omitempty"`
+}
+
+// Fork is the builder's fork check in the JSON document: the height compared and, when the L2's
+// block could not be fetched, why the check was not made.
+type Fork struct {
+	Number      uint64 `json:"number"`
+	BuilderHash string `json:"builder_hash"`
+	L2Hash      string `json:"l2_hash,omitempty"`
+	Diverged    bool   `json:"diverged"`
+	Error       string `json:"error,omitempty"`
 }
 
 // Head is a block head in the JSON document.
@@ -109,6 +120,14 @@ func endpoint(e check.Endpoint) *Endpoint {
 	}
 	if e.Reorg != nil {
 		out.Reorg = &Reorg{From: head(e.Reorg.From), To: head(e.Reorg.To)}
+	}
+	if f := e.Fork; f != nil {
+		out.Fork = &Fork{Number: f.Number, BuilderHash: f.BuilderHash.Hex(), Diverged: f.Diverged()}
+		if f.Err != nil {
+			out.Fork.Error = f.Err.Error()
+		} else {
+			out.Fork.L2Hash = f.L2Hash.Hex()
+		}
 	}
 	return out
 }
