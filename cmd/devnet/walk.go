@@ -30,7 +30,7 @@ func (w walk) probe(ctx context.Context) check.State {
 		"--interval", cfg.Interval.String(),
 	}
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
-	opts := rpc.Options{Timeout: timeout, JWTSecret: w.net.Secret}
+	opts := rpc.Options{Timeout: timeout, JWTSecret: w.net.Secret, ChainID: true} // as headprobe does with a builder
 	l2 := rpc.New(w.net.L2.AuthURL(), opts)
 	defer l2.Close()
 	builder := rpc.New(w.net.Builder.AuthURL(), opts)
