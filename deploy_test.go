@@ -41,10 +41,6 @@ func init() {
 	}
 }
 
-// textfileFlag is the name of the --textfile flag, spelled out so that these tests compile
-// whether or not the flag exists.
-const textfileFlag = "textfile"
-
 // testSecret is a well-formed Engine-API secret: 32 bytes in hex.
 const testSecret = "6a6f1d1ef1b7a3a0c3f1e0bd7c1a9f3b5d8e2c4a6b0f9e8d7c6b5a4f3e2d1c0b"
 
@@ -85,7 +81,7 @@ func parseCommandLine(t *testing.T, args []string, environ map[string]string) pa
 					p.secrets = append(p.secrets, s)
 				}
 			}
-			p.textfile = str(c, textfileFlag)
+			p.textfile = str(c, flagTextfile)
 			return nil
 		}
 	}
@@ -109,22 +105,6 @@ func parseCommandLine(t *testing.T, args []string, environ map[string]string) pa
 		t.Errorf("%q: the probe itself ran (exit %d)", args, code)
 	}
 	return p
-}
-
-// flagUndefined is true when err is the parser's answer to a flag it does not know.
-func flagUndefined(err error, name string) bool {
-	return err != nil && strings.Contains(err.Error(), "flag provided but not defined: -"+name)
-}
-
-// appDefinesFlag is true when headprobe's app knows the flag, globally or in any command.
-func appDefinesFlag(name string) bool {
-	var code int
-	app := newApp(new(bytes.Buffer), new(bytes.Buffer), &code)
-	flags := slices.Clone(app.Flags)
-	for _, cmd := range app.Commands {
-		flags = append(flags, cmd.Flags...)
-	}
-	return slices.ContainsFunc(flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), name) })
 }
 
 // unknownEnvVars are the HEADPROBE_* names that no flag reads: urfave/cli would silently ignore them.
@@ -934,14 +914,13 @@ func systemdSpan(v string) (time.Duration, error) {
 	return time.ParseDuration(r.Replace(v))
 }
 
-// serviceProblems checks headprobe.service; skip is set when the unit uses a flag that headprobe
-// does not define yet.
-func serviceProblems(t *testing.T, u unit, binary string) (problems []string, skip string) {
+// serviceProblems checks headprobe.service.
+func serviceProblems(t *testing.T, u unit, binary string) (problems []string) {
 	t.Helper()
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	svc := u["Service"]
 	if svc == nil {
-		return []string{"no [Service] section"}, ""
+		return []string{"no [Service] section"}
 	}
 	if v := u.last("Service", "Type"); v != "oneshot" {
 		bad("Type=%s, want oneshot", v)
@@ -1007,12 +986,12 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string, sk
 	// ExecStart, through headprobe's parser.
 	if len(svc["ExecStart"]) != 1 {
 		bad("want exactly one ExecStart=, have %d", len(svc["ExecStart"]))
-		return problems, ""
+		return problems
 	}
 	args, err := splitWords(svc["ExecStart"][0])
 	if err != nil || len(args) == 0 {
 		bad("ExecStart=%s: %v", svc["ExecStart"][0], err)
-		return problems, ""
+		return problems
 	}
 	if strings.ContainsAny(args[0][:1], "-@+!:") {
 		bad("ExecStart=%s: no prefixes: they ignore failures or bypass the hardening", svc["ExecStart"][0])
@@ -1024,12 +1003,9 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string, sk
 		bad("ExecStart=%s: $ and %% expansions are not checked here; use Environment=", svc["ExecStart"][0])
 	}
 	p := parseCommandLine(t, args, environ)
-	if flagUndefined(p.err, textfileFlag) && !appDefinesFlag(textfileFlag) {
-		return problems, "--textfile is not a headprobe flag yet (it is being added): ExecStart not checked"
-	}
 	if p.err != nil {
 		bad("ExecStart: %v", p.err)
-		return problems, ""
+		return problems
 	}
 	if p.mode != check.Health {
 		bad("ExecStart runs %s, want health (the textfile carries L2 and builder)", p.mode)
@@ -1054,7 +1030,7 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string, sk
 	if span, err := systemdSpan(u.last("Service", "TimeoutStartSec")); err != nil || span < time.Duration(bound)*time.Second {
 		bad("TimeoutStartSec=%q: want at least interval + timeout + 1 s = %d s", u.last("Service", "TimeoutStartSec"), bound)
 	}
-	return problems, ""
+	return problems
 }
 
 func TestSystemdService(t *testing.T) {
@@ -1062,19 +1038,13 @@ func TestSystemdService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	problems, skip := serviceProblems(t, u, dockerBinary(t))
+	problems := serviceProblems(t, u, dockerBinary(t))
 	for _, p := range problems {
 		t.Error("headprobe.service: " + p)
-	}
-	if skip != "" {
-		t.Skip(skip)
 	}
 }
 
 func TestSystemdService_CheckCatchesMistakes(t *testing.T) {
-	if !appDefinesFlag(textfileFlag) {
-		t.Skip("--textfile is not a headprobe flag yet")
-	}
 	file := filepath.Join("deploy", "systemd", "headprobe.service")
 	good := string(mustRead(t, file))
 	for _, m := range [][2]string{
@@ -1101,7 +1071,7 @@ func TestSystemdService_CheckCatchesMistakes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if problems, _ := serviceProblems(t, u, "/usr/local/bin/headprobe"); len(problems) == 0 {
+		if problems := serviceProblems(t, u, "/usr/local/bin/headprobe"); len(problems) == 0 {
 			t.Errorf("replacing %q by %q in %s went unnoticed", m[0], m[1], file)
 		} else {
 			t.Logf("%q → %q: %s", m[0], m[1], problems[0])
@@ -1225,9 +1195,6 @@ func TestDeployCronLine(t *testing.T) {
 			t.Errorf("cron runs %s: cron's PATH is /usr/bin:/bin, want /usr/local/bin/headprobe", args[0])
 		}
 		p := parseCommandLine(t, args, environ)
-		if flagUndefined(p.err, textfileFlag) && !appDefinesFlag(textfileFlag) {
-			t.Skip("--textfile is not a headprobe flag yet (it is being added): cron line not checked")
-		}
 		if p.err != nil {
 			t.Errorf("cron line %q: %v", line, p.err)
 			continue

@@ -33,9 +33,10 @@ func TestReadmeCommands_Parse(t *testing.T) {
 			}
 		}
 		if args[1] == "watch" { // watch takes the probe flags plus --every, parsed the same way
-			every := strings.Index(command, "--every ")
-			if _, err := parseDuration("every", strings.Fields(command[every:])[1]); every < 0 || err != nil {
-				t.Errorf("README command %d %q: --every: %v", i, command, err)
+			if every := strings.Index(command, "--every "); every >= 0 {
+				if _, err := parseDuration("every", strings.Fields(command[every:])[1]); err != nil {
+					t.Errorf("README command %d %q: %v", i, command, err)
+				}
 			}
 			args = slicesDeleteFlag(append(args[:1:1], args[2:]...), "--every")
 		}

@@ -303,3 +303,18 @@ func TestGarbageTimestamp_NoOverflow(t *testing.T) {
 		t.Errorf("ts 0: age %s ahead %s state %s, want age %s, stale", r.L2.Age, r.L2.Ahead, r.State, want)
 	}
 }
+
+// panicSource is a Source with a bug.
+type panicSource struct{}
+
+func (panicSource) Head(context.Context) (Head, error) { panic("source exploded") }
+
+func TestPanickingSource_ReachesTheCaller(t *testing.T) {
+	defer func() {
+		if p := recover(); p != "source exploded" {
+			t.Errorf("recovered %v, want the source's panic on the caller's goroutine", p)
+		}
+	}()
+	Run(t.Context(), newClock(), Health, Config{}, Target{Name: L2Name, Source: script(fresh(1))}, &Target{Name: BuilderName, Source: panicSource{}})
+	t.Error("Run returned normally after a panic in an observer")
+}
