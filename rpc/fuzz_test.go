@@ -160,5 +160,8 @@ func urlSecrets(raw string) (secrets []string, allowed string) {
 		authority = authority[i+1:]
 	}
 	allowed += authority + " /" + path
+	// Errors quote the (redacted) address with %q: an escaped byte of the host ("\x00" before
+	// "0000") can spell a secret by coincidence without showing it.
+	allowed += " " + fmt.Sprintf("%q %q", authority, "/"+path)
 	return secrets, allowed
 }
