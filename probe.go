@@ -14,8 +14,6 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/report"
-	"github.com/headprobe/headprobe/rpc"
-	"github.com/headprobe/headprobe/statefile"
 )
 
 // deadlineMargin is the slack on top of interval + timeout for the whole run's hard deadline.
@@ -23,69 +21,21 @@ const deadlineMargin = 50 // milliseconds
 
 // probe runs the check described by cfg, renders the verdict and returns the exit code.
 func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
-	warn := func(msg string) {
-		if !cfg.quiet {
-			fmt.Fprintln(stderr, msg)
-		}
-	}
-	for _, w := range cfg.warnings {
-		warn(w)
-	}
-	var marks map[string]check.Mark
-	if cfg.stateFile != "" {
-		var w string
-		if marks, w = statefile.Load(cfg.stateFile); w != "" {
-			warn("warning: " + w)
-		}
-	}
-	runCtx, cancel := context.WithTimeout(ctx, runBound(cfg))
-	defer cancel()
 	show := newProgress(stderr, cfg)
-	l2 := target(cfg.l2, cfg, marks, show)
-	defer l2.Source.(*rpc.Client).Close()
-	var builder *check.Target
-	if cfg.builder != nil {
-		b := target(*cfg.builder, cfg, marks, show)
-		defer b.Source.(*rpc.Client).Close()
-		builder = &b
-	}
-	result := check.Run(runCtx, check.SystemClock{}, cfg.mode, cfg.check, l2, builder)
+	s := openSession(cfg, stderr, show)
+	defer s.close()
+	result := s.check(ctx)
 	show.done()
-	if errors.Is(ctx.Err(), context.Canceled) {
+	interrupted := errors.Is(ctx.Err(), context.Canceled)
+	if interrupted {
 		result = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: result.Start, Duration: result.Duration, Config: cfg.check}
-	} else if cfg.stateFile != "" {
-		if err := saveMarks(cfg, marks, result); err != nil {
-			warn(fmt.Sprintf("warning: state file %s not written: %v", cfg.stateFile, err))
-		}
 	}
-	if cfg.textfile != "" {
-		if err := report.WriteTextfile(cfg.textfile, result); err != nil {
-			warn(fmt.Sprintf("warning: textfile %s not written: %v", cfg.textfile, err))
-		}
-	}
+	s.record(result, !interrupted)
 	if !cfg.quiet {
 		warnSkew(stderr, result)
 		render(stdout, cfg, result)
 	}
 	return exitCode(result.State)
-}
-
-// saveMarks records where each observed head last made progress, keeping other endpoints' marks.
-func saveMarks(cfg *config, marks map[string]check.Mark, r check.Result) error {
-	for _, e := range r.Endpoints() {
-		if e.Mark != nil {
-			marks[statefile.Key(e.Name, endpointURL(cfg, e.Name))] = *e.Mark
-		}
-	}
-	return statefile.Save(cfg.stateFile, marks)
-}
-
-// endpointURL is the configured URL of the endpoint with that name.
-func endpointURL(cfg *config, name string) string {
-	if cfg.builder != nil && name == cfg.builder.name {
-		return cfg.builder.url
-	}
-	return cfg.l2.url
 }
 
 // runBound is the hard deadline of a run: interval + timeout + a small margin.
@@ -95,18 +45,6 @@ func runBound(cfg *config) time.Duration {
 		window = 0
 	}
 	return window + cfg.timeout + deadlineMargin*time.Millisecond
-}
-
-// target makes the check's view of an endpoint, with its mark from the state file.
-func target(e endpoint, cfg *config, marks map[string]check.Mark, show *progress) check.Target {
-	t := check.Target{Name: e.name, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts), OnSample: show.sample(e.name)}
-	if cfg.stateFile != "" {
-		t.Remember = true
-		if m, ok := marks[statefile.Key(e.name, e.url)]; ok {
-			t.Previous = &m
-		}
-	}
-	return t
 }
 
 // warnSkew tells the operator on stderr about heads stamped in the future and fork checks not made.

@@ -9,8 +9,6 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/report"
-	"github.com/headprobe/headprobe/rpc"
-	"github.com/headprobe/headprobe/statefile"
 	"github.com/headprobe/headprobe/watch"
 )
 
@@ -49,36 +47,13 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refuse(c, check.Health, err, stdout)
 	}
-	warn := func(msg string) {
-		if !cfg.quiet {
-			fmt.Fprintln(stderr, msg)
-		}
-	}
-	for _, w := range cfg.warnings {
-		warn(w)
-	}
-	marks := map[string]check.Mark{}
-	if cfg.stateFile != "" {
-		var w string
-		if marks, w = statefile.Load(cfg.stateFile); w != "" {
-			warn("warning: " + w)
-		}
-	}
-	// One client per endpoint for the whole watch, so connections are reused between checks.
-	l2 := target(cfg.l2, cfg, marks, nil)
-	defer l2.Source.(*rpc.Client).Close()
-	var builder *check.Target
-	if cfg.builder != nil {
-		b := target(*cfg.builder, cfg, marks, nil)
-		defer b.Source.(*rpc.Client).Close()
-		builder = &b
-	}
+	// One session for the whole watch: its clients keep their connections between checks.
+	sess := openSession(cfg, stderr, nil)
+	defer sess.close()
 	probe := func(ctx context.Context) check.Result {
-		runCtx, cancel := context.WithTimeout(ctx, runBound(cfg))
-		defer cancel()
-		r := check.Run(runCtx, check.SystemClock{}, check.Health, cfg.check, l2, builder)
+		r := sess.check(ctx)
 		if ctx.Err() == nil {
-			afterCheck(cfg, marks, r, &l2, builder, warn)
+			sess.record(r, true)
 		}
 		return r
 	}
@@ -96,31 +71,4 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
 		return exitUnknown
 	}
 	return exitHealthy
-}
-
-// afterCheck carries each endpoint's progress mark to the next check and writes the state file and
-// the Prometheus textfile, when asked for, after every check.
-func afterCheck(cfg *config, marks map[string]check.Mark, r check.Result, l2, builder *check.Target, warn func(string)) {
-	if cfg.stateFile != "" {
-		carryMark(l2, &r.L2)
-		if builder != nil && r.Builder != nil {
-			carryMark(builder, r.Builder)
-		}
-		if err := saveMarks(cfg, marks, r); err != nil {
-			warn(fmt.Sprintf("warning: state file %s not written: %v", cfg.stateFile, err))
-		}
-	}
-	if cfg.textfile != "" {
-		if err := report.WriteTextfile(cfg.textfile, r); err != nil {
-			warn(fmt.Sprintf("warning: textfile %s not written: %v", cfg.textfile, err))
-		}
-	}
-}
-
-// carryMark makes the endpoint's latest mark the previous one of its next check.
-func carryMark(t *check.Target, e *check.Endpoint) {
-	if e.Mark != nil {
-		m := *e.Mark
-		t.Previous = &m
-	}
 }
