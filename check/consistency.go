@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -72,4 +73,17 @@ func chainIDMismatch(cfg Config, h *Head) string {
 func shortHash(h common.Hash) string {
 	s := h.Hex()
 	return s[:6] + "…" + s[len(s)-4:]
+}
+
+// BuilderLag is how many blocks the builder's head is behind the L2's (negative when it is ahead);
+// ok is false unless both heads are known.
+func (r Result) BuilderLag() (blocks int64, ok bool) {
+	if r.Builder == nil || r.Builder.Last == nil || r.L2.Last == nil {
+		return 0, false
+	}
+	l2, b := r.L2.Last.Number, r.Builder.Last.Number
+	if l2 >= b {
+		return int64(min(l2-b, math.MaxInt64)), true
+	}
+	return -int64(min(b-l2, math.MaxInt64)), true
 }

@@ -47,19 +47,10 @@ func perfData(r check.Result) []string {
 			out = append(out, fmt.Sprintf("'%s_latency'=%ss;;;0", e.Name, number(e.Latency.Seconds())))
 		}
 	}
-	if lag, ok := BuilderLag(r); ok {
+	if lag, ok := r.BuilderLag(); ok {
 		out = append(out, fmt.Sprintf("'builder_lag'=%d", lag))
 	}
 	return out
-}
-
-// BuilderLag is how many blocks the builder's head is behind the L2's (negative when ahead),
-// when both heads are known.
-func BuilderLag(r check.Result) (int64, bool) {
-	if r.Builder == nil || r.Builder.Last == nil || r.L2.Last == nil {
-		return 0, false
-	}
-	return int64(r.L2.Last.Number) - int64(r.Builder.Last.Number), true
 }
 
 // number formats a float without scientific notation, as the plugin guidelines require.

@@ -51,7 +51,7 @@ func WriteTextfile(path string, r check.Result) error {
 			progress.WithLabelValues(e.Name).Set(float64(e.Progress))
 		}
 	}
-	if lag, known := BuilderLag(r); known {
+	if lag, known := r.BuilderLag(); known {
 		gauge("headprobe_builder_lag_blocks", "Blocks the builder's head is behind the L2's (negative: ahead).").Set(float64(lag))
 	}
 	run := float64(r.Start.UnixNano()) / 1e9

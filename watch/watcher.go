@@ -5,7 +5,6 @@
 package watch
 
 import (
-	"math"
 	"time"
 
 	"github.com/headprobe/headprobe/check"
@@ -80,16 +79,7 @@ func (w *Watcher) window(name string) *window {
 
 // Lag is how many blocks the builder's head is behind the L2's in the latest result (negative:
 // ahead); ok is false without a head from both.
-func (w *Watcher) Lag() (blocks int64, ok bool) {
-	if w.last.Builder == nil || w.last.Builder.Last == nil || w.last.L2.Last == nil {
-		return 0, false
-	}
-	l2, b := w.last.L2.Last.Number, w.last.Builder.Last.Number
-	if l2 >= b {
-		return int64(min(l2-b, math.MaxInt64)), true
-	}
-	return -int64(min(b-l2, math.MaxInt64)), true
-}
+func (w *Watcher) Lag() (blocks int64, ok bool) { return w.last.BuilderLag() }
 
 // Changes are the last MaxChanges state changes, oldest first.
 func (w *Watcher) Changes() []Change {
