@@ -17,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 	"github.com/gorilla/websocket"
@@ -182,7 +184,18 @@ func looksLikeHTML(s string) bool {
 
 // oneLine folds server text onto one line.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(printable(s)), " ")
+}
+
+// printable makes server-supplied text safe to show: invalid UTF-8 and control characters
+// (a terminal escape sequence from a hostile server, say) become U+FFFD; white space stays.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPrint(r) {
+			return r
+		}
+		return utf8.RuneError
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
 }
 
 // errDropped is a request cut short because the server closed the connection.
