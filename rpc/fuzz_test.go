@@ -159,7 +159,7 @@ func urlSecrets(raw string) (secrets []string, allowed string) {
 		}
 		authority = authority[i+1:]
 	}
-	allowed += authority + " /" + path
+	allowed += authority + " @" + authority + " /" + path // the separator and host are shown
 	// Errors quote the (redacted) address with %q: an escaped byte of the host ("\x00" before
 	// "0000") can spell a secret by coincidence without showing it.
 	allowed += " " + fmt.Sprintf("%q %q", authority, "/"+path)
