@@ -66,18 +66,13 @@ func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error)
 }
 
 func (c *Client) head(ctx context.Context) (check.Head, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
-	conn, err := c.connect(ctx)
-	if err != nil {
-		return check.Head{}, classify(err, c.opts.Timeout)
-	}
-	ctx, stop := c.cutOnDrop(ctx)
-	defer stop()
 	var raw json.RawMessage
 	if !c.opts.ChainID || c.chainID != 0 {
-		if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false); err != nil {
-			return check.Head{}, c.fail(ctx, err)
+		err := c.exchange(ctx, func(ctx context.Context, conn *gethrpc.Client) error {
+			return conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false)
+		})
+		if err != nil {
+			return check.Head{}, err
 		}
 		h, err := DecodeHead(raw)
 		h.ChainID = c.chainID
@@ -88,8 +83,11 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 		{Method: "eth_chainId", Result: &chainID},
 		{Method: "eth_getBlockByNumber", Args: []any{"latest", false}, Result: &raw},
 	}
-	if err := conn.BatchCallContext(ctx, batch); err != nil {
-		return check.Head{}, c.fail(ctx, err)
+	err := c.exchange(ctx, func(ctx context.Context, conn *gethrpc.Client) error {
+		return conn.BatchCallContext(ctx, batch)
+	})
+	if err != nil {
+		return check.Head{}, err
 	}
 	for _, e := range batch {
 		if e.Error != nil {
@@ -110,20 +108,32 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 }
 
 func (c *Client) hashAt(ctx context.Context, number uint64) (common.Hash, error) {
+	var raw json.RawMessage
+	err := c.exchange(ctx, func(ctx context.Context, conn *gethrpc.Client) error {
+		return conn.CallContext(ctx, &raw, "eth_getBlockByNumber", hexutil.Uint64(number), false)
+	})
+	if err != nil {
+		return common.Hash{}, err
+	}
+	h, err := DecodeHead(raw)
+	return h.Hash, err
+}
+
+// exchange makes one round trip within the timeout, dialling first if need be, and explains its
+// failure as a *Failure.
+func (c *Client) exchange(ctx context.Context, do func(context.Context, *gethrpc.Client) error) error {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
 	defer cancel()
 	conn, err := c.connect(ctx)
 	if err != nil {
-		return common.Hash{}, classify(err, c.opts.Timeout)
+		return classify(err, c.opts.Timeout)
 	}
 	ctx, stop := c.cutOnDrop(ctx)
 	defer stop()
-	var raw json.RawMessage
-	if err := conn.CallContext(ctx, &raw, "eth_getBlockByNumber", hexutil.Uint64(number), false); err != nil {
-		return common.Hash{}, c.fail(ctx, err)
+	if err := do(ctx, conn); err != nil {
+		return c.fail(ctx, err)
 	}
-	h, err := DecodeHead(raw)
-	return h.Hash, err
+	return nil
 }
 
 // Close releases the connection.
