@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,50 @@ func TestTextfile_UnwritableDirectoryIsAnError(t *testing.T) {
 	err := WriteTextfile("/nonexistent-dir/headprobe.prom", partialResult())
 	if err == nil || errors.Is(err, nil) {
 		t.Fatal("no error for a missing directory")
+	}
+}
+
+// TestJSONFields_MatchTheREADME keeps the README's table of stable JSON field names and the
+// document's struct tags the same, both ways.
+func TestJSONFields_MatchTheREADME(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "JSON (`-o json`)")
+	end := strings.Index(text[start:], "\n## ")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no JSON section")
+	}
+	documented := map[string]bool{}
+	for _, line := range strings.Split(text[start:start+end], "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cell := strings.SplitN(line, "|", 3)[1]
+		for _, name := range strings.Split(cell, ",") {
+			documented[strings.Trim(strings.TrimSpace(name), "`.")] = true
+		}
+	}
+	tags := func(v any) []string {
+		var out []string
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			out = append(out, strings.Split(rt.Field(i).Tag.Get("json"), ",")[0])
+		}
+		return out
+	}
+	emitted := map[string]bool{}
+	for _, name := range append(tags(Result{}), tags(Endpoint{})...) {
+		emitted[name] = true
+		if !documented[name] {
+			t.Errorf("JSON field %q is not in the README's table", name)
+		}
+	}
+	for name := range documented {
+		if !emitted[name] {
+			t.Errorf("the README documents %q, which the JSON document does not have", name)
+		}
 	}
 }
