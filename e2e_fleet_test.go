@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -87,5 +88,32 @@ func TestNagiosOutput_FromTheBinary(t *testing.T) {
 	var doc map[string]any
 	if json.Unmarshal([]byte(o.stdout), &doc) == nil {
 		t.Error("nagios output parsed as JSON")
+	}
+}
+
+func TestStateFile_TwoRunsAtOnceNeverCorruptIt(t *testing.T) {
+	net := sequencer(t)
+	state := filepath.Join(t.TempDir(), "headprobe.state")
+	for round := range 10 {
+		var cmds []*exec.Cmd
+		for range 2 {
+			cmd := exec.Command(binary, "--l2", net.L2.HTTPURL(), "--builder", net.Builder.HTTPURL(), "--state-file", state, "-q")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			cmds = append(cmds, cmd)
+		}
+		for _, cmd := range cmds {
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		marks, warning := statefile.Load(state)
+		if warning != "" || len(marks) != 2 {
+			t.Fatalf("round %d: state file after two concurrent runs: %d marks, %q", round, len(marks), warning)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(state)); len(entries) != 1 {
+		t.Errorf("temporary files left beside the state file: %d entries", len(entries))
 	}
 }
