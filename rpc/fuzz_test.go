@@ -159,7 +159,11 @@ func urlSecrets(raw string) (secrets []string, allowed string) {
 		}
 		authority = authority[i+1:]
 	}
-	allowed += authority + " @" + authority + " /" + path // the separator and host are shown
+	// The host and path are shown with their separators: "@host", "host?", "/path?" can spell a
+	// secret by coincidence without revealing it.
+	for _, part := range []string{authority, "/" + path} {
+		allowed += " " + part + " @" + part + " " + part + "? " + part + "# " + part + "/"
+	}
 	// Errors quote the (redacted) address with %q: an escaped byte of the host ("\x00" before
 	// "0000") can spell a secret by coincidence without showing it.
 	allowed += " " + fmt.Sprintf("%q %q", authority, "/"+path)
