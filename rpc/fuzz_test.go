@@ -142,30 +142,42 @@ func urlSecrets(raw string) (secrets []string, allowed string) {
 		allowed += u.Scheme + "://" + u.Host + " " + u.Path + " " + u.EscapedPath() + " " + u.Opaque + " "
 	}
 	// A plain reading, for text url.Parse refuses: scheme://userinfo@host/path?query#fragment.
-	rest := raw
-	if _, after, ok := strings.Cut(rest, "://"); ok {
-		rest = after
+	// public is the input with only the secret spans replaced: whatever it still contains (a host
+	// next to its separator, an escaped byte in %q form that spells digits) reveals nothing.
+	scheme, rest := "", raw
+	if before, after, ok := strings.Cut(rest, "://"); ok {
+		scheme, rest = before+"://", after
 	}
-	rest, _, _ = strings.Cut(rest, "#")
-	rest, query, _ := strings.Cut(rest, "?")
-	for _, v := range strings.Split(query, "&") {
-		_, v, _ = strings.Cut(v, "=")
+	rest, fragment, _ := strings.Cut(rest, "#")
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	pairs := strings.Split(query, "&")
+	for i, pair := range pairs {
+		k, v, ok := strings.Cut(pair, "=")
 		add(v)
+		if ok {
+			pairs[i] = k + "=" + redactMark
+		} else {
+			pairs[i] = redactMark
+		}
 	}
-	authority, path, _ := strings.Cut(rest, "/")
+	authority, path, hasPath := strings.Cut(rest, "/")
+	userinfo := ""
 	if i := strings.LastIndex(authority, "@"); i >= 0 {
-		if _, p, ok := strings.Cut(authority[:i], ":"); ok {
+		userinfo = authority[:i+1]
+		if name, p, ok := strings.Cut(authority[:i], ":"); ok {
 			add(p)
+			userinfo = name + ":" + redactMark + "@"
 		}
 		authority = authority[i+1:]
 	}
-	// The host and path are shown with their separators: "@host", "host?", "/path?" can spell a
-	// secret by coincidence without revealing it.
-	for _, part := range []string{authority, "/" + path} {
-		allowed += " " + part + " @" + part + " " + part + "? " + part + "# " + part + "/"
+	public := scheme + userinfo + authority
+	if hasPath {
+		public += "/" + path
 	}
-	// Errors quote the (redacted) address with %q: an escaped byte of the host ("\x00" before
-	// "0000") can spell a secret by coincidence without showing it.
-	allowed += " " + fmt.Sprintf("%q %q", authority, "/"+path)
+	if hasQuery {
+		public += "?" + strings.Join(pairs, "&")
+	}
+	public += "#" + fragment
+	allowed += " " + public + " " + fmt.Sprintf("%q", public) + " " + fmt.Sprintf("%q %q", authority, "/"+path)
 	return secrets, allowed
 }
