@@ -32,7 +32,7 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	}
 	s.record(result, !interrupted)
 	if !cfg.quiet {
-		warnSkew(stderr, result)
+		warnObservations(stderr, result)
 		render(stdout, cfg, result)
 	}
 	return exitCode(result.State)
@@ -47,8 +47,8 @@ func runBound(cfg *config) time.Duration {
 	return window + cfg.timeout + deadlineMargin*time.Millisecond
 }
 
-// warnSkew tells the operator on stderr about heads stamped in the future and fork checks not made.
-func warnSkew(stderr io.Writer, r check.Result) {
+// warnObservations tells the operator on stderr about heads stamped in the future and fork checks not made.
+func warnObservations(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints() {
 		if e.Ahead > time.Second {
 			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.Ahead)
