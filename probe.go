@@ -51,7 +51,7 @@ func runBound(cfg *config) time.Duration {
 func warnObservations(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints() {
 		if e.Ahead > time.Second {
-			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.Ahead)
+			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.AheadText())
 		}
 		if e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintf(stderr, "warning: fork check not made: the L2's block #%d: %v\n", e.Fork.Number, e.Fork.Err)

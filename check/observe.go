@@ -3,6 +3,8 @@ package check
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 )
 
@@ -27,8 +29,11 @@ type Observation struct {
 	Reorg *Reorg
 	// Age is now minus the last head's timestamp in whole seconds, at the time it was seen; 0 for a future head.
 	Age time.Duration
-	// Ahead is how far the last head's timestamp lies in the future of the local clock (clock skew), else 0.
-	Ahead time.Duration
+	// Ahead is how far the last head's timestamp lies in the future of the local clock (clock skew),
+	// else 0; it saturates at the largest Duration, about 292 years. AheadSeconds is the same
+	// distance, exact whatever the timestamp.
+	Ahead        time.Duration
+	AheadSeconds uint64
 	// Window is how long the observation lasted.
 	Window time.Duration
 	// Latency is the duration of the last request.
@@ -105,20 +110,37 @@ func (o *Observation) record(h Head, now time.Time, base *Head) *Head {
 	if h.Number > base.Number {
 		o.Progress = h.Number - base.Number
 	}
-	o.Age, o.Ahead = headAge(h, now)
+	o.Age, o.AheadSeconds = headAge(h, now)
+	o.Ahead = seconds(o.AheadSeconds)
 	return base
 }
 
 // headAge is rollup-boost's age: now and the timestamp in whole seconds; a future head has age 0.
-// Differences beyond maxSkew (centuries, from garbage timestamps) are clamped so they cannot overflow.
-func headAge(h Head, now time.Time) (age, ahead time.Duration) {
-	const maxSkew = 1 << 33 // seconds, about 272 years
-	diff := now.Unix() - int64(min(h.Timestamp, 1<<62))
-	diff = max(min(diff, maxSkew), -maxSkew)
-	if diff < 0 {
-		return 0, time.Duration(-diff) * time.Second
+// ahead is how many whole seconds a future head lies ahead of now, computed without overflow
+// whatever the timestamp (garbage reaches 2^64-1).
+func headAge(h Head, now time.Time) (age time.Duration, ahead uint64) {
+	n := uint64(max(now.Unix(), 0))
+	if h.Timestamp > n {
+		return 0, h.Timestamp - n
 	}
-	return time.Duration(diff) * time.Second, 0
+	return seconds(n - h.Timestamp), 0
+}
+
+// seconds converts whole seconds to a Duration, saturating at the largest one.
+func seconds(s uint64) time.Duration {
+	if s > math.MaxInt64/uint64(time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(s) * time.Second
+}
+
+// AheadText is Ahead as a Duration string ("1h0m0s"), or the exact seconds ("18446744072309551615s")
+// for a head too far in the future for a Duration.
+func (o Observation) AheadText() string {
+	if o.AheadSeconds > math.MaxInt64/uint64(time.Second) {
+		return strconv.FormatUint(o.AheadSeconds, 10) + "s"
+	}
+	return o.Ahead.String()
 }
 
 // cutShort explains a window that ended before its time: an interrupted or overrun run is never judged "stuck".

@@ -102,8 +102,11 @@ func judged(mode Mode, cfg Config, e Endpoint) Endpoint {
 }
 
 // criteria checks, in order: the request succeeded with a head; (Live stops here) the chain id is
-// the expected one; the head is not older than MaxAge; across runs, the head has not been stuck
-// longer than MaxStall; the head advanced by MinBlocks within the window.
+// the expected one; the head is not stamped more than MaxClockSkew in the future; the head is not
+// older than MaxAge; across runs, the head has not been stuck longer than MaxStall; the head
+// advanced by MinBlocks within the window. Progress within the window is judged only from two
+// samples or more: a window that held one (a request as slow as the window) is judged by age alone,
+// and its reason says so.
 func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	if o.Err != nil {
 		return false, o.Err.Error()
@@ -118,25 +121,52 @@ func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	if why := chainIDMismatch(cfg, h); why != "" {
 		return false, why
 	}
+	if cfg.MaxClockSkew > 0 && o.Ahead > cfg.MaxClockSkew {
+		return false, fmt.Sprintf("head #%d is stamped %s in the future (max skew %s): this host's or the node's clock is wrong", h.Number, o.AheadText(), cfg.MaxClockSkew)
+	}
 	if cfg.MaxAge > 0 && o.Age > cfg.MaxAge {
 		return false, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)
 	}
 	if cfg.MaxStall > 0 && o.StuckFor > cfg.MaxStall {
-		return false, fmt.Sprintf("head stuck at #%d for %s across runs (max %s)", h.Number, o.StuckFor.Round(time.Second), cfg.MaxStall)
+		return false, fmt.Sprintf("head stuck at #%d for %s across runs (max %s)", h.Number, beyond(o.StuckFor, cfg.MaxStall), cfg.MaxStall)
 	}
-	if cfg.Interval > 0 && o.Progress < cfg.MinBlocks {
+	// With no error, every sample returned a head.
+	progressJudged := cfg.Interval > 0 && o.Samples >= 2
+	if progressJudged && o.Progress < cfg.MinBlocks {
 		msg := fmt.Sprintf("head stuck at #%d for %s (want +%d)", h.Number, o.Window.Round(time.Millisecond), cfg.MinBlocks)
 		if o.Progress > 0 {
 			msg = fmt.Sprintf("head advanced %d of %d blocks in %s, at #%d", o.Progress, cfg.MinBlocks, o.Window.Round(time.Millisecond), h.Number)
 		}
-		if o.Reorg != nil {
-			msg = fmt.Sprintf("head went back from #%d to #%d (reorg); %s", o.Reorg.From.Number, o.Reorg.To.Number, msg)
+		if r := o.Reorg; r != nil {
+			if r.From.Number == r.To.Number {
+				msg = fmt.Sprintf("block #%d replaced (reorg); %s", r.To.Number, msg)
+			} else {
+				msg = fmt.Sprintf("head went back from #%d to #%d (reorg); %s", r.From.Number, r.To.Number, msg)
+			}
 		}
 		return false, msg
 	}
 	msg := fmt.Sprintf("head #%d is %s old", h.Number, o.Age)
-	if cfg.Interval > 0 {
+	switch {
+	case progressJudged:
 		msg += fmt.Sprintf(", +%d in %s", o.Progress, o.Window.Round(time.Millisecond))
+	case cfg.Interval > 0:
+		msg += ", " + ProgressNotJudged
 	}
 	return true, msg
+}
+
+// ProgressNotJudged ends the reason of an endpoint whose window held a single sample, so that its
+// progress could not be judged (the request took as long as the window).
+const ProgressNotJudged = "progress not judged: one sample in the window"
+
+// beyond shows d, which is over limit, with the coarsest precision that still shows it over the
+// limit: 1m30s over 20s, but 2.4s over 2s, never "2s (max 2s)". The value shown is never above d.
+func beyond(d, limit time.Duration) string {
+	for unit := time.Second; unit > 1; unit /= 10 {
+		if t := d.Truncate(unit); t > limit {
+			return t.String()
+		}
+	}
+	return d.String()
 }

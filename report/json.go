@@ -38,7 +38,7 @@ type Endpoint struct {
 	ErrorClass        string   `json:"error_class,omitempty"`
 	Head              *Head    `json:"head"`
 	AgeSeconds        *float64 `json:"age_seconds"`
-	ClockAheadSeconds float64  `json:"clock_ahead_seconds,omitempty"`
+	ClockAheadSeconds uint64   `json:"clock_ahead_seconds,omitempty"`
 	ProgressBlocks    uint64   `json:"progress_blocks"`
 	WindowSeconds     float64  `json:"window_seconds"`
 	Samples           int      `json:"samples"`
@@ -104,7 +104,7 @@ func endpoint(e check.Endpoint) *Endpoint {
 		URL:               e.URL,
 		OK:                e.OK,
 		Reason:            e.Reason,
-		ClockAheadSeconds: e.Ahead.Seconds(),
+		ClockAheadSeconds: e.AheadSeconds,
 		ProgressBlocks:    e.Progress,
 		WindowSeconds:     e.Window.Seconds(),
 		Samples:           e.Samples,

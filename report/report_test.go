@@ -215,3 +215,31 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONAndText_GarbageTimestampShowsTheTrueDistance: a head stamped at 2^64-1 is that far in
+// the future, exactly, not a clamped 8589934592 s.
+func TestJSONAndText_GarbageTimestampShowsTheTrueDistance(t *testing.T) {
+	r := partialResult()
+	r.L2.Age, r.L2.AheadSeconds, r.L2.Ahead = 0, 18446744072009551615, 1<<63-1
+	var b bytes.Buffer
+	JSON(&b, r)
+	if !strings.Contains(b.String(), `"clock_ahead_seconds":18446744072009551615,`) {
+		t.Errorf("json: %s", b.String())
+	}
+	b.Reset()
+	Text(&b, r, false)
+	if !strings.Contains(b.String(), "age 0s (18446744072009551615s in the future)") {
+		t.Errorf("text: %s", b.String())
+	}
+}
+
+func TestText_SameHeightReorgSaysReplaced(t *testing.T) {
+	r := partialResult()
+	h := *r.L2.Last
+	r.L2.Reorg = &check.Reorg{From: h, To: h}
+	var b bytes.Buffer
+	Text(&b, r, false)
+	if !strings.Contains(b.String(), "reorg: #1240 replaced") || strings.Contains(b.String(), "→") {
+		t.Errorf("text: %s", b.String())
+	}
+}

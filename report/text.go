@@ -52,14 +52,16 @@ func endpointLine(r check.Result, e check.Endpoint) string {
 		parts = append(parts, fmt.Sprintf("#%d", h.Number), ShortHash(h.Hash.Hex()))
 		age := "age " + e.Age.String()
 		if e.Ahead > 0 {
-			age += fmt.Sprintf(" (%s in the future)", e.Ahead)
+			age += fmt.Sprintf(" (%s in the future)", e.AheadText())
 		}
 		parts = append(parts, age)
 		if r.Config.Interval > 0 && r.Mode != check.Live {
 			parts = append(parts, fmt.Sprintf("+%d in %s", e.Progress, e.Window.Round(time.Millisecond)))
 		}
-		if e.Reorg != nil {
-			parts = append(parts, fmt.Sprintf("reorg #%d→#%d", e.Reorg.From.Number, e.Reorg.To.Number))
+		if r := e.Reorg; r != nil && r.From.Number == r.To.Number {
+			parts = append(parts, fmt.Sprintf("reorg: #%d replaced", r.To.Number))
+		} else if r != nil {
+			parts = append(parts, fmt.Sprintf("reorg #%d→#%d", r.From.Number, r.To.Number))
 		}
 	}
 	if e.Err != nil {

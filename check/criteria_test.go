@@ -1,0 +1,90 @@
+package check
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWindowOfOneSample_ProgressNotJudged: "no progress" takes two samples. A window that held
+// one (a request as slow as the window) is judged by age alone, and says so.
+func TestWindowOfOneSample_ProgressNotJudged(t *testing.T) {
+	cfg := Config{MaxAge: maxAge, Interval: 500 * time.Millisecond, MinBlocks: 1, PollEvery: poll}
+	rows := []struct {
+		name    string
+		cfg     Config
+		l2      []step
+		latency time.Duration
+		state   State
+		samples int
+		reason  string
+		absent  string
+	}{
+		{"SlowFreshHead_900msIn500ms_IsHealthy", cfg, []step{fresh(137)}, 900 * time.Millisecond,
+			Healthy, 1, "l2 head #137 is 1s old, " + ProgressNotJudged, "stuck"},
+		{"SlowStaleHead_FailsOnAge", cfg, []step{at(137, stale)}, 900 * time.Millisecond,
+			Unavailable, 1, "head #137 is 1m0s old (max 10s)", "stuck"},
+		{"WindowExactlyOneRequest_IsNotJudged", cfg, []step{fresh(137)}, 500 * time.Millisecond,
+			Healthy, 1, ProgressNotJudged, "stuck"},
+		{"TwoSamples_StuckIsJudged", cfg, []step{fresh(137)}, 300 * time.Millisecond,
+			Unavailable, 2, "head stuck at #137", ProgressNotJudged},
+		{"FastSamples_StuckIsJudged", cfg, []step{fresh(137)}, 0,
+			Unavailable, 6, "head stuck at #137 for 500ms (want +1)", ProgressNotJudged},
+		{"NoWindow_NoNote", Config{MaxAge: maxAge}, []step{fresh(137)}, 900 * time.Millisecond,
+			Healthy, 1, "l2 head #137 is 1s old", ProgressNotJudged},
+	}
+	for _, tc := range rows {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newClock()
+			src := script(tc.l2...).withLatency(clock, tc.latency)
+			r := Run(context.Background(), clock, Ready, tc.cfg, Target{Name: L2Name, Source: src}, nil)
+			if r.State != tc.state || r.L2.Samples != tc.samples || !strings.Contains(r.Reason, tc.reason) || strings.Contains(r.Reason, tc.absent) {
+				t.Errorf("%s after %d samples %q; want %s after %d with %q, without %q", r.State, r.L2.Samples, r.Reason, tc.state, tc.samples, tc.reason, tc.absent)
+			}
+		})
+	}
+}
+
+// TestJudge_OneSampleWindow_BuilderNotPartial: the same rule for the builder and for observations
+// handed to Judge directly (watch and library users), including one with no sample count at all.
+func TestJudge_OneSampleWindow_BuilderNotPartial(t *testing.T) {
+	cfg := Config{MaxAge: maxAge, Interval: time.Second, MinBlocks: 1}
+	one := func(name string, n uint64, samples int) *Endpoint {
+		h := head(n, time.Second)
+		return &Endpoint{Name: name, Observation: Observation{First: &h, Last: &h, Samples: samples, Age: time.Second, Window: 1200 * time.Millisecond}}
+	}
+	for _, samples := range []int{0, 1} {
+		r := Judge(Health, cfg, *one(L2Name, 100, 5), one(BuilderName, 100, samples))
+		if r.State != Unavailable { // the L2's five samples without progress are judged
+			t.Errorf("l2 stuck over 5 samples: %s %q", r.State, r.Reason)
+		}
+		if r.Builder == nil || !r.Builder.OK || !strings.HasSuffix(r.Builder.Reason, ProgressNotJudged) {
+			t.Errorf("builder with %d samples: %+v, want ok with progress not judged", samples, r.Builder)
+		}
+	}
+}
+
+// TestStuckAcrossRuns_ShownOverTheMax: the stall shown is over the max it failed for, never
+// rounded down to it, and never more than it was.
+func TestStuckAcrossRuns_ShownOverTheMax(t *testing.T) {
+	for _, tc := range []struct {
+		stuck, max time.Duration
+		want       string
+	}{
+		{2400 * time.Millisecond, 2 * time.Second, "for 2.4s across runs (max 2s)"},
+		{2001 * time.Millisecond, 2 * time.Second, "for 2.001s across runs (max 2s)"},
+		{2*time.Second + time.Nanosecond, 2 * time.Second, "for 2.000000001s across runs (max 2s)"},
+		{90500 * time.Millisecond, 20 * time.Second, "for 1m30s across runs (max 20s)"},
+		{30 * time.Second, 15 * time.Second, "for 30s across runs (max 15s)"},
+		{1600 * time.Millisecond, 1500 * time.Millisecond, "for 1.6s across runs (max 1.5s)"},
+	} {
+		clock := newClock()
+		prev := &Mark{Number: 100, Hash: hash(100, 0), Since: clock.Now().Add(-tc.stuck)}
+		cfg := Config{MaxStall: tc.max, MinBlocks: 1}
+		r := Run(t.Context(), clock, Ready, cfg, Target{Name: L2Name, Source: script(fresh(100)), Previous: prev}, nil)
+		if r.State != Unavailable || !strings.Contains(r.Reason, tc.want) {
+			t.Errorf("stuck %s, max %s: %s %q, want %q", tc.stuck, tc.max, r.State, r.Reason, tc.want)
+		}
+	}
+}
