@@ -71,17 +71,21 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 		cfg.check.MaxBuilderLag = &lag
 	}
 	cfg.check.CheckFork = boolean(c, flagCheckFork)
-	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile == "" && pick(c, flagMaxStall).IsSet(flagMaxStall) {
+	cfg.check.MaxClockSkew = 30 * time.Second // TODO(lead): flag --max-clock-skew
+	// watch keeps its marks in memory from one check to the next, so it judges progress across
+	// checks with or without a state file.
+	watching := c.Command != nil && c.Command.Name == "watch"
+	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile == "" && !watching && pick(c, flagMaxStall).IsSet(flagMaxStall) {
 		return nil, fmt.Errorf("--%s needs --%s: progress across runs is judged from the state file", flagMaxStall, flagStateFile)
 	}
-	if cfg.stateFile != "" {
+	if cfg.stateFile != "" || watching {
 		cfg.check.MaxStall = cfg.check.MaxAge
 		if pick(c, flagMaxStall).IsSet(flagMaxStall) {
 			if cfg.check.MaxStall, err = duration(c, flagMaxStall); err != nil {
 				return nil, err
 			}
 		}
-		if cfg.check.MaxStall == 0 {
+		if cfg.check.MaxStall == 0 && cfg.stateFile != "" {
 			return nil, fmt.Errorf("--%s needs --%s (or --%s) greater than zero", flagStateFile, flagMaxStall, flagMaxUnsafe)
 		}
 	}

@@ -69,7 +69,7 @@ func probeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: flagCheckFork, Usage: "health: compare the builder's head hash with the L2's block at that height; a mismatch is partial", EnvVars: env(flagCheckFork)},
 		&cli.Uint64Flag{Name: flagChainID, DefaultText: "off", Usage: "every endpoint's eth_chainId must be `N` (L2 wrong: unavailable; builder wrong: partial)", EnvVars: env(flagChainID)},
 		&cli.StringFlag{Name: flagStateFile, Usage: "remember heads between runs in `FILE`, to judge progress at once (see --max-stall)", EnvVars: env(flagStateFile)},
-		&cli.StringFlag{Name: flagMaxStall, DefaultText: "--max-unsafe-interval", Usage: "with --state-file: stale when the head has not advanced by --min-blocks for longer than this `DURATION`", EnvVars: env(flagMaxStall)},
+		&cli.StringFlag{Name: flagMaxStall, DefaultText: "--max-unsafe-interval", Usage: "with --state-file, and in watch: stale when the head has not advanced by --min-blocks for longer than this `DURATION`", EnvVars: env(flagMaxStall)},
 		&cli.StringFlag{Name: flagTextfile, Usage: "also write Prometheus metrics to `FILE` (must end in .prom) for node_exporter's textfile collector", EnvVars: env(flagTextfile)},
 		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text, json or nagios", EnvVars: env(flagOutput)},
 		&cli.BoolFlag{Name: flagNoColor, Usage: "never colour the output (NO_COLOR is honoured too)", EnvVars: env(flagNoColor)},

@@ -19,6 +19,8 @@ type session struct {
 	l2      check.Target
 	builder *check.Target
 	stderr  io.Writer
+	// inMemory keeps the marks from one check to the next without a state file (watch).
+	inMemory bool
 }
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
@@ -54,6 +56,16 @@ func (s *session) target(e endpoint, show *progress) check.Target {
 	return t
 }
 
+// rememberAcrossChecks keeps each check's marks for the next one, with or without a state file,
+// so that a session of many checks (watch) judges progress across them (--max-stall).
+func (s *session) rememberAcrossChecks() {
+	s.inMemory = true
+	s.l2.Remember = true
+	if s.builder != nil {
+		s.builder.Remember = true
+	}
+}
+
 // check runs one check within the run's bound.
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
@@ -64,7 +76,7 @@ func (s *session) check(ctx context.Context) check.Result {
 // record keeps what a finished check learnt: the marks (for the next check and the state file,
 // unless the check was cut short) and the Prometheus textfile.
 func (s *session) record(r check.Result, complete bool) {
-	if complete && s.cfg.stateFile != "" {
+	if complete && (s.inMemory || s.cfg.stateFile != "") {
 		for _, e := range r.Endpoints() {
 			if e.Mark == nil {
 				continue
@@ -77,6 +89,8 @@ func (s *session) record(r check.Result, complete bool) {
 			t.Previous = &m
 			s.marks[statefile.Key(e.Name, s.endpointURL(e.Name))] = m
 		}
+	}
+	if complete && s.cfg.stateFile != "" {
 		if err := statefile.Save(s.cfg.stateFile, s.marks); err != nil {
 			s.warn(fmt.Sprintf("warning: state file %s not written: %v", s.cfg.stateFile, err))
 		}

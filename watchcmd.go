@@ -50,6 +50,7 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
 	// One session for the whole watch: its clients keep their connections between checks.
 	sess := openSession(cfg, stderr, nil)
 	defer sess.close()
+	sess.rememberAcrossChecks()
 	probe := func(ctx context.Context) check.Result {
 		r := sess.check(ctx)
 		if ctx.Err() == nil {

@@ -60,9 +60,26 @@ func (w *Watcher) Held() time.Duration {
 }
 
 // Rate is the endpoint's (check.L2Name or check.BuilderName) blocks per second over the last
-// RateWindow; ok is false until it has two samples some time apart.
+// RateWindow; ok is false until it has two samples some time apart, and while the latest check
+// got no answer from it (no head, or its request failed): an endpoint that stopped answering has
+// no rate, not the last one it had.
 func (w *Watcher) Rate(name string) (bps float64, ok bool) {
+	if e := w.endpoint(name); e == nil || e.Last == nil || e.Err != nil {
+		return 0, false
+	}
 	return w.window(name).rate()
+}
+
+// endpoint is the endpoint of that name in the latest result, or nil.
+func (w *Watcher) endpoint(name string) *check.Endpoint {
+	switch {
+	case !w.seen:
+		return nil
+	case name == check.BuilderName:
+		return w.last.Builder
+	default:
+		return &w.last.L2
+	}
 }
 
 // Samples is how many head samples are kept for the endpoint; at most MaxSamples.
