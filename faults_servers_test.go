@@ -356,9 +356,21 @@ func fmReorging(n int64) string {
 	}
 }
 
-// fmFuture answers a block stamped one hour ahead of the local clock.
+// fmFuture answers a block stamped one hour ahead of the local clock. It answers early in a
+// second, so that the probe reads the answer within the same second and finds it exactly 1h0m0s
+// ahead (ages are whole seconds), not 59m59s.
 func fmFuture(int64) string {
+	if frac := time.Duration(time.Now().UnixNano() % int64(time.Second)); frac > 700*time.Millisecond {
+		time.Sleep(time.Second - frac)
+	}
 	return fmBlock(16, func(b map[string]any) { b["timestamp"] = fmt.Sprintf("0x%x", time.Now().Add(time.Hour).Unix()) })
+}
+
+// fmFutureBy answers a block stamped d ahead of the local clock.
+func fmFutureBy(d time.Duration) fmReply {
+	return func(int64) string {
+		return fmBlock(16, func(b map[string]any) { b["timestamp"] = fmt.Sprintf("0x%x", time.Now().Add(d).Unix()) })
+	}
 }
 
 // fmWSClose upgrades to WebSocket, then closes the connection at once.

@@ -175,7 +175,10 @@ func faultMatrix() []faultCase {
 			reason: "malformed response: block hash", also: []string{"invalid hex"}, class: "malformed"},
 
 		// Heads that are odd but well-formed.
-		{situation: "head stamped one hour in the future (clock skew)", serve: fmRPC(fmFuture), l2: 0, builder: 0,
+		{situation: "head stamped one hour in the future (clock skew)", serve: fmRPC(fmFuture), l2: 2, builder: 1,
+			reason: "head #16 is stamped 1h0m0s in the future (max skew 30s)", also: []string{"this host's or the node's clock is wrong"},
+			check: fmSkewFailed, note: "`--max-clock-skew` (default 30s; `0`: never, as rollup-boost)"},
+		{situation: "head stamped 20 s in the future (within --max-clock-skew)", serve: fmRPC(fmFutureBy(20 * time.Second)), l2: 0, builder: 0,
 			reason: "head #16 is 0s old", check: fmSkewWarned, note: "stderr: `warning: <endpoint> head #16 is … in the future: clock skew …`"},
 		{situation: "head goes backwards within --interval (reorg)", serve: fmRPC(fmReorging), args: []string{"--interval", "400ms", "--min-blocks", "2"}, l2: 2, builder: 1,
 			reason: "head went back from #11 to #9 (reorg)", also: []string{"stuck at #9"}, check: fmReorgReported, note: "JSON `reorg: {from, to}`"},
@@ -432,11 +435,12 @@ func buildSpawner(t *testing.T, dir string) string {
 	return bin
 }
 
-// fmSkewWarned: a future head is fresh, with a warning on stderr.
-func fmSkewWarned(t *testing.T, side string, o faultOutcome) {
+// fmSkewFailed: a head an hour in the future fails its endpoint, with age 0, the distance in the
+// JSON and the warning on stderr.
+func fmSkewFailed(t *testing.T, side string, o faultOutcome) {
 	if o.doc != nil {
-		if e := o.doc.endpoint(side); e == nil || e.AgeSeconds == nil || *e.AgeSeconds != 0 || e.ClockAheadSeconds < 3590 {
-			t.Errorf("%s: want age 0 and about 3600 s of clock_ahead_seconds, got %+v", side, e)
+		if e := o.doc.endpoint(side); e == nil || e.OK || e.AgeSeconds == nil || *e.AgeSeconds != 0 || e.ClockAheadSeconds < 3590 || e.ClockAheadSeconds > 3600 {
+			t.Errorf("%s: want a failed endpoint, age 0 and about 3600 s of clock_ahead_seconds, got %+v", side, e)
 		}
 		return
 	}
@@ -446,6 +450,17 @@ func fmSkewWarned(t *testing.T, side string, o faultOutcome) {
 	if strings.Contains(o.stdout, "warning") {
 		t.Errorf("%s: the warning went to stdout", side)
 	}
+}
+
+// fmSkewWarned: a head a little in the future is fresh, with a warning on stderr.
+func fmSkewWarned(t *testing.T, side string, o faultOutcome) {
+	if o.doc != nil {
+		if e := o.doc.endpoint(side); e == nil || !e.OK || e.AgeSeconds == nil || *e.AgeSeconds != 0 || e.ClockAheadSeconds < 15 || e.ClockAheadSeconds > 20 {
+			t.Errorf("%s: want age 0 and about 20 s of clock_ahead_seconds, got %+v", side, e)
+		}
+		return
+	}
+	fmSkewFailed(t, side, o)
 }
 
 // fmReorgReported: the backwards move is in the JSON.
