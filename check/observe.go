@@ -134,7 +134,7 @@ func seconds(s uint64) time.Duration {
 	return time.Duration(s) * time.Second
 }
 
-// AheadText is Ahead as a Duration string ("1h0m0s"), or the exact seconds ("18446744072309551615s")
+// AheadText is Ahead as a Duration string ("1h0m0s"), or the exact seconds ("18446744072009551615s")
 // for a head too far in the future for a Duration.
 func (o Observation) AheadText() string {
 	if o.AheadSeconds > math.MaxInt64/uint64(time.Second) {
