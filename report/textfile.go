@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // lastSuccessName is the batch-job metric carried over from the previous file when a run fails.
@@ -68,7 +68,7 @@ func WriteTextfile(path string, r check.Result) error {
 
 // previousValue reads an unlabelled gauge from an earlier textfile; 0 when there is none.
 func previousValue(path, name string) float64 {
-	data, err := rpc.ReadRegular(path, 1<<20)
+	data, err := fsx.ReadRegular(path, 1<<20)
 	if err != nil {
 		return 0
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // SecretSize is the length of an Engine-API JWT secret in bytes.
@@ -40,7 +42,7 @@ func ParseSecret(data []byte) ([]byte, error) {
 // ReadSecretFile reads and parses a JWT secret file. warning is non-empty when the file is
 // readable by everyone, which is allowed but unwise.
 func ReadSecretFile(path string) (secret []byte, warning string, err error) {
-	data, err := ReadRegular(path, maxSecretFile)
+	data, err := fsx.ReadRegular(path, maxSecretFile)
 	if err != nil {
 		return nil, "", err
 	}

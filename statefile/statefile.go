@@ -16,7 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // version is the file format; a file of another version is ignored.
@@ -49,7 +49,7 @@ func Key(name, url string) string {
 // A corrupt, foreign or unreadable file is ignored with a warning, never an error.
 func Load(path string) (marks map[string]check.Mark, warning string) {
 	marks = map[string]check.Mark{}
-	data, err := rpc.ReadRegular(path, maxSize)
+	data, err := fsx.ReadRegular(path, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return marks, ""
 	}
