@@ -49,10 +49,15 @@ func ReadSecretFile(path string) (secret []byte, warning string, err error) {
 	if secret, err = ParseSecret(data); err != nil {
 		return nil, "", fmt.Errorf("%s %v", path, err)
 	}
+	return secret, readableByAll(path), nil
+}
+
+// readableByAll is the warning for a secret file every user may read; empty when it is private.
+func readableByAll(path string) string {
 	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o004 != 0 {
-		warning = fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
+		return fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
 	}
-	return secret, warning, nil
+	return ""
 }
 
 // token signs a fresh Engine-API token: HS256 with iat = now, as the spec asks (±60 s).

@@ -58,3 +58,12 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	}
 	return cfg, nil
 }
+
+// KeyWarning is non-empty when the client key is readable by everyone, which is allowed but
+// unwise, as for a JWT secret.
+func (f TLSFiles) KeyWarning() string {
+	if f.Key == "" {
+		return ""
+	}
+	return readableByAll(f.Key)
+}
