@@ -97,10 +97,14 @@ func parseConfig(c *cli.Context, mode check.Mode) (*config, error) {
 	if err := cfg.check.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.tls, err = (rpc.TLSFiles{
+	tlsFiles := rpc.TLSFiles{
 		CA: str(c, flagTLSCA), Cert: str(c, flagTLSCert), Key: str(c, flagTLSKey), ServerName: str(c, flagTLSServerName),
-	}).Config(); err != nil {
+	}
+	if cfg.tls, err = tlsFiles.Config(); err != nil {
 		return nil, err
+	}
+	if w := tlsFiles.KeyWarning(); w != "" {
+		cfg.warnings = append(cfg.warnings, "warning: --"+flagTLSKey+": "+w)
 	}
 	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret, flagL2Header)
 	if err != nil {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
 	"github.com/headprobe/headprobe/statefile"
@@ -21,6 +23,9 @@ type session struct {
 	stderr  io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
 	inMemory bool
+	// stateWarned is set when loading already warned about the state file, which covers what
+	// saving it would say: it is not headprobe's and is left as it is.
+	stateWarned bool
 }
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
@@ -34,6 +39,7 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 		var w string
 		if s.marks, w = statefile.Load(cfg.stateFile); w != "" {
 			s.warn("warning: " + w)
+			s.stateWarned = true
 		}
 	}
 	s.l2 = s.target(cfg.l2, show)
@@ -91,15 +97,24 @@ func (s *session) record(r check.Result, complete bool) {
 		}
 	}
 	if complete && s.cfg.stateFile != "" {
-		if err := statefile.Save(s.cfg.stateFile, s.marks); err != nil {
-			s.warn(fmt.Sprintf("warning: state file %s not written: %v", s.cfg.stateFile, err))
+		if err := statefile.Save(s.cfg.stateFile, s.marks); err != nil && !(s.stateWarned && errors.As(err, new(*fsx.Refused))) {
+			s.warn(notWritten("state file", s.cfg.stateFile, err))
 		}
 	}
 	if s.cfg.textfile != "" {
 		if err := report.WriteTextfile(s.cfg.textfile, r); err != nil {
-			s.warn(fmt.Sprintf("warning: textfile %s not written: %v", s.cfg.textfile, err))
+			s.warn(notWritten("textfile", s.cfg.textfile, err))
 		}
 	}
+}
+
+// notWritten is the warning for a file that was not written; the path is named once.
+func notWritten(what, path string, err error) string {
+	var refused *fsx.Refused
+	if errors.As(err, &refused) && refused.Path == path {
+		return fmt.Sprintf("warning: %s %s not written: %s, left as it is", what, path, refused.Reason)
+	}
+	return fmt.Sprintf("warning: %s %s not written: %v", what, path, err)
 }
 
 // endpointURL is the configured URL of the endpoint with that name.

@@ -10,15 +10,16 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // lastSuccessName is the batch-job metric carried over from the previous file when a run fails.
 const lastSuccessName = "headprobe_last_success_timestamp_seconds"
 
 // WriteTextfile writes the result as Prometheus metrics for node_exporter's textfile collector,
-// atomically (a temporary file in the same directory, then a rename). A run is a success when
-// it is healthy; otherwise the previous file's last-success time is carried over.
+// atomically (a temporary file in the same directory, then a rename), mode 0644. It replaces only
+// a regular file: anything else at path is left as it is, with a *fsx.Refused. A run is a
+// success when it is healthy; otherwise the previous file's last-success time is carried over.
 func WriteTextfile(path string, r check.Result) error {
 	if !strings.HasSuffix(path, ".prom") {
 		return fmt.Errorf("%s does not end in .prom, so node_exporter would not read it", path)
@@ -63,12 +64,25 @@ func WriteTextfile(path string, r check.Result) error {
 	if lastSuccess > 0 {
 		gauge(lastSuccessName, "When the last healthy run started.").Set(lastSuccess)
 	}
-	return prometheus.WriteToTextfile(path, reg)
+	families, err := reg.Gather()
+	if err != nil {
+		return err
+	}
+	var text bytes.Buffer
+	for _, mf := range families {
+		if _, err := expfmt.MetricFamilyToText(&text, mf); err != nil {
+			return err
+		}
+	}
+	return fsx.WriteAtomic(path, text.Bytes(), 0o644, anyRegularFile)
 }
+
+// anyRegularFile is the textfile's test of a file headprobe may replace: any regular file.
+func anyRegularFile([]byte) bool { return true }
 
 // previousValue reads an unlabelled gauge from an earlier textfile; 0 when there is none.
 func previousValue(path, name string) float64 {
-	data, err := rpc.ReadRegular(path, 1<<20)
+	data, err := fsx.ReadRegular(path, 1<<20)
 	if err != nil {
 		return 0
 	}

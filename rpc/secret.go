@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // SecretSize is the length of an Engine-API JWT secret in bytes.
@@ -40,17 +42,22 @@ func ParseSecret(data []byte) ([]byte, error) {
 // ReadSecretFile reads and parses a JWT secret file. warning is non-empty when the file is
 // readable by everyone, which is allowed but unwise.
 func ReadSecretFile(path string) (secret []byte, warning string, err error) {
-	data, err := ReadRegular(path, maxSecretFile)
+	data, err := fsx.ReadRegular(path, maxSecretFile)
 	if err != nil {
 		return nil, "", err
 	}
 	if secret, err = ParseSecret(data); err != nil {
 		return nil, "", fmt.Errorf("%s %v", path, err)
 	}
+	return secret, readableByAll(path), nil
+}
+
+// readableByAll is the warning for a secret file every user may read; empty when it is private.
+func readableByAll(path string) string {
 	if info, err := os.Stat(path); err == nil && info.Mode().Perm()&0o004 != 0 {
-		warning = fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
+		return fmt.Sprintf("%s is readable by every user (mode %04o); chmod 600 it", path, info.Mode().Perm())
 	}
-	return secret, warning, nil
+	return ""
 }
 
 // token signs a fresh Engine-API token: HS256 with iat = now, as the spec asks (±60 s).

@@ -5,7 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
+
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // maxPEM bounds a PEM file: a CA bundle of a few hundred certificates.
@@ -26,7 +27,7 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: f.ServerName}
 	if f.CA != "" {
-		pem, err := ReadRegular(f.CA, maxPEM)
+		pem, err := fsx.ReadRegular(f.CA, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-ca: %v", err)
 		}
@@ -41,28 +42,28 @@ func (f TLSFiles) Config() (*tls.Config, error) {
 	case f.Key != "" && f.Cert == "":
 		return nil, errors.New("--tls-key needs --tls-cert")
 	case f.Cert != "":
-		certPEM, err := ReadRegular(f.Cert, maxPEM)
+		certPEM, err := fsx.ReadRegular(f.Cert, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-cert: %v", err)
 		}
-		keyPEM, err := ReadRegular(f.Key, maxPEM)
+		keyPEM, err := fsx.ReadRegular(f.Key, maxPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--tls-key: %v", err)
 		}
 		pair, err := tls.X509KeyPair(certPEM, keyPEM)
 		if err != nil {
-			return nil, fmt.Errorf("--tls-cert/--tls-key: cannot load %s and %s: %v", f.Cert, f.Key, unwrapPath(err))
+			return nil, fmt.Errorf("--tls-cert/--tls-key: cannot load %s and %s: %v", f.Cert, f.Key, err)
 		}
 		cfg.Certificates = []tls.Certificate{pair}
 	}
 	return cfg, nil
 }
 
-// unwrapPath drops the path from an *os.PathError, which the caller already names.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+// KeyWarning is non-empty when the client key is readable by everyone, which is allowed but
+// unwise, as for a JWT secret.
+func (f TLSFiles) KeyWarning() string {
+	if f.Key == "" {
+		return ""
 	}
-	return err
+	return readableByAll(f.Key)
 }

@@ -9,14 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/internal/fsx"
 )
 
 // version is the file format; a file of another version is ignored.
@@ -46,19 +44,24 @@ func Key(name, url string) string {
 }
 
 // Load reads the marks of an earlier run. A missing file is a first run: no marks, no warning.
-// A corrupt, foreign or unreadable file is ignored with a warning, never an error.
+// A corrupt, foreign or unreadable file is ignored with a warning, never an error; when it is not
+// headprobe's, the warning also says that Save will leave it as it is.
 func Load(path string) (marks map[string]check.Mark, warning string) {
 	marks = map[string]check.Mark{}
-	data, err := rpc.ReadRegular(path, maxSize)
+	data, err := fsx.ReadOwn(path, maxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return marks, ""
+	}
+	var refused *fsx.Refused
+	if errors.As(err, &refused) {
+		return marks, fmt.Sprintf("state file %s ignored and not written: %s, left as it is", path, refused.Reason)
 	}
 	if err != nil {
 		return marks, fmt.Sprintf("state file %s ignored: %v", path, err)
 	}
-	var f file
-	if err := json.Unmarshal(data, &f); err != nil || f.Tool != "headprobe" {
-		return marks, fmt.Sprintf("state file %s ignored: not a headprobe state file", path)
+	f, ok := parse(data)
+	if !ok {
+		return marks, fmt.Sprintf("state file %s ignored and not written: is not a headprobe state file, left as it is", path)
 	}
 	if f.Version != version {
 		return marks, fmt.Sprintf("state file %s ignored: version %d, want %d", path, f.Version, version)
@@ -69,8 +72,21 @@ func Load(path string) (marks map[string]check.Mark, warning string) {
 	return marks, ""
 }
 
+// parse reads a state file of any version; ok is false when the data is not one.
+func parse(data []byte) (f file, ok bool) {
+	err := json.Unmarshal(data, &f)
+	return f, err == nil && f.Tool == "headprobe"
+}
+
+// ours tells a file headprobe wrote, of any version, which Save may replace: one Load reads.
+func ours(existing []byte) bool {
+	_, ok := parse(existing)
+	return ok && len(existing) <= maxSize
+}
+
 // Save writes the marks atomically: a temporary file in the same directory, then a rename, so a
-// reader or a concurrent run sees either the old file or the new one, never a mix.
+// reader or a concurrent run sees either the old file or the new one, never a mix. It replaces
+// only a headprobe state file: anything else at path is left as it is, with a *fsx.Refused.
 func Save(path string, marks map[string]check.Mark) error {
 	f := file{Version: version, Tool: "headprobe", Endpoints: map[string]entry{}}
 	for k, m := range marks {
@@ -80,17 +96,5 @@ func Save(path string, marks map[string]check.Mark) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return fsx.WriteAtomic(path, append(data, '\n'), 0o600, ours)
 }

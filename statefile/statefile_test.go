@@ -2,6 +2,7 @@ package statefile
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/fsx"
+	"github.com/headprobe/headprobe/internal/fsx/fsxtest"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -108,10 +111,46 @@ func TestFIFOInsteadOfAFile_IsIgnoredWithoutBlocking(t *testing.T) {
 	go func() { _, warning := Load(path); done <- warning }()
 	select {
 	case warning := <-done:
-		if !strings.Contains(warning, "not a regular file") {
+		if !strings.Contains(warning, "is a FIFO") {
 			t.Errorf("warning %q", warning)
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("Load blocked on a FIFO")
+	}
+}
+
+func TestSave_LeavesWhatIsNotAStateFileAsItIs(t *testing.T) {
+	for _, f := range fsxtest.Foreigners([]byte(`{"some":"other tool"}`)) {
+		t.Run(f.Name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			f.Make(t, path)
+			before := fsxtest.Snapshot(t, path)
+			if _, warning := Load(path); !strings.Contains(warning, "ignored and not written: ") {
+				t.Errorf("Load's warning %q does not say it will not be written", warning)
+			}
+			var refused *fsx.Refused
+			if err := Save(path, map[string]check.Mark{Key("l2", "u"): {Number: 1}}); !errors.As(err, &refused) {
+				t.Errorf("Save: %v, want a *fsx.Refused", err)
+			}
+			if after := fsxtest.Snapshot(t, path); after != before {
+				t.Errorf("changed:\nbefore %v\nafter  %v", before, after)
+			}
+		})
+	}
+}
+
+func TestSave_ReplacesAStateFileOfAnyVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte(`{"version":99,"tool":"headprobe","endpoints":{}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Save(path, map[string]check.Mark{Key("l2", "u"): {Number: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if s := fsxtest.Snapshot(t, path); s.Mode != 0o600 {
+		t.Errorf("mode %v, want 0600", s.Mode)
+	}
+	if marks, warning := Load(path); warning != "" || marks[Key("l2", "u")].Number != 1 {
+		t.Errorf("loaded %v, %q", marks, warning)
 	}
 }

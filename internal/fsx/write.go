@@ -1,0 +1,46 @@
+package fsx
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// maxExisting bounds what is read of a file before it is replaced: headprobe's files are small.
+const maxExisting = 1 << 20
+
+// WriteAtomic writes data to path with mode perm, atomically: a temporary file in the same
+// directory, then a rename, so a reader sees the old file or the new one, never a mix. It writes
+// only where nothing is, or over a regular file for which ours(its content) is true. Anything
+// else (a symlink, a directory, a device, a FIFO, a socket, a regular file that is not ours, one
+// that cannot be read) is left as it is, byte for byte, and the error is a *Refused naming it.
+// A symlink is refused rather than followed, so nothing is ever written through it.
+// The check and the rename are not one step: a file put there in between is replaced.
+func WriteAtomic(path string, data []byte, perm fs.FileMode, ours func(existing []byte) bool) error {
+	existing, err := ReadOwn(path, maxExisting)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	case !ours(existing):
+		return &Refused{path, "is not a file headprobe wrote"}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil { // whatever the umask, as for a file made afresh
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
