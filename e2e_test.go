@@ -263,12 +263,17 @@ func TestUsageErrors_AreUnknown(t *testing.T) {
 		{"bad duration", []string{"--l2", "http://127.0.0.1:1", "--timeout", "soon"}, "--timeout must be a duration"},
 		{"zero timeout", []string{"--l2", "http://127.0.0.1:1", "--timeout", "0"}, "--timeout must be greater than zero"},
 		{"bad output", []string{"--l2", "http://127.0.0.1:1", "-o", "xml"}, "--output must be text, json or nagios"},
+		{"port out of range", []string{"live", "--l2", "http://127.0.0.1:99999"}, `--l2 "http://127.0.0.1:99999" has port 99999, want 1 to 65535`},
+		{"header value with a control byte", []string{"live", "--l2", "http://127.0.0.1:1", "--l2-header", "X-A: a\x01b"}, `--l2-header: the value of "X-A" contains a control character`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := probeRun(t, tc.args...)
 			o.expect(t, 3, "UNKNOWN: ", tc.want)
 			if strings.Contains(o.stdout+o.stderr, "not a secret at all") {
 				t.Error("the secret file's content was printed")
+			}
+			if strings.Contains(o.stdout+o.stderr, "a\x01b") {
+				t.Error("the header's value was printed")
 			}
 		})
 	}

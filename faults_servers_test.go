@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -529,3 +531,71 @@ func fmWritePEM(t *testing.T, dir, name, kind string, der []byte) string {
 
 // fmQuietLog discards a server's error log.
 func fmQuietLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// fmEchoPassword and fmEchoHeader are the credentials fmEchoingHeaders is reached with.
+const (
+	fmEchoPassword = "Pa55w0rdXYZ"
+	fmEchoHeader   = "Ech0edHeaderValue"
+)
+
+// fmEchoingHeaders answers HTTP 500 with every request header it got, one per line, the secret
+// ones first (before the reason is clipped), then all of them sorted; it is
+// reached with user info in its URL and a secret header.
+func fmEchoingHeaders(t *testing.T, _ *faultFixture) faultEndpoint {
+	hits := newFaultHits()
+	url := fmHTTP(t, hits, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.request()
+		lines := []string{"X-Api-Key: " + r.Header.Get("X-Api-Key"), "Authorization: " + r.Header.Get("Authorization")}
+		var rest []string
+		for name, values := range r.Header {
+			for _, v := range values {
+				rest = append(rest, name+": "+v)
+			}
+		}
+		slices.Sort(rest)
+		http.Error(w, strings.Join(append(lines, rest...), "\n"), http.StatusInternalServerError)
+	}))
+	return faultEndpoint{url: "http://alice:" + fmEchoPassword + "@" + strings.TrimPrefix(url, "http://"), hits: hits,
+		flags: []string{"--SIDE-header", "X-Api-Key: " + fmEchoHeader}}
+}
+
+// fmEchoScrubbed: neither the password, nor its Basic credential, nor the header value is shown.
+func fmEchoScrubbed(t *testing.T, side string, o faultOutcome) {
+	basic := base64.StdEncoding.EncodeToString([]byte("alice:" + fmEchoPassword))
+	for _, s := range []string{fmEchoPassword, basic, basic[8:16], fmEchoHeader} {
+		if strings.Contains(o.stdout+o.stderr, s) {
+			t.Errorf("%s: the output shows %q", side, s)
+		}
+	}
+}
+
+// fmBatchRepeatedID answers a batch with the first call's id on every answer (so the last call
+// has none); single calls are answered as a healthy node does.
+func fmBatchRepeatedID(t *testing.T, _ *faultFixture) faultEndpoint {
+	hits := newFaultHits()
+	var calls atomic.Int64
+	url := fmHTTP(t, hits, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.request()
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		answer := fmRPCAnswer(body, func() fmReply { return fmFresh }, &calls)
+		var msgs []map[string]json.RawMessage
+		if json.Unmarshal(answer, &msgs) == nil && len(msgs) > 1 {
+			for _, m := range msgs {
+				m["id"] = msgs[0]["id"]
+			}
+			answer, _ = json.Marshal(msgs)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(answer)
+	}))
+	return faultEndpoint{url: url, hits: hits}
+}
+
+// fmWithFlags is serve's endpoint reached with more flags ("SIDE" stands for l2 or builder).
+func fmWithFlags(serve faultServe, flags ...string) faultServe {
+	return func(t *testing.T, fx *faultFixture) faultEndpoint {
+		ep := serve(t, fx)
+		ep.flags = append(ep.flags, flags...)
+		return ep
+	}
+}

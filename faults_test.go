@@ -109,6 +109,11 @@ func faultMatrix() []faultCase {
 			reason: "HTTP 503 Service Unavailable: no healthy upstream", class: "http"},
 		{situation: "HTTP 302 redirect to another server", serve: fmRedirect, l2: 2, builder: 1,
 			reason: "HTTP 302 redirect not followed", class: "redirect", note: "the target is never asked"},
+		{situation: "Engine-API token outside the server's iat window (401 stale token: clock skew)", serve: fmStatus(401, "text/plain", "stale token\n"), l2: 2, builder: 1,
+			reason: `unauthorized (HTTP 401 "stale token")`, also: []string{"check this host's clock"}, class: "unauthorized"},
+		{situation: "HTTP 500 echoing the request's headers, credentials included", serve: fmEchoingHeaders, l2: 2, builder: 1,
+			reason: "HTTP 500 Internal Server Error: X-Api-Key: REDACTED Authorization: REDACTED Accept-Encoding: gzip", class: "http",
+			check: fmEchoScrubbed, note: "the Basic credential of the URL's user info, the Bearer token and header values show as `REDACTED`"},
 
 		// Bodies that are not JSON-RPC.
 		{situation: "HTTP 200 with an HTML page", serve: fmStatus(200, "text/html", "<html><body>Welcome to nginx!</body></html>"), l2: 2, builder: 1,
@@ -141,6 +146,8 @@ func faultMatrix() []faultCase {
 			reason: "malformed response: result is a string, not a block", class: "malformed"},
 		{situation: "result is an array", serve: fmRPC(fmAlways(`"result":[]`)), l2: 2, builder: 1,
 			reason: "malformed response: result is an array, not a block", class: "malformed"},
+		{situation: "batch answer with a repeated id (and so one missing)", serve: fmBatchRepeatedID, args: []string{"--chain-id", "901"}, l2: 2, builder: 1,
+			reason: "malformed response: the batch answer has no answer to eth_getBlockByNumber (ids missing or repeated)", class: "malformed"},
 
 		// Blocks with bad fields.
 		{situation: "block number missing", serve: fmRPC(fmWithoutField("number")), l2: 2, builder: 1,
@@ -228,6 +235,10 @@ func faultMatrix() []faultCase {
 			reason: `has unsupported scheme "ftp"`, note: "no connection made"},
 		{situation: "credentials in the URL", serve: fmUserinfo, l2: 0, builder: 0,
 			reason: "head #16 is", check: fmCredentialsRedacted, note: "the URL is shown as `http://REDACTED@127.0.0.1:…`"},
+		{situation: "port out of range", serve: fmWithURL(func(string) string { return "http://127.0.0.1:99999" }), l2: 3, builder: 3,
+			reason: `--SIDE "http://127.0.0.1:99999" has port 99999, want 1 to 65535`, note: "no connection made"},
+		{situation: "header value with a control character", serve: fmWithFlags(fmRecording, "--SIDE-header", "X-A: a\x01b"), l2: 3, builder: 3,
+			reason: `--SIDE-header: the value of "X-A" contains a control character`, note: "no connection made; the value is never shown"},
 
 		// Interrupted, and everything at once.
 		{situation: "SIGTERM during a long --interval", serve: fmRPC(fmFresh), args: []string{"--interval", "30s"}, signal: syscall.SIGTERM, l2: 3, builder: 3,

@@ -46,10 +46,8 @@ func consistency(cfg Config, l2 Observation, b Endpoint) string {
 	if b.Last == nil {
 		return ""
 	}
-	if id := b.Last.ChainID; id != 0 {
-		if l2.Last != nil && l2.Last.ChainID != 0 && id != l2.Last.ChainID {
-			return fmt.Sprintf("chain id %d differs from the L2's %d", id, l2.Last.ChainID)
-		}
+	if l2.Last != nil && b.Last.ChainIDKnown && l2.Last.ChainIDKnown && b.Last.ChainID != l2.Last.ChainID {
+		return fmt.Sprintf("chain id %d differs from the L2's %d", b.Last.ChainID, l2.Last.ChainID)
 	}
 	if max := cfg.MaxBuilderLag; max != nil && l2.Last != nil && l2.Last.Number > b.Last.Number {
 		if lag := l2.Last.Number - b.Last.Number; lag > *max {
@@ -64,7 +62,7 @@ func consistency(cfg Config, l2 Observation, b Endpoint) string {
 
 // chainIDMismatch is the reason an endpoint reports the wrong chain, or "".
 func chainIDMismatch(cfg Config, h *Head) string {
-	if cfg.ChainID != 0 && h != nil && h.ChainID != 0 && h.ChainID != cfg.ChainID {
+	if cfg.ChainID != 0 && h != nil && h.ChainIDKnown && h.ChainID != cfg.ChainID {
 		return fmt.Sprintf("chain id %d (want %d)", h.ChainID, cfg.ChainID)
 	}
 	return ""

@@ -12,8 +12,10 @@ type Head struct {
 	Number    uint64
 	Hash      common.Hash
 	Timestamp uint64 // seconds since the Unix epoch
-	// ChainID is the endpoint's eth_chainId when the source was asked for it, else 0.
+	// ChainID is the endpoint's eth_chainId when the source was asked for it (see ChainIDKnown).
 	ChainID uint64
+	// ChainIDKnown says ChainID was reported by the endpoint (0 is a valid answer).
+	ChainIDKnown bool
 }
 
 // Source fetches an endpoint's current unsafe head; its error text is shown to the operator as is.

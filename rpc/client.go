@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -37,10 +38,14 @@ type Client struct {
 	url  string
 	opts Options
 
-	mu      sync.Mutex
-	conn    *gethrpc.Client
-	chainID uint64 // learnt on the first successful call with Options.ChainID
-	secrets []string
+	mu   sync.Mutex
+	conn *gethrpc.Client
+	// chainID is learnt on the first successful call with Options.ChainID, and never asked for
+	// again in the client's lifetime: not on a reconnect after a dropped WebSocket either, as a
+	// node does not change chains under the same address (watch reuses one client for many checks).
+	chainID      uint64
+	chainIDKnown bool
+	secrets      []string
 
 	// dropped is closed when the server closes the current WebSocket connection.
 	dropped atomic.Pointer[chan struct{}]
@@ -67,7 +72,7 @@ func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error)
 
 func (c *Client) head(ctx context.Context) (check.Head, error) {
 	var raw json.RawMessage
-	if !c.opts.ChainID || c.chainID != 0 {
+	if !c.opts.ChainID || c.chainIDKnown {
 		err := c.exchange(ctx, func(ctx context.Context, conn *gethrpc.Client) error {
 			return conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false)
 		})
@@ -75,7 +80,7 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 			return check.Head{}, err
 		}
 		h, err := DecodeHead(raw)
-		h.ChainID = c.chainID
+		h.ChainID, h.ChainIDKnown = c.chainID, c.chainIDKnown
 		return h, err
 	}
 	var chainID hexutil.Uint64
@@ -90,8 +95,11 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 		return check.Head{}, err
 	}
 	for _, e := range batch {
+		if errors.Is(e.Error, gethrpc.ErrMissingBatchResponse) {
+			return check.Head{}, malformed("the batch answer has no answer to %s (ids missing or repeated)", e.Method)
+		}
 		if e.Error != nil {
-			f := classify(e.Error, c.opts.Timeout)
+			f := classify(e.Error, c.opts.Timeout, c.secrets)
 			if e.Method == "eth_chainId" {
 				f = &Failure{Class: f.Class, Msg: "eth_chainId: " + f.Msg}
 			}
@@ -102,8 +110,8 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 	if err != nil {
 		return check.Head{}, err
 	}
-	c.chainID = uint64(chainID)
-	h.ChainID = c.chainID
+	c.chainID, c.chainIDKnown = uint64(chainID), true
+	h.ChainID, h.ChainIDKnown = c.chainID, true
 	return h, nil
 }
 
@@ -121,19 +129,30 @@ func (c *Client) hashAt(ctx context.Context, number uint64) (common.Hash, error)
 
 // exchange makes one round trip within the timeout, dialling first if need be, and explains its
 // failure as a *Failure.
-func (c *Client) exchange(ctx context.Context, do func(context.Context, *gethrpc.Client) error) error {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+func (c *Client) exchange(run context.Context, do func(context.Context, *gethrpc.Client) error) error {
+	ctx, cancel := context.WithTimeout(run, c.opts.Timeout)
 	defer cancel()
 	conn, err := c.connect(ctx)
 	if err != nil {
-		return classify(err, c.opts.Timeout)
+		return runDeadline(run, classify(err, c.opts.Timeout, c.secrets))
 	}
 	ctx, stop := c.cutOnDrop(ctx)
 	defer stop()
 	if err := do(ctx, conn); err != nil {
-		return c.fail(ctx, err)
+		return runDeadline(run, c.fail(ctx, err))
 	}
 	return nil
+}
+
+// errRunDeadline is a request that the run's own deadline cut short before the request's timeout.
+var errRunDeadline = &Failure{Class: ClassTimeout, Msg: "timeout: cut short by the run's deadline"}
+
+// runDeadline says so when a timeout was the run's deadline (run's), not the request's own.
+func runDeadline(run context.Context, f *Failure) *Failure {
+	if f.Class == ClassTimeout && errors.Is(run.Err(), context.DeadlineExceeded) {
+		return errRunDeadline
+	}
+	return f
 }
 
 // Close releases the connection.

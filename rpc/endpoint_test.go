@@ -40,6 +40,19 @@ func TestValidateURL(t *testing.T) {
 		{"http://127.0.0.1:8545\n", []string{"white space"}},
 		{"http://[::1", []string{"is not a valid URL"}},
 		{"http://127.0.0.1:port", []string{"is not a valid URL"}},
+		// What the dialer would refuse without any I/O (issue #8).
+		{"http://127.0.0.1:99999", []string{"has port 99999, want 1 to 65535"}},
+		{"http://127.0.0.1:65536/", []string{"has port 65536"}},
+		{"ws://127.0.0.1:0", []string{"has port 0"}},
+		{"http://127.0.0.1:65535", nil},
+		{"http://127.0.0.1:08545", nil},
+		{"http://host:/", nil}, // an empty port is the scheme's
+		{"http://:8545", []string{"has no host name"}},
+		{"http://::1:8545", []string{"IPv6 address needs brackets"}},
+		{"http://[fe80::1%25eth0]:8545/", nil},
+		{"http://[1.2.3.4]:8545/", []string{"is not a valid URL"}},
+		{"http://ex<a>mple:8545/", []string{"invalid host name"}},
+		{"http://bücher.example/", []string{"invalid host name"}},
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			err := ValidateURL(tc.url)
@@ -81,6 +94,8 @@ func TestValidateURLErrorsHideSecrets(t *testing.T) {
 		"http://alice:" + password + "@node.example.org:8545\n?apikey=" + key,
 		"node.example.org/?apikey=" + key,
 		"http://node.example.org:port/v3/" + pathKey,
+		"http://127.0.0.1:8545/v3/" + pathKey + "%", // issue #8: a stray % after the key
+		"http://127.0.0.1:99999/v3/" + pathKey,
 	} {
 		t.Run(url, func(t *testing.T) {
 			err := ValidateURL(url)
@@ -120,6 +135,10 @@ func TestRedact(t *testing.T) {
 		// Unparseable (a control character): an @ in the query must not uncover the query.
 		{"http://a:hunter2pw@host/\x1e?apikey=SE@CRETKEY123&x=100000", "REDACTED?REDACTED"},
 		{"http://a:pa?ss@host:port/", "REDACTED?REDACTED"},
+		// Issue #8: a key with junk after it, in a URL that does not parse, is hidden too; the host is not a key.
+		{"http://127.0.0.1:8545/v1/9aa3d95b3bc440fa88ea12eaa4456161%", "http://127.0.0.1:8545/v1/REDACTED%"},
+		{"http://archive-node-eu-west-1-primary.example.org:port/v1/9aa3d95b3bc440fa88ea12eaa4456161%zz", "http://archive-node-eu-west-1-primary.example.org:port/v1/REDACTED%zz"},
+		{"https://node.example.org/v1/9aa3d95b3bc440fa88ea12eaa4456161.json", "https://node.example.org/v1/REDACTED.json"},
 		{"", ""},
 	} {
 		t.Run(tc.in, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -56,8 +57,9 @@ type Failure struct {
 // Error returns the operator reason.
 func (f *Failure) Error() string { return f.Msg }
 
-// classify turns any error from the go-ethereum client into a *Failure.
-func classify(err error, timeout time.Duration) *Failure {
+// classify turns any error from the go-ethereum client into a *Failure; secrets are scrubbed from
+// the server text it repeats before that is clipped.
+func classify(err error, timeout time.Duration, secrets []string) *Failure {
 	var f *Failure
 	if errors.As(err, &f) {
 		return f
@@ -77,12 +79,12 @@ func classify(err error, timeout time.Duration) *Failure {
 	var urlErr *url.Error
 	switch {
 	case errors.As(err, &httpErr):
-		return fromHTTPStatus(httpErr)
+		return fromHTTPStatus(httpErr, secrets)
 	case errors.As(err, &rpcErr):
 		msg := fmt.Sprintf("JSON-RPC error %d", rpcErr.ErrorCode())
 		// go-ethereum's text for an error without a message is the same words again.
-		if text := oneLine(rpcErr.Error()); text != "" && !strings.EqualFold(text, msg) {
-			msg += ": " + clip(text, maxEcho)
+		if text := echo(rpcErr.Error(), maxEcho, secrets); text != "" && !strings.EqualFold(text, msg) {
+			msg += ": " + text
 		}
 		return &Failure{Class: ClassRPCError, Msg: msg}
 	case errors.Is(err, errTooLarge), errors.Is(err, websocket.ErrReadLimit):
@@ -91,6 +93,8 @@ func classify(err error, timeout time.Duration) *Failure {
 		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
 	case errors.Is(err, context.Canceled):
 		return &Failure{Class: ClassCanceled, Msg: "canceled"}
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		return fromProxy(opErr, timeout, secrets)
 	case errors.As(err, &dnsErr):
 		return &Failure{Class: ClassDNS, Msg: fmt.Sprintf("cannot resolve host %q", dnsErr.Name)}
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -117,7 +121,7 @@ func classify(err error, timeout time.Duration) *Failure {
 	case errors.Is(err, syscall.ECONNRESET):
 		return &Failure{Class: ClassConnection, Msg: errDropped.Msg + " (reset)"}
 	case errors.As(err, &closeErr):
-		return wsClosed(closeErr)
+		return wsClosed(closeErr, secrets)
 	case errors.As(err, &urlErr) && errors.Is(err, io.EOF):
 		// The transport's EOF: no HTTP answer at all (an empty body's EOF comes unwrapped).
 		return &Failure{Class: ClassConnection, Msg: errDropped.Msg + " before it answered"}
@@ -125,13 +129,15 @@ func classify(err error, timeout time.Duration) *Failure {
 		return &Failure{Class: ClassMalformed, Msg: "malformed response: empty or truncated body"}
 	case errors.Is(err, gethrpc.ErrNoResult):
 		return &Failure{Class: ClassMalformed, Msg: "malformed response: no result and no error"}
+	case errors.Is(err, gethrpc.ErrMissingBatchResponse):
+		return malformed("the batch answer lacks an answer (ids missing or repeated)")
 	}
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
-		return malformed("%s", clip(oneLine(jsonErrorText(err)), maxEcho))
+		return malformed("%s", echo(jsonErrorText(err), maxEcho, secrets))
 	}
-	text := oneLine(stripURL(err).Error())
+	text := scrubText(oneLine(scrubText(stripURL(err).Error(), secrets)), secrets)
 	if strings.Contains(text, "server gave HTTP response to HTTPS client") {
 		// net/http replaces the tls.RecordHeaderError with this text when the answer looks like HTTP.
 		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS (it answered plain HTTP)"}
@@ -143,13 +149,17 @@ func classify(err error, timeout time.Duration) *Failure {
 }
 
 // fromHTTPStatus explains a non-2xx answer.
-func fromHTTPStatus(e gethrpc.HTTPError) *Failure {
-	body := clip(oneLine(strings.TrimSpace(string(e.Body))), maxEcho)
+func fromHTTPStatus(e gethrpc.HTTPError, secrets []string) *Failure {
+	body := echo(strings.TrimSpace(string(e.Body)), maxEcho, secrets)
 	switch {
 	case e.StatusCode == 401:
-		msg := "unauthorized (HTTP 401): check the JWT secret"
+		hint := "check the JWT secret"
+		if clockSkew.MatchString(body) && !strings.Contains(strings.ToLower(body), "missing") {
+			hint = "the token's iat is outside the server's ±60 s window: check this host's clock"
+		}
+		msg := "unauthorized (HTTP 401): " + hint
 		if body != "" {
-			msg = fmt.Sprintf("unauthorized (HTTP 401 %q): check the JWT secret", body)
+			msg = fmt.Sprintf("unauthorized (HTTP 401 %q): %s", body, hint)
 		}
 		return &Failure{Class: ClassUnauthorized, Msg: msg}
 	case e.StatusCode >= 300 && e.StatusCode < 400:
@@ -166,6 +176,26 @@ func fromHTTPStatus(e gethrpc.HTTPError) *Failure {
 		msg += ": " + body
 	}
 	return &Failure{Class: ClassHTTP, Msg: msg}
+}
+
+// clockSkew matches a 401's text about the token's time rather than its signature: geth's
+// node/jwt_handler.go answers "token is expired", "stale token" or "future token"; other engines
+// name the iat (issued-at) claim.
+var clockSkew = regexp.MustCompile(`(?i)\biat\b|issued[- ]at|expired|stale token|future token|clock`)
+
+// fromProxy explains a failure to reach the proxy HTTP(S)_PROXY names; the proxy is named by its
+// address only, never with its credentials.
+func fromProxy(e *net.OpError, timeout time.Duration, secrets []string) *Failure {
+	proxy := "the proxy"
+	var dial *net.OpError
+	if errors.As(e.Err, &dial) && dial.Addr != nil {
+		proxy = "proxy " + dial.Addr.String()
+	}
+	if errors.Is(e.Err, syscall.ECONNREFUSED) {
+		return &Failure{Class: ClassRefused, Msg: proxy + " refused the connection"}
+	}
+	f := classify(e.Err, timeout, secrets)
+	return &Failure{Class: f.Class, Msg: proxy + ": " + f.Msg}
 }
 
 // stripURL drops the *url.Error wrapper, whose text repeats the URL (and so its credentials).
@@ -202,12 +232,12 @@ func printable(s string) string {
 var errDropped = &Failure{Class: ClassConnection, Msg: "connection closed by the server"}
 
 // wsClosed explains a closed WebSocket; 1006 is a connection dropped without a close frame.
-func wsClosed(e *websocket.CloseError) *Failure {
+func wsClosed(e *websocket.CloseError, secrets []string) *Failure {
 	if e.Code == websocket.CloseAbnormalClosure {
 		return errDropped
 	}
 	msg := fmt.Sprintf("%s (WebSocket close %d", errDropped.Msg, e.Code)
-	if text := clip(oneLine(e.Text), 60); text != "" {
+	if text := echo(e.Text, 60, secrets); text != "" {
 		msg += fmt.Sprintf(" %q", text)
 	}
 	return &Failure{Class: ClassConnection, Msg: msg + ")"}

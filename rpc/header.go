@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // ParseHeaders turns repeated "Name: value" flags into a header set. Its errors show the name,
@@ -17,23 +19,17 @@ func ParseHeaders(lines []string) (http.Header, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("want \"Name: value\", got a value without a colon")
 		}
-		if !validHeaderName(name) {
-			return nil, fmt.Errorf("%q is not a valid header name", clip(name, 40))
+		if !httpguts.ValidHeaderFieldName(name) {
+			return nil, fmt.Errorf("%q is not a valid header name", clip(printable(name), 40))
 		}
 		if strings.ContainsAny(value, "\r\n") {
 			return nil, fmt.Errorf("the value of %q contains a line break", name)
 		}
-		h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
+		// net/http refuses such a value only when it sends the request: refuse it here, before any I/O.
+		if value = strings.TrimSpace(value); !httpguts.ValidHeaderFieldValue(value) {
+			return nil, fmt.Errorf("the value of %q contains a control character", name)
+		}
+		h.Add(textproto.CanonicalMIMEHeaderKey(name), value)
 	}
 	return h, nil
-}
-
-// validHeaderName reports whether name is an RFC 7230 token.
-func validHeaderName(name string) bool {
-	for _, c := range name {
-		if c > 127 || c <= ' ' || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, c) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,0 +1,43 @@
+package check
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestChainIDZero_IsAnAnswerLikeAnyOther: an endpoint answering eth_chainId with 0x0 is on chain 0,
+// which is compared with --chain-id and with the L2's like any other chain id; only a chain id never
+// asked for is not compared.
+func TestChainIDZero_IsAnAnswerLikeAnyOther(t *testing.T) {
+	known := func(id uint64) *Head { return &Head{Number: 7, ChainID: id, ChainIDKnown: true} }
+	unasked := &Head{Number: 7}
+	for _, tc := range []struct {
+		name        string
+		want        uint64 // --chain-id; 0: off
+		l2, builder *Head
+		state       State
+		reason      string
+	}{
+		{"L2 on 0, want 901", 901, known(0), nil, Unavailable, "l2 chain id 0 (want 901)"},
+		{"builder on 0, want 901", 901, known(901), known(0), Partial, "builder chain id 0 (want 901)"},
+		{"L2 on 901, builder on 0", 0, known(901), known(0), Partial, "builder chain id 0 differs from the L2's 901"},
+		{"L2 on 0, builder on 901", 0, known(0), known(901), Partial, "builder chain id 901 differs from the L2's 0"},
+		{"both on 0", 0, known(0), known(0), Healthy, ""},
+		{"not asked", 901, unasked, unasked, Healthy, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l2 := Endpoint{Name: L2Name, Observation: Observation{Last: tc.l2, First: tc.l2}}
+			var b *Endpoint
+			if tc.builder != nil {
+				b = &Endpoint{Name: BuilderName, Observation: Observation{Last: tc.builder, First: tc.builder}}
+			}
+			r := Judge(Health, Config{ChainID: tc.want}, l2, b)
+			if r.State != tc.state {
+				t.Errorf("state %v (%q), want %v", r.State, r.Reason, tc.state)
+			}
+			if tc.reason != "" && !strings.Contains(r.Reason, tc.reason) {
+				t.Errorf("reason %q lacks %q", r.Reason, tc.reason)
+			}
+		})
+	}
+}
