@@ -39,7 +39,7 @@ func TestClockSkew_Table(t *testing.T) {
 			step{head: Head{Number: 1, Timestamp: math.MaxUint64}}, nil,
 			Unavailable, "head #1 is stamped 18446744072009551615s in the future (max skew 30s)"},
 		{"WrongChainID_IsReportedBeforeTheSkew", Config{MaxAge: maxAge, MaxClockSkew: skew, ChainID: 10},
-			step{head: Head{Number: 16, ChainID: 11, Timestamp: uint64(t0.Add(time.Hour).Unix())}}, nil,
+			step{head: Head{Number: 16, ChainID: 11, ChainIDKnown: true, Timestamp: uint64(t0.Add(time.Hour).Unix())}}, nil,
 			Unavailable, "l2 chain id 11 (want 10)"},
 	}
 	for _, tc := range rows {
