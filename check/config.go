@@ -51,6 +51,9 @@ type Config struct {
 	// MaxStall, with marks from earlier runs, is how long a head may stay without advancing by
 	// MinBlocks; 0 disables the check across runs.
 	MaxStall time.Duration
+	// MaxClockSkew, when not 0, is how far in the future of this host's clock a head may be
+	// stamped; beyond it the endpoint fails (clock_skew). 0 counts a future head as age 0, as rollup-boost does.
+	MaxClockSkew time.Duration
 }
 
 // Validate reports the first threshold that makes no sense, naming it as the flag does.
