@@ -268,7 +268,7 @@ func whole(c *cli.Context, name string) (uint64, error) {
 }
 
 // headerLines are a header flag's values: each given on the command line, which must be one line
-// (a line break would smuggle in another header); else the environment's, one per non-blank line.
+// (a line break would smuggle in another header; the parser keeps the value whole); else the environment's, one per non-blank line.
 func headerLines(c *cli.Context, name string) ([]string, error) {
 	if ctx := onCommandLine(c, name); ctx != nil {
 		values := ctx.StringSlice(name)
@@ -276,6 +276,7 @@ func headerLines(c *cli.Context, name string) ([]string, error) {
 			if strings.ContainsAny(v, "\r\n") {
 				return nil, fmt.Errorf("--%s: header %d of %d holds a line break (CR or LF); give each header its own --%s", name, i+1, len(values), name)
 			}
+			values[i] = strings.TrimSpace(v)
 		}
 		return values, nil
 	}
