@@ -238,3 +238,13 @@ func TestConfig_ModeIsKept(t *testing.T) {
 		t.Errorf("live: %v %v", p.mode, p.err)
 	}
 }
+
+// TestEnv_ParserErrorsUseTheTrimmedOutputVariables: a refusal by the flag parser itself (an unknown
+// flag) is in the format of HEADPROBE_OUTPUT, trimmed like every variable.
+func TestEnv_ParserErrorsUseTheTrimmedOutputVariables(t *testing.T) {
+	t.Setenv("HEADPROBE_OUTPUT", "json\n")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), hp("--l2", "http://b:1", "--bogus"), &stdout, &stderr); code != exitUnknown || !strings.HasPrefix(stdout.String(), `{"status":"unknown"`) {
+		t.Errorf("exit %d, stdout %q", code, stdout.String())
+	}
+}
