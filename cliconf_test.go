@@ -83,6 +83,16 @@ func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
 	}
 }
 
+func TestEvery_BeforeAOneShotCommandIsWarned(t *testing.T) {
+	cfg := mustParse(t, hp("--every", "1s", "ready", "--l2", "http://b:1"), nil)
+	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch; ready ignores it" {
+		t.Errorf("warnings %q", cfg.warnings)
+	}
+	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.warnings) != 0 {
+		t.Errorf("warnings %q for HEADPROBE_EVERY, which one environment block shares with watch", cfg.warnings)
+	}
+}
+
 func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
 	for _, v := range []string{"X-A: v\r\nX-Injected: 1", "X-A: v\nX-Injected: 1", "X-A: v\r"} {
 		msg := mustRefuse(t, hp("--l2", "http://b:1", "--l2-header", "X-Ok: 1", "--l2-header", v), nil, "--l2-header")

@@ -148,6 +148,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if cfg.tls != nil && isIPC(cfg.l2.url) && (cfg.builder == nil || isIPC(cfg.builder.url)) {
 		cfg.warnings = append(cfg.warnings, "warning: the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)")
 	}
+	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
+		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s is for watch; %s ignores it", flagEvery, mode))
+	}
 	// Chain ids are compared when asked for, and always between an L2 and its builder.
 	if cfg.check.ChainID != 0 || cfg.builder != nil {
 		cfg.l2.opts.ChainID = true
