@@ -35,6 +35,7 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 		}
 	}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"}
+	cli.FlagStringer, cli.HelpPrinter = flagHelp, helpPrinter
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, versionString()) }
 	return &cli.App{
 		Name:      "headprobe",
@@ -45,14 +46,14 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                probeFlags(),
+		Flags:                append(probeFlags(), everyFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
 		EnableBashCompletion: true,
-		// Header values may hold commas ("Basic a,b"); several headers in one environment
-		// variable go one per line.
-		SliceFlagSeparator: "\n",
+		// A header value may hold commas ("Basic a,b"); config.go splits the environment's one
+		// per line and refuses a line break on the command line.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			command(check.Health, "judge L2 and builder: 0 healthy, 1 partial, 2 unavailable (the default command)",
 				"The L2 must be fresh and progressing, else 2. Then the builder, if given: stale, stuck or unreachable is 1."),

@@ -167,13 +167,13 @@ func TestBuilderStalledLongAgo_IsPartial(t *testing.T) {
 func TestBuilderStalls_IsPartialWithinTheWindow(t *testing.T) {
 	net := sealing(t, 50*time.Millisecond)
 	net.Builder.Stall()
-	o := probeRun(t, authArgs(net, "--interval", "600ms")...)
+	o := probeRun(t, authArgs(net, "--interval", "600ms", "--timeout", "600ms")...)
 	o.expect(t, 1, "PARTIAL: builder head stuck at #", "for 6")
 	if o.wall > 600*time.Millisecond+time.Second+100*time.Millisecond {
 		t.Errorf("took %s, beyond interval + timeout + 100ms", o.wall)
 	}
 	net.Builder.Resume()
-	probeRun(t, authArgs(net, "--interval", "600ms")...).expect(t, 0, "HEALTHY: ")
+	probeRun(t, authArgs(net, "--interval", "600ms", "--timeout", "600ms")...).expect(t, 0, "HEALTHY: ")
 }
 
 func TestBothSealing_AnswersAsSoonAsTheyAdvance(t *testing.T) {
@@ -203,7 +203,7 @@ func TestBuilderStopped_IsPartial_AndBackIsHealthyOnNextRun(t *testing.T) {
 func TestL2Stalls_IsUnavailable(t *testing.T) {
 	net := sealing(t, 50*time.Millisecond)
 	net.L2.Stall()
-	o := probeRun(t, authArgs(net, "--interval", "400ms")...)
+	o := probeRun(t, authArgs(net, "--interval", "400ms", "--timeout", "400ms")...)
 	o.expect(t, 2, "UNAVAILABLE: l2 head stuck at #", "for 4")
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+
 	"github.com/urfave/cli/v2"
 )
 
@@ -32,6 +34,17 @@ const (
 	flagTextfile      = "textfile"
 	flagStateFile     = "state-file"
 	flagMaxStall      = "max-stall"
+	flagMaxClockSkew  = "max-clock-skew"
+)
+
+// Help categories of the flags.
+const (
+	catEndpoints   = "Endpoints"
+	catThresholds  = "Thresholds"
+	catConsistency = "Consistency (health only)"
+	catAcrossRuns  = "Across runs"
+	catOutput      = "Output"
+	catTLS         = "TLS"
 )
 
 // env is the environment variable of a flag.
@@ -49,30 +62,82 @@ func env(name string) []string {
 }
 
 // probeFlags are accepted by every command, so one environment block configures all probes of a pod.
+// "(health only)" marks what ready and live ignore, "(not live)" what live ignores.
 func probeFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: flagL2, Usage: "L2 execution client `URL` (http, https, ws, wss, or an absolute IPC path); required", EnvVars: env(flagL2)},
-		&cli.StringFlag{Name: flagBuilder, Usage: "block builder `URL`; absent = judge the L2 alone (rollup-boost's disabled mode)", EnvVars: env(flagBuilder)},
-		&cli.StringFlag{Name: flagL2Secret, Usage: "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)", EnvVars: env(flagL2Secret)},
-		&cli.StringFlag{Name: flagBuilderSecret, Usage: "Engine-API JWT secret `FILE` for the builder", EnvVars: env(flagBuilderSecret)},
-		&cli.StringSliceFlag{Name: flagL2Header, Usage: "extra HTTP header `\"Name: value\"` for the L2 (repeatable; in the environment one per line; for gateways with their own auth)", EnvVars: env(flagL2Header)},
-		&cli.StringSliceFlag{Name: flagBuilderHeader, Usage: "extra HTTP header `\"Name: value\"` for the builder (repeatable)", EnvVars: env(flagBuilderHeader)},
-		&cli.StringFlag{Name: flagTLSCA, Usage: "PEM `FILE` of CAs to trust for https/wss instead of the system roots", EnvVars: env(flagTLSCA)},
-		&cli.StringFlag{Name: flagTLSCert, Usage: "client certificate PEM `FILE`, for servers that require one (with --tls-key)", EnvVars: env(flagTLSCert)},
-		&cli.StringFlag{Name: flagTLSKey, Usage: "client key PEM `FILE` (with --tls-cert)", EnvVars: env(flagTLSKey)},
-		&cli.StringFlag{Name: flagTLSServerName, Usage: "server `NAME` to verify instead of the URL's host", EnvVars: env(flagTLSServerName)},
-		&cli.StringFlag{Name: flagMaxUnsafe, Value: "10s", Usage: "stale when the head is older than this `DURATION` (a bare integer is seconds; 0 = no age check)", EnvVars: env(flagMaxUnsafe)},
-		&cli.StringFlag{Name: flagInterval, Value: "0", Usage: "observation window `DURATION`: wait up to this long for the head to advance by --min-blocks (0 = one sample)", EnvVars: env(flagInterval)},
-		&cli.Uint64Flag{Name: flagMinBlocks, Value: 1, Usage: "`N` blocks the head must advance within --interval", EnvVars: env(flagMinBlocks)},
-		&cli.StringFlag{Name: flagTimeout, Value: "1s", Usage: "per-request `DURATION`; a run ends within interval + timeout", EnvVars: env(flagTimeout)},
-		&cli.Uint64Flag{Name: flagMaxLag, DefaultText: "off", Usage: "health: partial when the builder is more than `N` blocks behind the L2", EnvVars: env(flagMaxLag)},
-		&cli.BoolFlag{Name: flagCheckFork, Usage: "health: compare the builder's head hash with the L2's block at that height; a mismatch is partial", EnvVars: env(flagCheckFork)},
-		&cli.Uint64Flag{Name: flagChainID, DefaultText: "off", Usage: "every endpoint's eth_chainId must be `N` (L2 wrong: unavailable; builder wrong: partial)", EnvVars: env(flagChainID)},
-		&cli.StringFlag{Name: flagStateFile, Usage: "remember heads between runs in `FILE`, to judge progress at once (see --max-stall)", EnvVars: env(flagStateFile)},
-		&cli.StringFlag{Name: flagMaxStall, DefaultText: "--max-unsafe-interval", Usage: "with --state-file, and in watch: stale when the head has not advanced by --min-blocks for longer than this `DURATION`", EnvVars: env(flagMaxStall)},
-		&cli.StringFlag{Name: flagTextfile, Usage: "also write Prometheus metrics to `FILE` (must end in .prom) for node_exporter's textfile collector", EnvVars: env(flagTextfile)},
-		&cli.StringFlag{Name: flagOutput, Aliases: []string{"o"}, Value: "text", Usage: "output `FORMAT`: text, json or nagios", EnvVars: env(flagOutput)},
-		&cli.BoolFlag{Name: flagNoColor, Usage: "never colour the output (NO_COLOR is honoured too)", EnvVars: env(flagNoColor)},
-		&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "print nothing; the exit code is the answer", EnvVars: env(flagQuiet)},
+		text(catEndpoints, flagL2, "", "L2 execution client `URL`: http, https, ws, wss or an absolute IPC path; required"),
+		text(catEndpoints, flagBuilder, "", "block builder `URL`; absent: judge the L2 alone (health only)"),
+		text(catEndpoints, flagL2Secret, "", "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)"),
+		text(catEndpoints, flagBuilderSecret, "", "Engine-API JWT secret `FILE` for the builder (health only)"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagL2Header, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagL2Header),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the L2; in the environment one per line"}},
+		cmdSlice{&cli.StringSliceFlag{Name: flagBuilderHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagBuilderHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the builder (health only)"}},
+		text(catTLS, flagTLSCA, "", "PEM `FILE` of CAs to trust for https and wss instead of the system roots"),
+		text(catTLS, flagTLSCert, "", "client certificate PEM `FILE` (with --tls-key)"),
+		text(catTLS, flagTLSKey, "", "client key PEM `FILE` (with --tls-cert)"),
+		text(catTLS, flagTLSServerName, "", "server `NAME` to verify instead of the URL's host"),
+		text(catThresholds, flagMaxUnsafe, "10s", "stale when the head is older than this `DURATION`; 0: no age check (not live)"),
+		text(catThresholds, flagInterval, "0", "wait up to this `DURATION` for the head to advance by --min-blocks; 0: one sample (not live)"),
+		text(catThresholds, flagMinBlocks, "1", "`N` blocks, at least 1, the head must advance in --interval or --max-stall (not live)"),
+		text(catThresholds, flagTimeout, "1s", "per-request `DURATION`; a run ends within interval + timeout"),
+		text(catThresholds, flagMaxClockSkew, "30s", "fail a head stamped more than this `DURATION` in the future; 0: off (not live)"),
+		text(catThresholds, flagChainID, "off", "every endpoint's eth_chainId must be `N` (not live)"),
+		text(catConsistency, flagMaxLag, "off", "partial when the builder is more than `N` blocks behind the L2"),
+		toggle(catConsistency, flagCheckFork, "partial when the builder's head hash differs from the L2's block at that height"),
+		text(catAcrossRuns, flagStateFile, "", "remember heads between runs in `FILE`, to judge progress at once (not live)"),
+		text(catAcrossRuns, flagMaxStall, "--max-unsafe-interval", "with --state-file, and in watch: stale when the head has not advanced for this `DURATION`"),
+		text(catOutput, flagTextfile, "", "also write Prometheus metrics to `FILE` (ending in .prom) for node_exporter"),
+		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
+		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
+		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
 	}
+}
+
+// text is a flag with a value. Numbers and durations are strings to the parser, so that config.go
+// reads them, from the command line or the environment, with one rule and one-line errors.
+func text(category, name, value, usage string, aliases ...string) cli.Flag {
+	f := &cli.StringFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}
+	switch value {
+	case "", "off", "--max-unsafe-interval":
+		f.DefaultText = value
+	default:
+		f.Value, f.DefaultText = value, value
+	}
+	return cmdString{f}
+}
+
+// toggle is a boolean flag.
+func toggle(category, name, usage string, aliases ...string) cli.Flag {
+	return cmdBool{&cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}}
+}
+
+// cmdString, cmdBool and cmdSlice are urfave/cli's flags with their environment variable shown in
+// help but not read by the parser: IsSet then means "given on the command line", in whichever
+// context, and config.go reads the environment itself, trimmed, only for flags no command line gave.
+type (
+	cmdString struct{ *cli.StringFlag }
+	cmdBool   struct{ *cli.BoolFlag }
+	cmdSlice  struct{ *cli.StringSliceFlag }
+)
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdString) Apply(set *flag.FlagSet) error {
+	g := *f.StringFlag
+	g.EnvVars = nil
+	return g.Apply(set)
+}
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdBool) Apply(set *flag.FlagSet) error {
+	g := *f.BoolFlag
+	g.EnvVars = nil
+	return g.Apply(set)
+}
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdSlice) Apply(set *flag.FlagSet) error {
+	g := *f.StringSliceFlag
+	g.EnvVars = nil
+	return g.Apply(set)
 }

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/signals"
 )
 
 // Exit codes, Nagios-style, in rollup-boost's /healthz order.
@@ -42,7 +41,8 @@ func exitCode(s check.State) int {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Every catchable signal, from before any other package's init, ends the run as "interrupted".
+	ctx, stop := signals.Context(context.Background())
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

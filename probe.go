@@ -116,11 +116,10 @@ func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 // scanRefusal reads the output options from raw arguments and the environment, for errors the
 // flag parser itself raises (an unknown flag, a number that is not one), when no parsed flags exist.
 func scanRefusal(args []string) refusal {
-	o := refusal{
-		quiet:    isTrue(os.Getenv(env(flagQuiet)[0])),
-		output:   os.Getenv(env(flagOutput)[0]),
-		textfile: os.Getenv(env(flagTextfile)[0]),
-	}
+	quiet, _ := fromEnv(flagQuiet)
+	output, _ := fromEnv(flagOutput)
+	textfile, _ := fromEnv(flagTextfile)
+	o := refusal{quiet: isTrue(quiet), output: output, textfile: textfile}
 	for i := 0; i < len(args); i++ {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
 		if !strings.HasPrefix(args[i], "-") {

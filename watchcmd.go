@@ -15,6 +15,11 @@ import (
 // flagEvery is watch's period between health checks.
 const flagEvery = "every"
 
+// everyFlag is watch's --every, accepted before the command name too.
+func everyFlag() cli.Flag {
+	return text(catOutput, flagEvery, "2s", "watch only: `DURATION` between the starts of two checks")
+}
+
 // watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
 func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
 	return &cli.Command{
@@ -23,8 +28,7 @@ func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
 		Description: "On a terminal, one screen is redrawn in place: heads, blocks per second over the last minute, " +
 			"latency, the builder's lag, the verdict and how long it has held, and the last state changes. " +
 			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
-		Flags: append(probeFlags(), &cli.StringFlag{Name: flagEvery, Value: "2s",
-			Usage: "`DURATION` between the starts of two checks (a bare integer is seconds)", EnvVars: env(flagEvery)}),
+		Flags: append(probeFlags(), everyFlag()),
 		Action: func(c *cli.Context) error {
 			*code = watchAction(c, stdout, stderr)
 			return nil
