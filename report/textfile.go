@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +25,16 @@ func WriteTextfile(path string, r check.Result) error {
 	if !strings.HasSuffix(path, ".prom") {
 		return fmt.Errorf("%s does not end in .prom, so node_exporter would not read it", path)
 	}
+	data, err := renderTextfile(r, previousValue(path, lastSuccessName))
+	if err != nil {
+		return err
+	}
+	return replaceFile(path, data)
+}
+
+// renderTextfile is the text exposition of r, through client_golang's registry and expfmt.
+// lastSuccess is the previous file's last-success time (0: none), kept unless r is healthy.
+func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string) prometheus.Gauge {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
@@ -56,14 +68,44 @@ func WriteTextfile(path string, r check.Result) error {
 	}
 	run := float64(r.Start.UnixNano()) / 1e9
 	gauge("headprobe_last_run_timestamp_seconds", "When the last run started.").Set(run)
-	lastSuccess := previousValue(path, lastSuccessName)
 	if r.State == check.Healthy {
 		lastSuccess = run
 	}
 	if lastSuccess > 0 {
 		gauge(lastSuccessName, "When the last healthy run started.").Set(lastSuccess)
 	}
-	return prometheus.WriteToTextfile(path, reg)
+	families, err := reg.Gather()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	for _, mf := range families {
+		if _, err := expfmt.MetricFamilyToText(&out, mf); err != nil {
+			return nil, err
+		}
+	}
+	return out.Bytes(), nil
+}
+
+// replaceFile writes data to a temporary file beside path, mode 0644, and renames it over path,
+// as prometheus.WriteToTextfile does: a reader sees the old file or the new one, never a part.
+func replaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // previousValue reads an unlabelled gauge from an earlier textfile; 0 when there is none.
