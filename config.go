@@ -156,7 +156,7 @@ func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFla
 // command line or from the environment), so flags work before and after the command name.
 func pick(c *cli.Context, name string) *cli.Context {
 	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(name) {
+		if isSet(ctx, name) {
 			return ctx
 		}
 	}
