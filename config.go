@@ -214,7 +214,7 @@ func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFla
 // no environment (see cmdString), so IsSet means the command line.
 func onCommandLine(c *cli.Context, name string) *cli.Context {
 	for _, ctx := range c.Lineage() {
-		if ctx.IsSet(name) {
+		if setHere(ctx, name) {
 			return ctx
 		}
 	}

@@ -8,19 +8,21 @@ import (
 	"time"
 )
 
-// figure is one budgeted measurement of issue #5.
+// figure is one budgeted measurement of issues #5 and #10.
 type figure struct {
 	ID     string
 	What   string
-	Unit   string // "×" (a ratio), "MB" (10^6 bytes), "s" or "ms"
-	Budget float64
+	Unit   string  // "×" (a ratio), "MB" (10^6 bytes), "s" or "ms"
+	Budget float64 // 0: shown for reference, not judged
 }
 
 var figures = []figure{
-	{"P1", "one-shot `health` (L2 + builder) wall time / `curl -s` (one endpoint), interleaved", "×", 1.2},
+	{"F0", "the floor program (bench/floor: go-ethereum rpc only, one batch per endpoint): CPU per run", "ms", 0},
+	{"F1", "CPU (user + sys) per probe / the floor program, interleaved", "×", 1.1},
+	{"P1", "one-shot `health` (L2 + builder) wall time / `curl -s` (one endpoint), interleaved", "×", 1.0},
 	{"P2", "peak RSS of that probe (rusage maxrss)", "MB", 10},
-	{"P3", "stripped static binary size", "MB", 11},
-	{"P4", "CPU (user + sys) per probe / that same curl, same runs", "×", 1.2},
+	{"P3", "stripped static binary size", "MB", 10},
+	{"P4", "CPU (user + sys) per probe / that same curl, same runs", "×", 1.0},
 	{"P5", "healthy chain, 1 s blocks, `--interval 10s`: time to verdict", "s", 1.5},
 	{"P6", "refused ports: time to verdict", "ms", 50},
 	{"P7", "accepts and never answers, `--timeout 1s`: wall time", "s", 1.1},
@@ -38,6 +40,7 @@ type result struct {
 type bench struct {
 	n         int
 	bin, curl string
+	floorBin  string   // the floor program of F0 and F1 (bench/floor), built like the probe
 	env       []string // the probe's environment
 	chain     *chain
 	// l2 and builder serve the chain at once; slowL2 and slowBuilder after slowDelay.
@@ -79,53 +82,86 @@ func (b *bench) series(want int, before func(), after func(sample) error, args .
 	return out, nil
 }
 
-// oneShot measures P1, P2 and P4 from the same runs: the probe and curl alternate, A B A B …, and
-// each ratio is taken within its pair. Without curl (only P2 asked for) the probe runs alone.
-func (b *bench) oneShot(withCurl bool) map[string]result {
+// oneShot measures F0, F1, P1, P2 and P4 from the same runs: the probe, curl and the floor
+// program alternate, A B C A B C …, and each ratio is taken within its group. Without curl or
+// the floor (not asked for) the probe runs with what is left, or alone (only P2 asked for).
+func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 	args := []string{"health", "--l2", b.l2.URL, "--builder", b.builder.URL}
 	curlArgs := []string{"-s", "--noproxy", "*", "-H", "Content-Type: application/json", "--data", headRequest, b.l2.URL}
+	floorArgs := []string{b.l2.URL, b.builder.URL}
 	var walls, cpus, rss, curlRSS, pWall, cWall, pCPU, cCPU, conns []float64
+	var floorRatios, floorCPU, floorRSS []float64
 	fail := func(err error) map[string]result {
-		return map[string]result{"P1": {err: err}, "P2": {err: err}, "P4": {err: err}}
+		return map[string]result{"F0": {err: err}, "F1": {err: err}, "P1": {err: err}, "P2": {err: err}, "P4": {err: err}}
+	}
+	baseline := func(bin, what string, args ...string) (sample, error) {
+		s, err := run(b.env, bin, args...)
+		if err == nil {
+			err = expect(s, 0, what)
+		}
+		return s, err
 	}
 	if withCurl {
 		if _, err := run(b.env, b.curl, curlArgs...); err != nil {
 			return fail(err)
 		}
 	}
+	if withFloor {
+		if _, err := baseline(b.floorBin, "floor", floorArgs...); err != nil {
+			return fail(err)
+		}
+	}
 	_, err := b.series(0, func() { b.l2.reset(); b.builder.reset() }, func(p sample) error {
 		rss = append(rss, float64(p.MaxRSS)/1e6)
 		conns = append(conns, float64(max(b.l2.conns.Load(), b.builder.conns.Load())))
-		if !withCurl {
-			return nil
+		pCPU = append(pCPU, ms(p.CPU))
+		if withCurl {
+			c, err := baseline(b.curl, "curl", curlArgs...)
+			if err != nil {
+				return err
+			}
+			walls = append(walls, float64(p.Wall)/float64(c.Wall))
+			cpus = append(cpus, float64(p.CPU)/float64(max(c.CPU, time.Microsecond)))
+			pWall, cWall = append(pWall, ms(p.Wall)), append(cWall, ms(c.Wall))
+			cCPU = append(cCPU, ms(c.CPU))
+			curlRSS = append(curlRSS, float64(c.MaxRSS)/1e6)
 		}
-		c, err := run(b.env, b.curl, curlArgs...)
-		if err == nil {
-			err = expect(c, 0, "curl")
+		if withFloor {
+			f, err := baseline(b.floorBin, "floor", floorArgs...)
+			if err != nil {
+				return err
+			}
+			floorRatios = append(floorRatios, float64(p.CPU)/float64(max(f.CPU, time.Microsecond)))
+			floorCPU = append(floorCPU, ms(f.CPU))
+			floorRSS = append(floorRSS, float64(f.MaxRSS)/1e6)
 		}
-		if err != nil {
-			return err
-		}
-		walls = append(walls, float64(p.Wall)/float64(c.Wall))
-		cpus = append(cpus, float64(p.CPU)/float64(max(c.CPU, time.Microsecond)))
-		pWall, cWall = append(pWall, ms(p.Wall)), append(cWall, ms(c.Wall))
-		pCPU, cCPU = append(pCPU, ms(p.CPU)), append(cCPU, ms(c.CPU))
-		curlRSS = append(curlRSS, float64(c.MaxRSS)/1e6)
 		return nil
 	}, args...)
 	if err != nil {
 		return fail(err)
 	}
 	rssNote := fmt.Sprintf("measurement floor %.2f MB (`true`)", b.floor())
+	if withFloor {
+		rssNote = fmt.Sprintf("floor program %.2f MB; %s", median(floorRSS), rssNote)
+	}
 	if withCurl {
 		rssNote = fmt.Sprintf("curl %.2f MB; %s", median(curlRSS), rssNote)
 	}
-	return map[string]result{
-		"P1": {values: walls, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms; %.0f connection per endpoint (max %.0f)",
-			median(pWall), median(cWall), median(conns), slices.Max(conns))},
-		"P2": {values: rss, note: rssNote},
-		"P4": {values: cpus, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms", median(pCPU), median(cCPU))},
+	out := map[string]result{"P2": {values: rss, note: rssNote}}
+	if withCurl {
+		out["P1"] = result{values: walls, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms; %.0f connection per endpoint (max %.0f)",
+			median(pWall), median(cWall), median(conns), slices.Max(conns))}
+		out["P4"] = result{values: cpus, note: fmt.Sprintf("probe %.1f ms, curl %.1f ms", median(pCPU), median(cCPU))}
 	}
+	if withFloor {
+		size := "?"
+		if fi, err := os.Stat(b.floorBin); err == nil {
+			size = fmt.Sprintf("%.2f MB (%d bytes)", float64(fi.Size())/1e6, fi.Size())
+		}
+		out["F0"] = result{values: floorCPU, note: fmt.Sprintf("binary %s; peak RSS %.2f MB", size, median(floorRSS))}
+		out["F1"] = result{values: floorRatios, note: fmt.Sprintf("probe %.1f ms, floor %.1f ms", median(pCPU), median(floorCPU))}
+	}
+	return out
 }
 
 // floor is the median peak RSS of `true` measured like the probe: the least P2 can show (see run).

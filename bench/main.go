@@ -1,10 +1,11 @@
-// Command bench measures headprobe against the performance budgets of issue #5 on this machine,
-// against loopback JSON-RPC endpoints it serves itself, and prints a markdown table of medians:
+// Command bench measures headprobe against the performance budgets of issues #5 and #10 on this
+// machine, against loopback JSON-RPC endpoints it serves itself, next to the floor program of
+// bench/floor (go-ethereum's rpc client alone), and prints a markdown table of medians:
 //
 //	go run ./bench [-n 10] [-tags T] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
 //
-// It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'), so it needs
-// the go tool, and curl for the P1 and P4 baselines. Figures are medians of -n runs; run it on an
+// It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w') and the floor
+// program with the same flags, so it needs the go tool, and curl for the P1 and P4 baselines. Figures are medians of -n runs; run it on an
 // otherwise idle machine. The exit code is 1 when a figure misses its budget.
 package main
 
@@ -83,7 +84,7 @@ func (o options) run() (pass bool, err error) {
 			continue
 		}
 		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
-			return false, fmt.Errorf("-only: unknown figure %q (P1 … P8)", id)
+			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8)", id)
 		}
 		selected[id] = true
 	}
@@ -103,8 +104,15 @@ func (o options) run() (pass bool, err error) {
 	}
 	defer os.RemoveAll(dir)
 	b.bin = filepath.Join(dir, "headprobe")
-	if rep.Build, err = build(b.bin, o.tags, o.overlay); err != nil {
+	if rep.Build, err = build(b.bin, ".", o.tags, o.overlay); err != nil {
 		return false, err
+	}
+	withFloor := want("F0", "F1")
+	if withFloor {
+		b.floorBin = filepath.Join(dir, "floor")
+		if _, err = build(b.floorBin, floorPkg, "", ""); err != nil {
+			return false, err
+		}
 	}
 	stop, err := b.start(o.block)
 	if err != nil {
@@ -113,8 +121,8 @@ func (o options) run() (pass bool, err error) {
 	defer stop()
 
 	results := map[string]result{}
-	if want("P1", "P2", "P4") {
-		for id, r := range b.oneShot(want("P1", "P4")) {
+	if want("F0", "F1", "P1", "P2", "P4") {
+		for id, r := range b.oneShot(want("P1", "P4"), withFloor) {
 			results[id] = r
 		}
 	}
@@ -135,6 +143,11 @@ func (o options) run() (pass bool, err error) {
 		if rep.Inits, rep.InitsTotal, err = inits(b.env, b.bin, n, o.inits); err != nil {
 			return false, err
 		}
+		if withFloor { // the floor takes no flags: --version is an endpoint it cannot dial, after its inits
+			if _, rep.FloorInitsTotal, err = inits(b.env, b.floorBin, n, 0); err != nil {
+				return false, err
+			}
+		}
 	}
 	rep.LoadAtEnd = loadAvg()
 	if o.json {
@@ -145,8 +158,12 @@ func (o options) run() (pass bool, err error) {
 	return pass, printMarkdown(o.stdout, rep)
 }
 
-// build compiles the release binary from the module root into bin and returns the command used.
-func build(bin, tags, overlay string) (string, error) {
+// floorPkg is the floor program of F0 and F1, relative to the module root.
+const floorPkg = "./bench/floor"
+
+// build compiles the package pkg (relative to the module root) with the release flags into bin
+// and returns the command used.
+func build(bin, pkg, tags, overlay string) (string, error) {
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
 	root := filepath.Dir(strings.TrimSpace(string(gomod)))
 	if err != nil || root == "." || strings.TrimSpace(string(gomod)) == os.DevNull {
@@ -162,7 +179,7 @@ func build(bin, tags, overlay string) (string, error) {
 		}
 		args = append(args, "-overlay", overlay)
 	}
-	args = append(args, "-o", bin, ".")
+	args = append(args, "-o", bin, pkg)
 	cmd := exec.Command("go", args...)
 	cmd.Dir, cmd.Env, cmd.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
 	if err := cmd.Run(); err != nil {

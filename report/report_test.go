@@ -96,13 +96,18 @@ func TestNagios_OneLineWithPerfData(t *testing.T) {
 // readProm parses a textfile as node_exporter would.
 func readProm(t *testing.T, path string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	return parseProm(t, data)
+}
+
+// parseProm parses a text exposition as node_exporter would.
+func parseProm(t *testing.T, data []byte) map[string]float64 {
+	t.Helper()
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(f)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}

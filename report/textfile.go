@@ -24,6 +24,16 @@ func WriteTextfile(path string, r check.Result) error {
 	if !strings.HasSuffix(path, ".prom") {
 		return fmt.Errorf("%s does not end in .prom, so node_exporter would not read it", path)
 	}
+	data, err := renderTextfile(r, previousValue(path, lastSuccessName))
+	if err != nil {
+		return err
+	}
+	return fsx.WriteAtomic(path, data, 0o644, anyRegularFile)
+}
+
+// renderTextfile is the text exposition of r, through client_golang's registry and expfmt.
+// lastSuccess is the previous file's last-success time (0: none), kept unless r is healthy.
+func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string) prometheus.Gauge {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
@@ -57,7 +67,6 @@ func WriteTextfile(path string, r check.Result) error {
 	}
 	run := float64(r.Start.UnixNano()) / 1e9
 	gauge("headprobe_last_run_timestamp_seconds", "When the last run started.").Set(run)
-	lastSuccess := previousValue(path, lastSuccessName)
 	if r.State == check.Healthy {
 		lastSuccess = run
 	}
@@ -66,15 +75,15 @@ func WriteTextfile(path string, r check.Result) error {
 	}
 	families, err := reg.Gather()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	var text bytes.Buffer
+	var out bytes.Buffer
 	for _, mf := range families {
-		if _, err := expfmt.MetricFamilyToText(&text, mf); err != nil {
-			return err
+		if _, err := expfmt.MetricFamilyToText(&out, mf); err != nil {
+			return nil, err
 		}
 	}
-	return fsx.WriteAtomic(path, text.Bytes(), 0o644, anyRegularFile)
+	return out.Bytes(), nil
 }
 
 // anyRegularFile is the textfile's test of a file headprobe may replace: any regular file.
