@@ -69,6 +69,18 @@ func probeRun(t *testing.T, args ...string) outcome {
 	return o
 }
 
+// duration is the probe's own duration_seconds, from the JSON document of a -o json run.
+func (o outcome) duration(t *testing.T) time.Duration {
+	t.Helper()
+	var doc struct {
+		DurationSeconds *float64 `json:"duration_seconds"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &doc); err != nil || doc.DurationSeconds == nil {
+		t.Fatalf("no duration_seconds in the JSON (%v):\n%s", err, o.stdout)
+	}
+	return time.Duration(*doc.DurationSeconds * float64(time.Second))
+}
+
 // expect checks the exit code and that the first line starts with prefix and contains every part.
 func (o outcome) expect(t *testing.T, code int, prefix string, parts ...string) {
 	t.Helper()
@@ -169,8 +181,14 @@ func TestBuilderStalls_IsPartialWithinTheWindow(t *testing.T) {
 	net.Builder.Stall()
 	o := probeRun(t, authArgs(net, "--interval", "600ms")...)
 	o.expect(t, 1, "PARTIAL: builder head stuck at #", "for 6")
-	if o.wall > 600*time.Millisecond+time.Second+100*time.Millisecond {
-		t.Errorf("took %s, beyond interval + timeout + 100ms", o.wall)
+	j := probeRun(t, authArgs(net, "--interval", "600ms", "-o", "json")...)
+	if bound, d := 600*time.Millisecond+time.Second+100*time.Millisecond, j.duration(t); j.code != 1 || d > bound {
+		t.Errorf("json run: exit %d, the probe measured %s; want exit 1 within interval + timeout + 100ms = %s", j.code, d, bound)
+	}
+	for _, run := range []outcome{o, j} {
+		if bound := 600*time.Millisecond + time.Second + fmStartSlack; run.wall > bound {
+			t.Errorf("the process took %s, beyond interval + timeout + %s of start-up", run.wall, fmStartSlack)
+		}
 	}
 	net.Builder.Resume()
 	probeRun(t, authArgs(net, "--interval", "600ms")...).expect(t, 0, "HEALTHY: ")
@@ -227,8 +245,12 @@ func TestL2Down_IsNotLive(t *testing.T) {
 	}
 	o := probeRun(t, "live", "--l2", net.L2.HTTPURL())
 	o.expect(t, 2, "UNAVAILABLE: l2 connection refused")
-	if o.wall > 500*time.Millisecond {
-		t.Errorf("a refused port took %s", o.wall)
+	j := probeRun(t, "live", "--l2", net.L2.HTTPURL(), "-o", "json")
+	if d := j.duration(t); j.code != 2 || d > 50*time.Millisecond {
+		t.Errorf("json run: exit %d, the probe measured %s on a refused port; want exit 2 within 50ms", j.code, d)
+	}
+	if o.wall > fmStartSlack {
+		t.Errorf("a refused port took %s of process wall time, want < %s", o.wall, fmStartSlack)
 	}
 }
 
