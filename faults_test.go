@@ -364,10 +364,15 @@ func fmClosing(reset bool) faultServe {
 	}
 }
 
+// fmRefusedBound bounds the probe's own time to report a refused port: a fifth of the default 1 s
+// timeout, so far from waiting for it, with room for a loaded machine. The 50 ms budget is the
+// bench's (P6).
+const fmRefusedBound = 200 * time.Millisecond
+
 // fmFastFail: a refused port is answered in milliseconds, not at the timeout.
 func fmFastFail(t *testing.T, side string, o faultOutcome) {
-	if o.doc != nil && o.doc.DurationSeconds > 0.05 {
-		t.Errorf("%s: the probe took %.1f ms to report a refused port (want < 50 ms)", side, o.doc.DurationSeconds*1000)
+	if o.doc != nil && o.doc.DurationSeconds > fmRefusedBound.Seconds() {
+		t.Errorf("%s: the probe took %.1f ms to report a refused port (want < %s)", side, o.doc.DurationSeconds*1000, fmRefusedBound)
 	}
 	if o.wall > fmStartSlack {
 		t.Errorf("%s: a refused port took %s of process wall time, want < %s", side, o.wall, fmStartSlack)
