@@ -129,7 +129,9 @@ func TestFaults_OutputStaysBounded(t *testing.T) {
 		t.Run(c.situation, func(t *testing.T) {
 			t.Parallel()
 			for _, side := range c.sides() {
-				r := c.prepare(t, fx, side, nil)
+				// A megabyte of error text can take a loaded machine more than the default
+				// second to serve and read; what this test bounds is the output.
+				r := c.prepare(t, fx, side, nil, "--timeout", "5s")
 				o := c.exec(t, fx, r)
 				o.expect(t, r.code, fmPrefix(r.code, side), c.reason)
 				if n := len(o.stdout) + len(o.stderr); n >= 2<<10 {
@@ -138,7 +140,7 @@ func TestFaults_OutputStaysBounded(t *testing.T) {
 				if n := len(o.firstLine()); n > 400 {
 					t.Errorf("%s: first line of %d bytes", side, n)
 				}
-				j := c.exec(t, fx, c.prepare(t, fx, side, nil, "-o", "json"))
+				j := c.exec(t, fx, c.prepare(t, fx, side, nil, "--timeout", "5s", "-o", "json"))
 				if n := len(j.stdout) + len(j.stderr); n >= 4<<10 {
 					t.Errorf("%s: %d bytes of JSON, want < 4 KiB", side, n)
 				}
