@@ -111,3 +111,25 @@ func TestBuilderFlagsWithoutBuilder_Warn(t *testing.T) {
 	}
 	probeRun(t, "--l2", net.L2.HTTPURL(), "--max-stall", "5s").expect(t, 3, "UNKNOWN: --max-stall needs --state-file")
 }
+
+// TestDevnetBuilder_BehavesAsInProduction: the devnet's builder follows the L2, so the README's
+// consistency command is healthy against it; stalled, it lags; diverged, it is on a fork.
+func TestDevnetBuilder_BehavesAsInProduction(t *testing.T) {
+	consistency := []string{"--chain-id", "901", "--max-builder-lag", "1", "--check-fork"}
+	net := sequencer(t)
+	probeRun(t, authArgs(net, consistency...)...).expect(t, 0, "HEALTHY: ", "l2 head #1", "builder head #1")
+
+	net.Builder.Stall()
+	seal(t, net.L2, net.L2)
+	probeRun(t, authArgs(net, consistency...)...).expect(t, 1, "PARTIAL: builder head #1 is 2 blocks behind the L2's #3 (max 1)")
+	net.Builder.Resume()
+	probeRun(t, authArgs(net, consistency...)...).expect(t, 0, "HEALTHY: ", "builder head #3")
+
+	forked, err := devnet.Start(devnet.Options{Dir: t.TempDir(), BuilderDiverges: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { forked.Close() })
+	seal(t, forked.L2, forked.Builder)
+	probeRun(t, authArgs(forked, consistency...)...).expect(t, 1, "PARTIAL: builder on a fork at #1: builder 0x")
+}

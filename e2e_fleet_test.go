@@ -33,8 +33,12 @@ func TestStateFile_JudgesProgressAcrossRunsWithoutWaiting(t *testing.T) {
 	}
 	stuck := probeRun(t, args...)
 	stuck.expect(t, 2, "UNAVAILABLE: l2 head stuck at #1 for 1m0s across runs (max 20s)")
-	if stuck.wall > time.Second {
-		t.Errorf("a state-file verdict took %s: it must not wait", stuck.wall)
+	j := probeRun(t, append(args, "-o", "json")...)
+	if d := j.duration(t); j.code != 2 || d > 500*time.Millisecond {
+		t.Errorf("json run: exit %d, the probe measured %s; a state-file verdict must not wait (want < 500ms)", j.code, d)
+	}
+	if stuck.wall > time.Second+fmStartSlack {
+		t.Errorf("a state-file verdict took %s of process wall time", stuck.wall)
 	}
 
 	seal(t, net.L2)

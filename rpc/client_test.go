@@ -658,6 +658,10 @@ func serveHost(t *testing.T, h http.HandlerFunc) string {
 	return strings.TrimPrefix(serve(t, h).URL, "http://")
 }
 
+// tlsTimeout is generous: these cases judge how a handshake fails, and a handshake on a loaded
+// machine can take more than the default second.
+const tlsTimeout = 5 * time.Second
+
 func TestHeadTLS(t *testing.T) {
 	srv := httptest.NewUnstartedServer(respond(200, "application/json", okResponse))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshakes below are expected
@@ -667,17 +671,17 @@ func TestHeadTLS(t *testing.T) {
 	pool.AddCert(srv.Certificate())
 
 	t.Run("trusted CA", func(t *testing.T) {
-		h, _, err := callHead(t, srv.URL, Options{Timeout: time.Second, TLS: &tls.Config{RootCAs: pool}})
+		h, _, err := callHead(t, srv.URL, Options{Timeout: tlsTimeout, TLS: &tls.Config{RootCAs: pool}})
 		if err != nil || h != okHead {
 			t.Fatalf("head %+v, error %v", h, err)
 		}
 	})
 	t.Run("unknown CA", func(t *testing.T) {
-		_, _, err := callHead(t, srv.URL, Options{Timeout: time.Second})
+		_, _, err := callHead(t, srv.URL, Options{Timeout: tlsTimeout})
 		wantFailure(t, err, ClassTLS, "unknown authority")
 	})
 	t.Run("wrong host name", func(t *testing.T) {
-		_, _, err := callHead(t, srv.URL, Options{Timeout: time.Second, TLS: &tls.Config{RootCAs: pool, ServerName: "node.example.org"}})
+		_, _, err := callHead(t, srv.URL, Options{Timeout: tlsTimeout, TLS: &tls.Config{RootCAs: pool, ServerName: "node.example.org"}})
 		wantFailure(t, err, ClassTLS, "TLS", "node.example.org")
 	})
 	t.Run("client certificate required, none given", func(t *testing.T) {
@@ -686,16 +690,16 @@ func TestHeadTLS(t *testing.T) {
 		mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: x509.NewCertPool()}
 		mtls.StartTLS()
 		t.Cleanup(mtls.Close)
-		_, _, err := callHead(t, mtls.URL, Options{Timeout: time.Second, TLS: &tls.Config{RootCAs: pool}})
+		_, _, err := callHead(t, mtls.URL, Options{Timeout: tlsTimeout, TLS: &tls.Config{RootCAs: pool}})
 		wantFailure(t, err, ClassTLS, "TLS: ", "certificate required")
 	})
 	t.Run("https to a plain HTTP server", func(t *testing.T) {
 		plain := serve(t, respond(200, "application/json", okResponse))
-		_, _, err := callHead(t, strings.Replace(plain.URL, "http://", "https://", 1), Options{Timeout: time.Second})
+		_, _, err := callHead(t, strings.Replace(plain.URL, "http://", "https://", 1), Options{Timeout: tlsTimeout})
 		wantFailure(t, err, ClassTLS, "does not speak TLS")
 	})
 	t.Run("http to a TLS server", func(t *testing.T) {
-		_, _, err := callHead(t, strings.Replace(srv.URL, "https://", "http://", 1), Options{Timeout: time.Second})
+		_, _, err := callHead(t, strings.Replace(srv.URL, "https://", "http://", 1), Options{Timeout: tlsTimeout})
 		wantFailure(t, err, ClassHTTP, "HTTP 400")
 	})
 }

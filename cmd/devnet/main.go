@@ -1,6 +1,7 @@
-// Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 and a builder,
-// 1 s blocks, JWT-authenticated Engine-API ports on 127.0.0.1) and walks headprobe through its
-// states: healthy → builder stalled → partial → builder resumed → healthy → L2 stalled → unavailable.
+// Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 sealing 1 s
+// blocks and a builder following it, chain id 901, JWT-authenticated Engine-API ports on
+// 127.0.0.1) and walks headprobe through its states: healthy → builder stalled → partial →
+// builder resumed → healthy → builder on a fork → partial → L2 stalled → unavailable.
 // With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
 package main
 
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	keep := flag.Bool("keep", false, "after the walk, leave the nodes running (sealing again) and print their endpoints until Ctrl-C")
-	period := flag.Duration("period", time.Second, "block period of both nodes")
+	period := flag.Duration("period", time.Second, "block period of the L2 (the builder follows it)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -41,21 +42,24 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		return err
 	}
 	defer net.Close()
-	fmt.Printf("Started an L2 and a builder (go-ethereum, %s blocks), Engine-API ports with the JWT secret %s\n\n", period, net.JWTSecretFile)
+	fmt.Printf("Started an L2 (go-ethereum, %s blocks, chain id %d) and a builder following it, Engine-API ports with the JWT secret %s\n\n", period, chainID, net.JWTSecretFile)
 	if err := waitForBlock(ctx, net.L2, net.Builder); err != nil {
 		return err
 	}
 
 	w := walk{net: net, window: 2 * period}
+	fork := &forked{ctx: ctx, net: net, period: period}
+	defer fork.close()
 	steps := []struct {
 		title  string
-		before func()
+		before func() error
 		want   check.State
 	}{
-		{"Both nodes seal a block every period", nil, check.Healthy},
-		{"The builder stalls: it still answers, but its head stops moving", net.Builder.Stall, check.Partial},
-		{"The builder resumes sealing", net.Builder.Resume, check.Healthy},
-		{"The L2 stalls: no blocks are being built", net.L2.Stall, check.Unavailable},
+		{"The L2 seals a block every period; the builder imports each one", nil, check.Healthy},
+		{"The builder stalls: it still answers, but its head stops moving", stall(net.Builder), check.Partial},
+		{"The builder resumes: it catches up and follows again", resume(net.Builder), check.Healthy},
+		{"Another builder on the same genesis builds blocks of its own: a fork", fork.start, check.Partial},
+		{"The L2 stalls: no blocks are being built", func() error { fork.close(); net.L2.Stall(); return nil }, check.Unavailable},
 	}
 	failed := 0
 	for i, s := range steps {
@@ -64,9 +68,15 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		}
 		fmt.Printf("%d. %s\n", i+1, s.title)
 		if s.before != nil {
-			s.before()
+			if err := s.before(); err != nil {
+				return err
+			}
 		}
-		got := w.probe(ctx)
+		builder := net.Builder
+		if fork.node != nil {
+			builder = fork.node
+		}
+		got := w.probe(ctx, builder)
 		mark := "as expected"
 		if got != s.want {
 			mark = fmt.Sprintf("UNEXPECTED: want exit %d (%s)", s.want.ExitCode(), s.want)
@@ -77,12 +87,23 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
-	fmt.Println("The walk is complete: healthy → partial → healthy → unavailable.")
+	fmt.Println("The walk is complete: healthy → partial → healthy → partial → unavailable.")
+	fork.close()
 	if keep {
 		net.L2.Resume()
 		return serve(ctx, net)
 	}
 	return nil
+}
+
+// stall returns a step that stalls n.
+func stall(n *devnet.Node) func() error {
+	return func() error { n.Stall(); return nil }
+}
+
+// resume returns a step that resumes n.
+func resume(n *devnet.Node) func() error {
+	return func() error { n.Resume(); return nil }
 }
 
 // waitForBlock waits until every node has sealed its first block.
@@ -105,12 +126,12 @@ func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
 
 // serve prints the endpoints and waits for Ctrl-C.
 func serve(ctx context.Context, net *devnet.Net) error {
-	fmt.Printf("\nThe nodes keep running (both sealing). Try headprobe against them:\n")
+	fmt.Printf("\nThe nodes keep running (the L2 sealing, the builder following it). Try headprobe against them:\n")
 	fmt.Printf("  L2       HTTP %s   Engine API %s\n", net.L2.HTTPURL(), net.L2.AuthURL())
 	fmt.Printf("  builder  HTTP %s   Engine API %s\n", net.Builder.HTTPURL(), net.Builder.AuthURL())
 	fmt.Printf("  JWT secret file: %s\n\n", filepath.Clean(net.JWTSecretFile))
-	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s\n\n",
-		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile)
+	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s \\\n      --chain-id %d --max-builder-lag 5 --check-fork\n\n",
+		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile, chainID)
 	fmt.Println("Ctrl-C stops them.")
 	<-ctx.Done()
 	return nil

@@ -2,26 +2,33 @@ package devnet
 
 import "time"
 
-// Stall stops the periodic sealing loop; the node keeps answering RPC.
+// Stall stops the periodic sealing loop, or a follower's import of its leader's blocks; the node
+// keeps answering RPC, with a head that falls behind.
 func (n *Node) Stall() {
 	n.ctl.Lock()
 	defer n.ctl.Unlock()
 	n.stalled = true
+	n.setStalled(true)
 	n.stopLoopLocked()
 }
 
-// Resume restarts the periodic sealing loop; it is a no-op if Period is 0, and takes effect at Restart if the node is stopped.
+// Resume restarts the periodic sealing loop (a no-op if Period is 0), or makes a follower import
+// the leader's blocks it missed and follow again; it takes effect at Restart if the node is stopped.
 func (n *Node) Resume() {
 	n.ctl.Lock()
 	defer n.ctl.Unlock()
 	n.stalled = false
+	n.setStalled(false)
+	if n.following() {
+		_ = n.catchUp() // a stopped node catches up at Restart
+	}
 	n.startLoopLocked()
 }
 
 // startLoopLocked starts the sealing loop if the node is running, periodic,
-// not stalled and not already looping; the caller holds ctl.
+// not stalled, not following and not already looping; the caller holds ctl.
 func (n *Node) startLoopLocked() {
-	if n.cfg.Period <= 0 || n.stalled || n.loopStop != nil {
+	if n.cfg.Period <= 0 || n.stalled || n.loopStop != nil || n.following() {
 		return
 	}
 	n.mu.Lock()

@@ -19,6 +19,12 @@ type NodeConfig struct {
 	GenesisExtra  []byte        // optional genesis ExtraData, so two nodes can have different genesis hashes (a fork)
 	Period        time.Duration // 0 = seal only on Seal(); >0 = a background loop seals a block every Period
 	JWTSecretFile string        // path of a hex secret file; required
+	// Follow, when set, makes this node follow that one, as op-rbuilder follows op-geth: it takes
+	// the leader's genesis (ChainID, GenesisTime and GenesisExtra are ignored) and imports each
+	// block the leader seals, until it is stalled or diverges; see Diverge.
+	Follow *Node
+	// Diverged, with Follow, starts the node already diverged: it shares only the genesis.
+	Diverged bool
 }
 
 // Node is one running in-process go-ethereum node.
@@ -35,13 +41,16 @@ type Node struct {
 	loopStop chan struct{}
 	loopDone chan struct{}
 
-	// mu guards the fields below and serializes sealing.
-	mu       sync.Mutex
-	run      *running // nil when stopped
-	last     *running // the most recent stack, kept for Head after Stop
-	closed   bool
-	httpAddr string // host:port, fixed after the first start
-	authAddr string
+	// mu guards the fields below and serializes sealing. A follower's mu is taken after its
+	// leader's, never before.
+	mu        sync.Mutex
+	run       *running // nil when stopped
+	last      *running // the most recent stack, kept for Head after Stop
+	closed    bool
+	httpAddr  string // host:port, fixed after the first start
+	authAddr  string
+	follow    followState
+	followers []*Node // the nodes following this one
 }
 
 // StartNode starts a node with the given configuration.
@@ -62,10 +71,14 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("devnet %s: datadir: %w", cfg.Name, err)
 	}
+	if l := cfg.Follow; l != nil {
+		cfg.ChainID, cfg.GenesisTime, cfg.GenesisExtra = l.cfg.ChainID, l.cfg.GenesisTime, l.cfg.GenesisExtra
+	}
 	n := &Node{
 		cfg:     cfg,
 		genesis: newGenesis(cfg.ChainID, cfg.GenesisTime, cfg.GenesisExtra),
 		dataDir: dir,
+		follow:  followState{diverged: cfg.Follow != nil && cfg.Diverged},
 	}
 	r, err := startStack(n.params(0, 0))
 	if err != nil {
@@ -75,6 +88,11 @@ func StartNode(cfg NodeConfig) (*Node, error) {
 	n.run, n.last = r, r
 	n.httpAddr = trimScheme(r.stack.HTTPEndpoint())
 	n.authAddr = trimScheme(r.stack.HTTPAuthEndpoint())
+	if cfg.Follow != nil {
+		if err := n.startFollowing(); err != nil {
+			return nil, errors.Join(err, n.Close())
+		}
+	}
 	n.ctl.Lock()
 	n.startLoopLocked()
 	n.ctl.Unlock()
@@ -95,8 +113,14 @@ func (n *Node) AuthURL() string {
 	return "http://" + n.authAddr
 }
 
-// Seal seals one block now, failing if the node is stopped or the chain did not advance.
+// Seal seals one block now, failing if the node is stopped or the chain did not advance; its
+// followers import the block. A node that follows another (and has not diverged) seals nothing:
+// Seal imports the leader's blocks it lacks, even while stalled, and fails only if the node is
+// stopped or the import fails.
 func (n *Node) Seal() error {
+	if n.following() {
+		return n.catchUp()
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.run == nil {
@@ -108,6 +132,7 @@ func (n *Node) Seal() error {
 	if after := chain.CurrentBlock().Number.Uint64(); after <= before {
 		return fmt.Errorf("devnet %s: seal: head did not advance past %d", n.cfg.Name, before)
 	}
+	n.pushLocked()
 	return nil
 }
 
@@ -165,6 +190,11 @@ func (n *Node) Restart() error {
 	n.mu.Lock()
 	n.run, n.last = r, r
 	n.mu.Unlock()
+	if n.following() && !n.stalled {
+		if err := n.catchUp(); err != nil {
+			return err
+		}
+	}
 	n.startLoopLocked()
 	return nil
 }
@@ -180,6 +210,7 @@ func (n *Node) Close() error {
 	if closed {
 		return nil
 	}
+	n.unfollow()
 	err := n.stopLocked()
 	if rmErr := os.RemoveAll(n.dataDir); rmErr != nil {
 		err = errors.Join(err, fmt.Errorf("devnet %s: remove datadir: %w", n.cfg.Name, rmErr))

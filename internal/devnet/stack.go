@@ -93,6 +93,17 @@ func ethConfig(p stackParams) *ethconfig.Config {
 	return &cfg
 }
 
+// renewBeacon replaces the simulated beacon with one that starts from the current head.
+func (r *running) renewBeacon() error {
+	beacon, err := catalyst.NewSimulatedBeacon(0, common.Address{}, r.backend)
+	if err != nil {
+		return fmt.Errorf("devnet: simulated beacon: %w", err)
+	}
+	_ = r.beacon.Stop()
+	r.beacon = beacon
+	return nil
+}
+
 // close shuts the stack down; its RPC listeners are closed when this returns.
 func (r *running) close() error {
 	_ = r.beacon.Stop() // only closes a channel: the beacon runs no loop with period 0
