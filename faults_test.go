@@ -124,9 +124,9 @@ func faultMatrix() []faultCase {
 			reason: "malformed response: empty or truncated body", class: "malformed"},
 		{situation: "gzip-encoded garbage", serve: fmHandler(fmGzipGarbage), l2: 2, builder: 1,
 			reason: "malformed response: gzip-encoded body is corrupt", class: "malformed"},
-		{situation: "100 MiB body, chunked", serve: fmHandler(fmHuge(false)), l2: 2, builder: 1,
+		{situation: "100 MiB body, chunked", serve: fmHandler(fmHuge(false)), args: []string{"--timeout", "5s"}, l2: 2, builder: 1,
 			reason: "response larger than 4194304 bytes: refused", class: "too_large", rss: true, check: fmSmallRSS, note: "peak RSS < 50 MB"},
-		{situation: "100 MiB body, announced in Content-Length", serve: fmHandler(fmHuge(true)), l2: 2, builder: 1,
+		{situation: "100 MiB body, announced in Content-Length", serve: fmHandler(fmHuge(true)), args: []string{"--timeout", "5s"}, l2: 2, builder: 1,
 			reason: "response larger than 4194304 bytes: refused", class: "too_large", rss: true, check: fmSmallRSS, note: "peak RSS < 50 MB"},
 
 		// JSON-RPC answers that are not a head.
@@ -242,9 +242,9 @@ func faultMatrix() []faultCase {
 
 		// Interrupted, and everything at once.
 		{situation: "SIGTERM during a long --interval", serve: fmRPC(fmFresh), args: []string{"--interval", "30s"}, signal: syscall.SIGTERM, l2: 3, builder: 3,
-			reason: "interrupted", note: "within 100 ms of the signal"},
+			reason: "interrupted", note: "within 1 s of the signal (the bench measures it)"},
 		{situation: "SIGINT during a long --interval", serve: fmRPC(fmFresh), args: []string{"--interval", "30s"}, signal: syscall.SIGINT, l2: 3, builder: 3,
-			reason: "interrupted", note: "within 100 ms of the signal"},
+			reason: "interrupted", note: "within 1 s of the signal (the bench measures it)"},
 		{situation: "both endpoints failing (L2 refused, builder HTTP 500)", serve: fmRefused, alongside: fmStatus(500, "text/plain", "boom"), l2: 2, builder: 2,
 			reason: "connection refused", also: []string{"; builder HTTP 500 Internal Server Error: boom"}, class: "refused", note: "both reasons, the L2's first"},
 	}
@@ -553,9 +553,27 @@ func newFaultFixture(t *testing.T) *faultFixture {
 	return fx
 }
 
-// progress seals L2 blocks every 60 ms until stop, for runs that watch the L2 advance.
+// progress seals L2 blocks every 60 ms until stop, for runs that watch the L2 advance. Each block
+// is stamped a second after its parent, so sealing pauses while the head is 20 s ahead of this
+// host's clock: the fixture's L2 is shared, and must stay within --max-clock-skew for every case.
 func (fx *faultFixture) progress() (stop func()) {
-	return sealEvery(fx.net.L2, 60*time.Millisecond)
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(60 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if _, _, ts := fx.net.L2.Head(); int64(ts) < time.Now().Unix()+20 {
+					fx.net.L2.Seal()
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // faultOutcome is one run of the binary with, for -o json, its document.

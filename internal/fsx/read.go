@@ -42,8 +42,24 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 
 // ReadOwn reads the regular file at path itself, of at most limit bytes, as a file headprobe may
 // have written: a symlink is not followed. An error wrapping fs.ErrNotExist means nothing is
-// there; anything else that is there and cannot be read as a whole is a *Refused.
+// there; anything else that is there and cannot be read as a whole is a *Refused. A file renamed
+// over path while it is examined (another run saving at the same moment) is examined again.
 func ReadOwn(path string, limit int64) ([]byte, error) {
+	for tries := 1; ; tries++ {
+		data, err := readOwnOnce(path, limit)
+		var r *Refused
+		if tries < 5 && errors.As(err, &r) && r.Reason == reasonChanged {
+			continue
+		}
+		return data, err
+	}
+}
+
+// reasonChanged is why a file replaced between its examination and its opening is refused.
+const reasonChanged = "changed while it was read"
+
+// readOwnOnce is one attempt of ReadOwn.
+func readOwnOnce(path string, limit int64) ([]byte, error) {
 	info, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
@@ -63,7 +79,7 @@ func ReadOwn(path string, limit int64) ([]byte, error) {
 	}
 	defer f.Close()
 	if opened, err := f.Stat(); err != nil || !os.SameFile(info, opened) {
-		return nil, &Refused{path, "changed while it was read"}
+		return nil, &Refused{path, reasonChanged}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
