@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// newApp wires the commands; a command's action stores its exit code in *code.
+func newApp(stdout, stderr io.Writer, code *int) *cli.App {
+	action := func(mode check.Mode) cli.ActionFunc {
+		return func(c *cli.Context) error {
+			cfg, err := parseConfig(c, mode)
+			if err != nil {
+				*code = refuse(c, mode, err, stdout)
+				return nil
+			}
+			*code = probe(c.Context, cfg, stdout, stderr)
+			return nil
+		}
+	}
+	usageError := func(_ *cli.Context, err error, _ bool) error { return err }
+	command := func(mode check.Mode, usage, description string) *cli.Command {
+		return &cli.Command{
+			Name:         mode.String(),
+			Usage:        usage,
+			Description:  description,
+			Flags:        probeFlags(),
+			Action:       action(mode),
+			OnUsageError: usageError,
+		}
+	}
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"}
+	cli.FlagStringer, cli.HelpPrinter = flagHelp, helpPrinter
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, versionString()) }
+	return &cli.App{
+		Name:      "headprobe",
+		Usage:     "one-shot health probe of an OP-stack sequencer's L2 and builder unsafe heads",
+		UsageText: "headprobe [health|ready|live|watch] --l2 URL [--builder URL] [flags]",
+		Description: "Exit codes: 0 healthy, 1 partial (builder stale or unreachable), " +
+			"2 unavailable (L2 stale or unreachable), 3 unknown (usage, configuration, internal error).",
+		Version:              versionString(),
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		Flags:                append(probeFlags(), everyFlag()),
+		Action:               action(check.Health),
+		OnUsageError:         usageError,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		EnableBashCompletion: true,
+		// A header value may hold commas ("Basic a,b"); config.go splits the environment's one
+		// per line and refuses a line break on the command line.
+		DisableSliceFlagSeparator: true,
+		Commands: []*cli.Command{
+			command(check.Health, "judge L2 and builder: 0 healthy, 1 partial, 2 unavailable (the default command)",
+				"The L2 must be fresh and progressing, else 2. Then the builder, if given: stale, stuck or unreachable is 1."),
+			command(check.Ready, "judge the L2 alone: 0 while it is fresh and progressing, else 2",
+				"For Kubernetes readiness: a builder problem never fails readiness, because blocks are still being built."),
+			command(check.Live, "0 when the L2 answers with a well-formed head, whatever its age; else 2",
+				"For Kubernetes liveness: restart only a dead client, never a slow chain."),
+			watchCommand(stdout, stderr, code),
+		},
+	}
+}
+
+// versionString is the module version, VCS revision and Go version from the build info.
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "headprobe (no build info)"
+	}
+	version, revision := info.Main.Version, "unknown"
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			revision = s.Value
+		}
+	}
+	return fmt.Sprintf("headprobe %s (commit %s, %s)", version, revision, info.GoVersion)
+}

@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// hp is a command line for parseCommandLine.
+func hp(args ...string) []string { return append([]string{"headprobe"}, args...) }
+
+// mustParse parses a command line that must be accepted.
+func mustParse(t *testing.T, args []string, environ map[string]string) *config {
+	t.Helper()
+	p := parseCommandLine(t, args, environ)
+	if p.err != nil {
+		t.Fatalf("%q with %v: %v", args, environ, p.err)
+	}
+	return p.cfg
+}
+
+// mustRefuse parses a command line that must be refused, with a one-line reason containing want.
+func mustRefuse(t *testing.T, args []string, environ map[string]string, want string) string {
+	t.Helper()
+	p := parseCommandLine(t, args, environ)
+	if p.err == nil {
+		t.Fatalf("%q with %v: accepted, want refused with %q", args, environ, want)
+	}
+	if msg := p.err.Error(); !strings.Contains(msg, want) || strings.ContainsAny(msg, "\r\n") {
+		t.Errorf("%q with %v: %q, want one line containing %q", args, environ, msg, want)
+	}
+	return p.err.Error()
+}
+
+func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
+	environ := map[string]string{"HEADPROBE_L2": "http://a:1", "HEADPROBE_TIMEOUT": "3s", "HEADPROBE_OUTPUT": "json"}
+	for _, args := range [][]string{
+		hp("--l2", "http://b:1", "--timeout", "2s", "-o", "nagios", "ready"),
+		hp("ready", "--l2", "http://b:1", "--timeout", "2s", "-o", "nagios"),
+		hp("--l2", "http://b:1", "health", "--timeout", "2s", "--output", "nagios"),
+		hp("--l2", "http://b:1", "--timeout", "2s", "-o", "nagios"),
+	} {
+		cfg := mustParse(t, args, environ)
+		if cfg.l2.url != "http://b:1" || cfg.timeout != 2*time.Second || cfg.output != "nagios" {
+			t.Errorf("%q: l2 %s, timeout %s, output %s; want the command line's", args, cfg.l2.url, cfg.timeout, cfg.output)
+		}
+	}
+	if cfg := mustParse(t, hp("ready"), environ); cfg.l2.url != "http://a:1" || cfg.timeout != 3*time.Second || cfg.output != "json" {
+		t.Errorf("environment alone: l2 %s, timeout %s, output %s", cfg.l2.url, cfg.timeout, cfg.output)
+	}
+	// A bad variable is irrelevant when the command line gives its flag.
+	environ = map[string]string{"HEADPROBE_MIN_BLOCKS": "abc", "HEADPROBE_CHECK_FORK": "maybe", "HEADPROBE_MAX_UNSAFE_INTERVAL": "soon"}
+	cfg := mustParse(t, hp("--min-blocks", "2", "--check-fork=false", "health", "--max-unsafe-interval", "5s", "--l2", "http://b:1"), environ)
+	if cfg.check.MinBlocks != 2 || cfg.check.CheckFork || cfg.check.MaxAge != 5*time.Second {
+		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, cfg.check.CheckFork, cfg.check.MaxAge)
+	}
+	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MIN_BLOCKS": "abc"}, `must be a whole number (specified: "abc")`)
+}
+
+func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
+	for _, args := range [][]string{hp("--every", "1s", "watch", "--l2", "http://b:1"), hp("watch", "--every", "1s", "--l2", "http://b:1")} {
+		var stdout, stderr bytes.Buffer
+		code := -1
+		app := newApp(&stdout, &stderr, &code)
+		var every time.Duration
+		var err error
+		for _, cmd := range app.Commands {
+			if cmd.Name == "watch" {
+				cmd.Action = func(c *cli.Context) error { every, err = duration(c, flagEvery); return nil }
+			}
+		}
+		if rerr := app.RunContext(context.Background(), args); rerr != nil || err != nil || every != time.Second {
+			t.Errorf("%q: %v, %v, every %s; want 1s", args, rerr, err, every)
+		}
+	}
+}
+
+func TestEvery_BeforeAOneShotCommandIsWarned(t *testing.T) {
+	cfg := mustParse(t, hp("--every", "1s", "ready", "--l2", "http://b:1"), nil)
+	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch; ready ignores it" {
+		t.Errorf("warnings %q", cfg.warnings)
+	}
+	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.warnings) != 0 {
+		t.Errorf("warnings %q for HEADPROBE_EVERY, which one environment block shares with watch", cfg.warnings)
+	}
+}
+
+func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
+	for _, v := range []string{"X-A: v\r\nX-Injected: 1", "X-A: v\nX-Injected: 1", "X-A: v\r"} {
+		msg := mustRefuse(t, hp("--l2", "http://b:1", "--l2-header", "X-Ok: 1", "--l2-header", v), nil, "--l2-header")
+		if strings.Contains(msg, "Injected") || strings.Contains(msg, "X-A") {
+			t.Errorf("refusal %q echoes the header", msg)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), hp("--l2", "http://127.0.0.1:1", "--l2-header", "X-A: v\r\nX-Injected: 1"), &stdout, &stderr); code != exitUnknown {
+		t.Errorf("exit %d, want %d", code, exitUnknown)
+	}
+	cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-header", "Authorization: Basic a,b"), nil)
+	if got := cfg.l2.opts.Headers.Get("Authorization"); got != "Basic a,b" {
+		t.Errorf("header with a comma: %q", got)
+	}
+}
+
+func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "jwt.hex")
+	writeSecret(t, secret, 0o600)
+	cfg := mustParse(t, hp(), map[string]string{
+		"HEADPROBE_L2": " http://b:1\n", "HEADPROBE_L2_HEADER": "X-Api-Key: abc\n", "HEADPROBE_CHAIN_ID": "901\n",
+		"HEADPROBE_MIN_BLOCKS": " 2 ", "HEADPROBE_L2_JWT_SECRET": secret + "\n", "HEADPROBE_TIMEOUT": "2s\n",
+		"HEADPROBE_MAX_BUILDER_LAG": "\t3\n", "HEADPROBE_CHECK_FORK": "true\n", "HEADPROBE_OUTPUT": "json\n",
+	})
+	if cfg.l2.url != "http://b:1" || cfg.l2.opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
+		cfg.check.MinBlocks != 2 || len(cfg.l2.opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
+		cfg.check.MaxBuilderLag == nil || *cfg.check.MaxBuilderLag != 3 || !cfg.check.CheckFork || cfg.output != "json" {
+		t.Errorf("trimmed values not taken: %+v", cfg)
+	}
+	cfg = mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_HEADER": "\n  X-One: 1,5 \r\n\nX-Two: 2\n"})
+	if h := cfg.l2.opts.Headers; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" || len(h) != 2 {
+		t.Errorf("headers from several lines: %v", h)
+	}
+	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_JWT_SECRET": "/nonexistent/jwt.hex\n"}, "--l2-jwt-secret")
+	mustRefuse(t, hp("--l2", "http://b:1", "--l2-jwt-secret", "/nonexistent/a\nb"), nil, "--l2-jwt-secret")
+	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_CHECK_FORK": "yes"}, `HEADPROBE_CHECK_FORK must be true or false (specified: "yes")`)
+}
+
+func TestEnv_MisspeltVariableIsWarned(t *testing.T) {
+	cfg := mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_URL": "http://a:1", "HEADPROBE_MAX_UNSAFE": "5", "HEADPROBE_L2": "http://c:1"})
+	want := []string{
+		"warning: HEADPROBE_L2_URL is not a headprobe variable (did you mean HEADPROBE_L2?)",
+		"warning: HEADPROBE_MAX_UNSAFE is not a headprobe variable (did you mean HEADPROBE_MAX_STALL?)",
+	}
+	if strings.Join(cfg.warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings %q, want %q", cfg.warnings, want)
+	}
+}
+
+func TestNumbersAndDurations_OneLineErrors(t *testing.T) {
+	mustRefuse(t, hp("--l2", "http://b:1", "--min-blocks", "abc"), nil, `--min-blocks must be a whole number (specified: "abc")`)
+	mustRefuse(t, hp("--l2", "http://b:1", "--chain-id", "-1"), nil, `--chain-id must be a whole number (specified: "-1")`)
+	mustRefuse(t, hp("--l2", "http://b:1", "--max-builder-lag", "1.5"), nil, `--max-builder-lag must be a whole number`)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), hp("-o", "json", "--l2", "http://127.0.0.1:1", "--min-blocks", "abc"), &stdout, &stderr); code != exitUnknown ||
+		!strings.Contains(stdout.String(), `"status":"unknown"`) || !strings.Contains(stdout.String(), `--min-blocks must be a whole number`) {
+		t.Errorf("exit %d, stdout %s", code, stdout.String())
+	}
+	cfg := mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "4294967296"), nil)
+	if cfg.check.MaxAge != 4294967296*time.Second {
+		t.Errorf("max age %s, want 4294967296s", cfg.check.MaxAge)
+	}
+	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "9223372037"), nil, "--max-unsafe-interval is too long: at most 9223372036 seconds")
+	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "99999999999999999999"), nil, "--max-unsafe-interval is too long")
+}
+
+func TestMinBlocksZero_IsRefusedEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		hp("--l2", "http://b:1", "--min-blocks", "0"),
+		hp("--l2", "http://b:1", "--min-blocks", "0", "--interval", "5s"),
+		hp("--l2", "http://b:1", "--min-blocks", "0", "--state-file", "/tmp/s"),
+	} {
+		mustRefuse(t, args, nil, "--min-blocks must be at least 1 (specified: 0)")
+	}
+}
+
+func TestInterval_ShorterThanTimeoutIsRefused(t *testing.T) {
+	mustRefuse(t, hp("--l2", "http://b:1", "--interval", "500ms"), nil,
+		"--interval 500ms is shorter than --timeout 1s: the window could hold only one sample; use --interval ≥ --timeout")
+	for _, args := range [][]string{hp("--l2", "http://b:1", "--interval", "1s"), hp("--l2", "http://b:1", "--interval", "0"), hp("--l2", "http://b:1", "--interval", "500ms", "--timeout", "500ms")} {
+		mustParse(t, args, nil)
+	}
+}
+
+func TestMaxClockSkew_ParsedLikeDurations(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		environ map[string]string
+		want    time.Duration
+	}{
+		{hp("--l2", "http://b:1"), nil, 30 * time.Second},
+		{hp("--l2", "http://b:1", "--max-clock-skew", "0"), nil, 0},
+		{hp("--l2", "http://b:1", "--max-clock-skew", "5"), nil, 5 * time.Second},
+		{hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MAX_CLOCK_SKEW": "2m\n"}, 2 * time.Minute},
+	} {
+		if cfg := mustParse(t, tc.args, tc.environ); cfg.check.MaxClockSkew != tc.want {
+			t.Errorf("%q %v: %s, want %s", tc.args, tc.environ, cfg.check.MaxClockSkew, tc.want)
+		}
+	}
+	mustRefuse(t, hp("--l2", "http://b:1", "--max-clock-skew", "-1s"), nil, "--max-clock-skew must not be negative")
+}
+
+func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "jwt.hex")
+	writeSecret(t, secret, 0o600)
+	cfg := mustParse(t, hp("--l2", "/run/geth.ipc", "--l2-jwt-secret", secret, "--l2-header", "X-A: 1", "--tls-server-name", "x"), nil)
+	for _, w := range []string{"warning: --l2-jwt-secret is ignored for an IPC endpoint", "warning: --l2-header is ignored for an IPC endpoint", "--tls-* flags are ignored for an IPC endpoint"} {
+		if !strings.Contains(strings.Join(cfg.warnings, "\n"), w) {
+			t.Errorf("warnings %q lack %q", cfg.warnings, w)
+		}
+	}
+	if cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-jwt-secret", secret), nil); len(cfg.warnings) != 0 {
+		t.Errorf("warnings for an HTTP endpoint: %q", cfg.warnings)
+	}
+}
+
+func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), hp(args...), &stdout, &stderr); code != exitHealthy {
+			t.Fatalf("%q: exit %d", args, code)
+		}
+		help := stdout.String()
+		for i, line := range strings.Split(help, "\n") {
+			if n := len([]rune(line)); n > helpWidth {
+				t.Errorf("%q line %d has %d columns: %q", args, i+1, n, line)
+			}
+		}
+		for _, cat := range []string{catEndpoints, catThresholds, catConsistency, catOutput, catTLS, catAcrossRuns} {
+			if !strings.Contains(help, "\n   "+cat+"\n") {
+				t.Errorf("%q: no category %q", args, cat)
+			}
+		}
+	}
+	for _, f := range probeFlags() {
+		name := f.Names()[0]
+		usage := f.(cli.DocGenerationFlag).GetUsage()
+		category := f.(cli.CategorizableFlag).GetCategory()
+		healthOnly := strings.Contains(usage, "(health only)") || category == catConsistency
+		if ignored := strings.HasPrefix(name, "builder") || name == flagMaxLag || name == flagCheckFork; ignored != healthOnly {
+			t.Errorf("--%s: marked health only %v, want %v", name, healthOnly, ignored)
+		}
+	}
+	if _, err := os.Stat("README.md"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConfig_ModeIsKept guards the helpers above: they parse with the real commands.
+func TestConfig_ModeIsKept(t *testing.T) {
+	if p := parseCommandLine(t, hp("live", "--l2", "http://b:1"), nil); p.err != nil || p.mode != check.Live {
+		t.Errorf("live: %v %v", p.mode, p.err)
+	}
+}
+
+// TestEnv_ParserErrorsUseTheTrimmedOutputVariables: a refusal by the flag parser itself (an unknown
+// flag) is in the format of HEADPROBE_OUTPUT, trimmed like every variable.
+func TestEnv_ParserErrorsUseTheTrimmedOutputVariables(t *testing.T) {
+	t.Setenv("HEADPROBE_OUTPUT", "json\n")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), hp("--l2", "http://b:1", "--bogus"), &stdout, &stderr); code != exitUnknown || !strings.HasPrefix(stdout.String(), `{"status":"unknown"`) {
+		t.Errorf("exit %d, stdout %q", code, stdout.String())
+	}
+}

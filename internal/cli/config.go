@@ -1,0 +1,339 @@
+package cli
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
+)
+
+// config is everything a run needs, validated before any network I/O.
+type config struct {
+	mode      check.Mode
+	check     check.Config
+	timeout   time.Duration
+	l2        endpoint
+	builder   *endpoint // nil: no builder given, or a mode that ignores it
+	output    string
+	color     bool
+	quiet     bool
+	warnings  []string    // printed on stderr before the run
+	textfile  string      // Prometheus textfile to write, or ""
+	stateFile string      // where heads are remembered between runs, or ""
+	tls       *tls.Config // shared by both endpoints; nil = system defaults
+}
+
+// endpoint is one validated endpoint.
+type endpoint struct {
+	name string
+	url  string
+	opts rpc.Options
+}
+
+// parseConfig turns flags and environment into a config, naming the flag and value of the first
+// problem in one line. A flag on the command line, before or after the command, makes its
+// environment variable irrelevant.
+func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
+	defer func() { err = oneLine(err) }()
+	if c.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch)", c.Args().First())
+	}
+	cfg = &config{mode: mode, warnings: unknownEnvWarnings()}
+	switch cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output {
+	case "text", "json", "nagios":
+	default:
+		return nil, fmt.Errorf("--%s must be text, json or nagios (specified: %q)", flagOutput, str(c, flagOutput))
+	}
+	if cfg.textfile = str(c, flagTextfile); cfg.textfile != "" && !strings.HasSuffix(cfg.textfile, ".prom") {
+		return nil, fmt.Errorf("--%s must end in .prom, or node_exporter will not read it (specified: %q)", flagTextfile, cfg.textfile)
+	}
+	if cfg.quiet, err = flagBool(c, flagQuiet); err != nil {
+		return nil, err
+	}
+	noColor, err := flagBool(c, flagNoColor)
+	if err != nil {
+		return nil, err
+	}
+	cfg.color = !noColor
+	if cfg.check.MaxAge, err = duration(c, flagMaxUnsafe); err != nil {
+		return nil, err
+	}
+	if cfg.check.Interval, err = duration(c, flagInterval); err != nil {
+		return nil, err
+	}
+	if cfg.timeout, err = duration(c, flagTimeout); err != nil {
+		return nil, err
+	}
+	if cfg.timeout <= 0 {
+		return nil, fmt.Errorf("--%s must be greater than zero (specified: %s)", flagTimeout, cfg.timeout)
+	}
+	if cfg.check.Interval > 0 && cfg.check.Interval < cfg.timeout {
+		return nil, fmt.Errorf("--%s %s is shorter than --%s %s: the window could hold only one sample; use --%s ≥ --%s",
+			flagInterval, cfg.check.Interval, flagTimeout, cfg.timeout, flagInterval, flagTimeout)
+	}
+	if cfg.check.MaxClockSkew, err = duration(c, flagMaxClockSkew); err != nil {
+		return nil, err
+	}
+	if cfg.check.MinBlocks, err = whole(c, flagMinBlocks); err != nil {
+		return nil, err
+	}
+	if cfg.check.MinBlocks == 0 { // no window nor state file can judge progress of zero blocks
+		return nil, fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMinBlocks)
+	}
+	if isSet(c, flagMaxLag) {
+		lag, err := whole(c, flagMaxLag)
+		if err != nil {
+			return nil, err
+		}
+		cfg.check.MaxBuilderLag = &lag
+	}
+	if cfg.check.CheckFork, err = flagBool(c, flagCheckFork); err != nil {
+		return nil, err
+	}
+	// watch keeps its marks in memory from one check to the next, so it judges progress across
+	// checks with or without a state file.
+	watching := c.Command != nil && c.Command.Name == "watch"
+	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile == "" && !watching && isSet(c, flagMaxStall) {
+		return nil, fmt.Errorf("--%s needs --%s: progress across runs is judged from the state file", flagMaxStall, flagStateFile)
+	}
+	if cfg.stateFile != "" || watching {
+		cfg.check.MaxStall = cfg.check.MaxAge
+		if isSet(c, flagMaxStall) {
+			if cfg.check.MaxStall, err = duration(c, flagMaxStall); err != nil {
+				return nil, err
+			}
+		}
+		if cfg.check.MaxStall == 0 && cfg.stateFile != "" {
+			return nil, fmt.Errorf("--%s needs --%s (or --%s) greater than zero", flagStateFile, flagMaxStall, flagMaxUnsafe)
+		}
+	}
+	if isSet(c, flagChainID) {
+		if cfg.check.ChainID, err = whole(c, flagChainID); err != nil {
+			return nil, err
+		}
+		if cfg.check.ChainID == 0 {
+			return nil, fmt.Errorf("--%s must be a chain id greater than zero (specified: 0)", flagChainID)
+		}
+	}
+	if err := cfg.check.Validate(); err != nil {
+		return nil, err
+	}
+	tlsFiles := rpc.TLSFiles{
+		CA: str(c, flagTLSCA), Cert: str(c, flagTLSCert), Key: str(c, flagTLSKey), ServerName: str(c, flagTLSServerName),
+	}
+	if cfg.tls, err = tlsFiles.Config(); err != nil {
+		return nil, err
+	}
+	if w := tlsFiles.KeyWarning(); w != "" {
+		cfg.warnings = append(cfg.warnings, "warning: --"+flagTLSKey+": "+w)
+	}
+	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret, flagL2Header)
+	if err != nil {
+		return nil, err
+	}
+	if l2 == nil {
+		return nil, fmt.Errorf("--%s is required (or %s)", flagL2, env(flagL2)[0])
+	}
+	cfg.l2 = *l2
+	if mode == check.Health { // ready and live ignore the builder's flags entirely
+		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
+			return nil, err
+		}
+	}
+	if mode == check.Health && cfg.builder == nil && (cfg.check.CheckFork || cfg.check.MaxBuilderLag != nil) {
+		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
+	}
+	if cfg.tls != nil && isIPC(cfg.l2.url) && (cfg.builder == nil || isIPC(cfg.builder.url)) {
+		cfg.warnings = append(cfg.warnings, "warning: the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)")
+	}
+	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
+		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s is for watch; %s ignores it", flagEvery, mode))
+	}
+	// Chain ids are compared when asked for, and always between an L2 and its builder.
+	if cfg.check.ChainID != 0 || cfg.builder != nil {
+		cfg.l2.opts.ChainID = true
+		if cfg.builder != nil {
+			cfg.builder.opts.ChainID = true
+		}
+	}
+	return cfg, nil
+}
+
+// endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
+func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
+	url := strings.TrimSpace(str(c, urlFlag))
+	secretFile := str(c, secretFlag)
+	if url == "" {
+		return nil, nil
+	}
+	if err := rpc.ValidateURL(url); err != nil {
+		return nil, fmt.Errorf("--%s %v", urlFlag, err)
+	}
+	lines, err := headerLines(c, headerFlag)
+	if err != nil {
+		return nil, err
+	}
+	headers, err := rpc.ParseHeaders(lines)
+	if err != nil {
+		return nil, fmt.Errorf("--%s: %v", headerFlag, err)
+	}
+	if isIPC(url) {
+		for _, f := range []struct {
+			flag  string
+			given bool
+		}{{secretFlag, secretFile != ""}, {headerFlag, len(lines) > 0}} {
+			if f.given {
+				cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s is ignored for an IPC endpoint (%s is a local socket, without HTTP)", f.flag, name))
+			}
+		}
+	}
+	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout, Headers: headers, TLS: cfg.tls}}
+	if secretFile != "" {
+		secret, warning, err := rpc.ReadSecretFile(secretFile)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %v", secretFlag, err)
+		}
+		if warning != "" {
+			cfg.warnings = append(cfg.warnings, "warning: --"+secretFlag+": "+warning)
+		}
+		e.opts.JWTSecret = secret
+	}
+	return e, nil
+}
+
+// onCommandLine is the innermost context whose command line gave the flag, or nil. The parser reads
+// no environment (see cmdString), so IsSet means the command line.
+func onCommandLine(c *cli.Context, name string) *cli.Context {
+	for _, ctx := range c.Lineage() {
+		if setHere(ctx, name) {
+			return ctx
+		}
+	}
+	return nil
+}
+
+// fromEnv is the flag's environment variable with surrounding white space trimmed, the same for
+// every flag; a variable unset or blank counts as absent.
+func fromEnv(name string) (string, bool) {
+	v := strings.TrimSpace(os.Getenv(env(name)[0]))
+	return v, v != ""
+}
+
+// isSet is true when the command line or the environment gives the flag.
+func isSet(c *cli.Context, name string) bool {
+	_, inEnv := fromEnv(name)
+	return inEnv || onCommandLine(c, name) != nil
+}
+
+// str is the flag's value: from the command line in any context, else the environment, else the default.
+func str(c *cli.Context, name string) string {
+	if ctx := onCommandLine(c, name); ctx != nil {
+		return ctx.String(name)
+	}
+	if v, ok := fromEnv(name); ok {
+		return v
+	}
+	return c.String(name)
+}
+
+// boolean is the flag's value, false when its environment variable is not a boolean.
+func boolean(c *cli.Context, name string) bool {
+	b, _ := flagBool(c, name)
+	return b
+}
+
+// flagBool is a boolean flag's value, as str finds it.
+func flagBool(c *cli.Context, name string) (bool, error) {
+	if ctx := onCommandLine(c, name); ctx != nil {
+		return ctx.Bool(name), nil
+	}
+	v, ok := fromEnv(name)
+	if !ok {
+		return c.Bool(name), nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s must be true or false (specified: %q)", env(name)[0], v)
+	}
+	return b, nil
+}
+
+// whole parses a flag whose value is a whole number.
+func whole(c *cli.Context, name string) (uint64, error) {
+	s := strings.TrimSpace(str(c, name))
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("--%s must be a whole number (specified: %q)", name, s)
+	}
+	return n, nil
+}
+
+// headerLines are a header flag's values: each given on the command line, which must be one line
+// (a line break would smuggle in another header; the parser keeps the value whole); else the environment's, one per non-blank line.
+func headerLines(c *cli.Context, name string) ([]string, error) {
+	if ctx := onCommandLine(c, name); ctx != nil {
+		values := ctx.StringSlice(name)
+		for i, v := range values {
+			if strings.ContainsAny(v, "\r\n") {
+				return nil, fmt.Errorf("--%s: header %d of %d holds a line break (CR or LF); give each header its own --%s", name, i+1, len(values), name)
+			}
+			values[i] = strings.TrimSpace(v)
+		}
+		return values, nil
+	}
+	v, _ := fromEnv(name)
+	var lines []string
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines, nil
+}
+
+// isIPC is true for an endpoint address that is an IPC socket path.
+func isIPC(url string) bool { return strings.HasPrefix(url, "/") }
+
+// oneLine keeps an error to one line, escaping any line break a value brought in.
+func oneLine(err error) error {
+	if err == nil || !strings.ContainsAny(err.Error(), "\r\n") {
+		return err
+	}
+	return errors.New(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(err.Error()))
+}
+
+// duration parses a duration flag; a bare integer means seconds, like rollup-boost's MAX_UNSAFE_INTERVAL.
+func duration(c *cli.Context, name string) (time.Duration, error) {
+	return parseDuration(name, str(c, name))
+}
+
+// maxSeconds is the longest duration in whole seconds, as a time.Duration holds it.
+const maxSeconds = uint64(math.MaxInt64 / int64(time.Second))
+
+// parseDuration parses the value of the duration flag name.
+func parseDuration(name, value string) (time.Duration, error) {
+	s := strings.TrimSpace(value)
+	if n, err := strconv.ParseUint(s, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || n > maxSeconds {
+			return 0, fmt.Errorf("--%s is too long: at most %d seconds (specified: %s)", name, maxSeconds, s)
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("--%s must be a duration such as 10s or 500ms, or whole seconds (specified: %q)", name, s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("--%s must not be negative (specified: %s)", name, s)
+	}
+	return d, nil
+}

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"flag"
+
+	"github.com/urfave/cli/v2"
+)
+
+// envPrefix prefixes every flag's environment variable: --max-unsafe-interval is HEADPROBE_MAX_UNSAFE_INTERVAL.
+const envPrefix = "HEADPROBE_"
+
+// Flag names, used by the flag table and the config parser.
+const (
+	flagL2            = "l2"
+	flagBuilder       = "builder"
+	flagL2Secret      = "l2-jwt-secret"
+	flagBuilderSecret = "builder-jwt-secret"
+	flagMaxUnsafe     = "max-unsafe-interval"
+	flagInterval      = "interval"
+	flagMinBlocks     = "min-blocks"
+	flagTimeout       = "timeout"
+	flagOutput        = "output"
+	flagNoColor       = "no-color"
+	flagQuiet         = "quiet"
+	flagL2Header      = "l2-header"
+	flagBuilderHeader = "builder-header"
+	flagTLSCA         = "tls-ca"
+	flagTLSCert       = "tls-cert"
+	flagTLSKey        = "tls-key"
+	flagTLSServerName = "tls-server-name"
+	flagMaxLag        = "max-builder-lag"
+	flagCheckFork     = "check-fork"
+	flagChainID       = "chain-id"
+	flagTextfile      = "textfile"
+	flagStateFile     = "state-file"
+	flagMaxStall      = "max-stall"
+	flagMaxClockSkew  = "max-clock-skew"
+)
+
+// Help categories of the flags.
+const (
+	catEndpoints   = "Endpoints"
+	catThresholds  = "Thresholds"
+	catConsistency = "Consistency (health only)"
+	catAcrossRuns  = "Across runs"
+	catOutput      = "Output"
+	catTLS         = "TLS"
+)
+
+// env is the environment variable of a flag.
+func env(name string) []string {
+	b := []byte(envPrefix + name)
+	for i, c := range b {
+		switch {
+		case c == '-':
+			b[i] = '_'
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return []string{string(b)}
+}
+
+// probeFlags are accepted by every command, so one environment block configures all probes of a pod.
+// "(health only)" marks what ready and live ignore, "(not live)" what live ignores.
+func probeFlags() []cli.Flag {
+	return []cli.Flag{
+		text(catEndpoints, flagL2, "", "L2 execution client `URL`: http, https, ws, wss or an absolute IPC path; required"),
+		text(catEndpoints, flagBuilder, "", "block builder `URL`; absent: judge the L2 alone (health only)"),
+		text(catEndpoints, flagL2Secret, "", "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)"),
+		text(catEndpoints, flagBuilderSecret, "", "Engine-API JWT secret `FILE` for the builder (health only)"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagL2Header, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagL2Header),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the L2; in the environment one per line"}},
+		cmdSlice{&cli.StringSliceFlag{Name: flagBuilderHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagBuilderHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the builder (health only)"}},
+		text(catTLS, flagTLSCA, "", "PEM `FILE` of CAs to trust for https and wss instead of the system roots"),
+		text(catTLS, flagTLSCert, "", "client certificate PEM `FILE` (with --tls-key)"),
+		text(catTLS, flagTLSKey, "", "client key PEM `FILE` (with --tls-cert)"),
+		text(catTLS, flagTLSServerName, "", "server `NAME` to verify instead of the URL's host"),
+		text(catThresholds, flagMaxUnsafe, "10s", "stale when the head is older than this `DURATION`; 0: no age check (not live)"),
+		text(catThresholds, flagInterval, "0", "wait up to this `DURATION` for the head to advance by --min-blocks; 0: one sample (not live)"),
+		text(catThresholds, flagMinBlocks, "1", "`N` blocks, at least 1, the head must advance in --interval or --max-stall (not live)"),
+		text(catThresholds, flagTimeout, "1s", "per-request `DURATION`; a run ends within interval + timeout"),
+		text(catThresholds, flagMaxClockSkew, "30s", "fail a head stamped more than this `DURATION` in the future; 0: off (not live)"),
+		text(catThresholds, flagChainID, "off", "every endpoint's eth_chainId must be `N` (not live)"),
+		text(catConsistency, flagMaxLag, "off", "partial when the builder is more than `N` blocks behind the L2"),
+		toggle(catConsistency, flagCheckFork, "partial when the builder's head hash differs from the L2's block at that height"),
+		text(catAcrossRuns, flagStateFile, "", "remember heads between runs in `FILE`, to judge progress at once (not live)"),
+		text(catAcrossRuns, flagMaxStall, "--max-unsafe-interval", "with --state-file, and in watch: stale when the head has not advanced for this `DURATION`"),
+		text(catOutput, flagTextfile, "", "also write Prometheus metrics to `FILE` (ending in .prom) for node_exporter"),
+		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
+		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
+		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
+	}
+}
+
+// text is a flag with a value. Numbers and durations are strings to the parser, so that config.go
+// reads them, from the command line or the environment, with one rule and one-line errors.
+func text(category, name, value, usage string, aliases ...string) cli.Flag {
+	f := &cli.StringFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}
+	switch value {
+	case "", "off", "--max-unsafe-interval":
+		f.DefaultText = value
+	default:
+		f.Value, f.DefaultText = value, value
+	}
+	return cmdString{f}
+}
+
+// toggle is a boolean flag.
+func toggle(category, name, usage string, aliases ...string) cli.Flag {
+	return cmdBool{&cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}}
+}
+
+// cmdString, cmdBool and cmdSlice are urfave/cli's flags with their environment variable shown in
+// help but not read by the parser: IsSet then means "given on the command line", in whichever
+// context, and config.go reads the environment itself, trimmed, only for flags no command line gave.
+type (
+	cmdString struct{ *cli.StringFlag }
+	cmdBool   struct{ *cli.BoolFlag }
+	cmdSlice  struct{ *cli.StringSliceFlag }
+)
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdString) Apply(set *flag.FlagSet) error {
+	g := *f.StringFlag
+	g.EnvVars = nil
+	return g.Apply(set)
+}
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdBool) Apply(set *flag.FlagSet) error {
+	g := *f.BoolFlag
+	g.EnvVars = nil
+	return g.Apply(set)
+}
+
+// Apply registers the flag with the parser, without its environment variable.
+func (f cmdSlice) Apply(set *flag.FlagSet) error {
+	g := *f.StringSliceFlag
+	g.EnvVars = nil
+	return g.Apply(set)
+}

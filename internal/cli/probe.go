@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+)
+
+// deadlineMargin is the slack on top of interval + timeout for the whole run's hard deadline.
+const deadlineMargin = 50 // milliseconds
+
+// probe runs the check described by cfg, renders the verdict and returns the exit code.
+func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
+	show := newProgress(stderr, cfg)
+	s := openSession(cfg, stderr, show)
+	defer s.close()
+	result := s.check(ctx)
+	show.done()
+	interrupted := errors.Is(ctx.Err(), context.Canceled)
+	if interrupted {
+		result = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: result.Start, Duration: result.Duration, Config: cfg.check}
+	}
+	s.record(result, !interrupted)
+	if !cfg.quiet {
+		warnObservations(stderr, result)
+		render(stdout, cfg, result)
+	}
+	return exitCode(result.State)
+}
+
+// runBound is the hard deadline of a run: interval + timeout + a small margin.
+func runBound(cfg *config) time.Duration {
+	window := cfg.check.Interval
+	if cfg.mode == check.Live {
+		window = 0
+	}
+	return window + cfg.timeout + deadlineMargin*time.Millisecond
+}
+
+// warnObservations tells the operator on stderr about heads stamped in the future and fork checks not made.
+func warnObservations(stderr io.Writer, r check.Result) {
+	for _, e := range r.Endpoints() {
+		if e.Ahead > time.Second {
+			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.AheadText())
+		}
+		if e.Fork != nil && e.Fork.Err != nil {
+			fmt.Fprintf(stderr, "warning: fork check not made: the L2's block #%d: %v\n", e.Fork.Number, e.Fork.Err)
+		}
+	}
+}
+
+// render writes the verdict in the chosen format.
+func render(stdout io.Writer, cfg *config, r check.Result) {
+	switch cfg.output {
+	case "json":
+		report.JSON(stdout, r)
+		return
+	case "nagios":
+		report.Nagios(stdout, r)
+		return
+	}
+	report.Text(stdout, r, cfg.color && useColor(stdout))
+}
+
+// useColor is true on a terminal unless NO_COLOR is set.
+func useColor(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(w)
+}
+
+// refusal is how a usage or configuration error is reported: the output options, as far as
+// they could be read.
+type refusal struct {
+	quiet            bool
+	output, textfile string
+}
+
+// refuse reports a configuration error found after the flags were parsed.
+func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
+	return refusal{quiet: boolean(c, flagQuiet), output: str(c, flagOutput), textfile: str(c, flagTextfile)}.report(mode, err, stdout)
+}
+
+// report writes the error as an UNKNOWN verdict: to the textfile when one is named, and on stdout
+// in the chosen format unless quiet.
+func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
+	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
+	if strings.HasSuffix(o.textfile, ".prom") {
+		report.WriteTextfile(o.textfile, r) // best effort: the file says the probe is misconfigured
+	}
+	if o.quiet {
+		return exitUnknown
+	}
+	switch strings.ToLower(o.output) {
+	case "json":
+		report.JSON(stdout, r)
+	case "nagios":
+		report.Nagios(stdout, r)
+	default:
+		report.Text(stdout, r, false)
+	}
+	return exitUnknown
+}
+
+// scanRefusal reads the output options from raw arguments and the environment, for errors the
+// flag parser itself raises (an unknown flag, a number that is not one), when no parsed flags exist.
+func scanRefusal(args []string) refusal {
+	quiet, _ := fromEnv(flagQuiet)
+	output, _ := fromEnv(flagOutput)
+	textfile, _ := fromEnv(flagTextfile)
+	o := refusal{quiet: isTrue(quiet), output: output, textfile: textfile}
+	for i := 0; i < len(args); i++ {
+		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") {
+			continue
+		}
+		next := func() string {
+			if hasValue {
+				return value
+			}
+			if i+1 < len(args) {
+				i++
+				return args[i]
+			}
+			return ""
+		}
+		switch name {
+		case "q", flagQuiet:
+			o.quiet = !hasValue || isTrue(value)
+		case "o", flagOutput:
+			o.output = next()
+		case flagTextfile:
+			o.textfile = next()
+		}
+	}
+	return o
+}
+
+func isTrue(s string) bool {
+	b, err := strconv.ParseBool(s)
+	return err == nil && b
+}

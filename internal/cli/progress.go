@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// progress shows, on a terminal's stderr, how a long observation window is going: elapsed time
+// and blocks seen per endpoint. A nil *progress shows nothing (off a terminal, short windows, -q).
+type progress struct {
+	w      io.Writer
+	window time.Duration
+	start  time.Time
+
+	mu    sync.Mutex
+	seen  map[string]uint64
+	order []string
+	drawn bool
+}
+
+// newProgress returns a display when the window is longer than a second and stderr is a terminal.
+func newProgress(stderr io.Writer, cfg *config) *progress {
+	return progressOn(stderr, cfg, isTerminal(stderr))
+}
+
+// progressOn decides on a display for a writer known to be, or not to be, a terminal.
+func progressOn(w io.Writer, cfg *config, terminal bool) *progress {
+	if cfg.quiet || cfg.mode == check.Live || cfg.check.Interval <= time.Second || !terminal {
+		return nil
+	}
+	return &progress{w: w, window: cfg.check.Interval, start: time.Now(), seen: map[string]uint64{}}
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// sample returns the hook for one endpoint, or nil when nothing is shown.
+func (p *progress) sample(name string) func(check.Observation) {
+	if p == nil {
+		return nil
+	}
+	p.order = append(p.order, name)
+	return func(o check.Observation) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.seen[name] = o.Progress
+		parts := []string{fmt.Sprintf("waiting %.1fs of %s", time.Since(p.start).Seconds(), p.window)}
+		for _, n := range p.order {
+			parts = append(parts, fmt.Sprintf("%s +%d", n, p.seen[n]))
+		}
+		fmt.Fprintf(p.w, "\r\033[K%s", strings.Join(parts, "  "))
+		p.drawn = true
+	}
+}
+
+// done clears the progress line.
+func (p *progress) done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

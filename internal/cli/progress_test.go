@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+func TestProgress_ShownOnATerminalForLongWindowsOnly(t *testing.T) {
+	long := &config{mode: check.Health, check: check.Config{Interval: 10 * time.Second}}
+	for _, tc := range []struct {
+		name     string
+		cfg      *config
+		terminal bool
+		shown    bool
+	}{
+		{"terminal, 10s window", long, true, true},
+		{"not a terminal", long, false, false},
+		{"1s window", &config{mode: check.Health, check: check.Config{Interval: time.Second}}, true, false},
+		{"quiet", &config{mode: check.Health, quiet: true, check: long.check}, true, false},
+		{"live takes one sample", &config{mode: check.Live, check: long.check}, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w bytes.Buffer
+			p := progressOn(&w, tc.cfg, tc.terminal)
+			if (p != nil) != tc.shown {
+				t.Fatalf("display %v, want %v", p != nil, tc.shown)
+			}
+			l2, builder := p.sample("l2"), p.sample("builder")
+			if !tc.shown {
+				if l2 != nil || builder != nil {
+					t.Error("hooks without a display")
+				}
+				p.done() // must be safe on nil
+				return
+			}
+			l2(check.Observation{Progress: 0})
+			builder(check.Observation{Progress: 2})
+			p.done()
+			out := w.String()
+			if !strings.Contains(out, "waiting ") || !strings.Contains(out, "of 10s") || !strings.Contains(out, "l2 +0  builder +2") {
+				t.Errorf("progress line %q", out)
+			}
+			if !strings.HasSuffix(out, "\r\x1b[K") {
+				t.Errorf("the line is not cleared at the end: %q", out)
+			}
+		})
+	}
+}
+
+func TestProgress_NothingOnStderrOffATerminal(t *testing.T) {
+	net := sequencer(t)
+	o := probeRun(t, "--l2", net.L2.HTTPURL(), "--interval", "1500ms", "--min-blocks", "5")
+	if o.code != exitUnavailable || strings.Contains(o.stderr, "waiting") || strings.Contains(o.stderr, "\r") {
+		t.Errorf("exit %d, stderr %q: want 2 and no progress display off a terminal", o.code, o.stderr)
+	}
+}

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/fsx"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/statefile"
+)
+
+// session is what the checks of one process share: the endpoints' clients (so `watch` reuses its
+// connections), the state file's marks and where warnings go.
+type session struct {
+	cfg     *config
+	marks   map[string]check.Mark
+	l2      check.Target
+	builder *check.Target
+	stderr  io.Writer
+	// inMemory keeps the marks from one check to the next without a state file (watch).
+	inMemory bool
+	// stateWarned is set when loading already warned about the state file, which covers what
+	// saving it would say: it is not headprobe's and is left as it is.
+	stateWarned bool
+}
+
+// openSession prints the configuration's warnings, loads the state file and makes the targets;
+// show, when not nil, displays each sample's progress.
+func openSession(cfg *config, stderr io.Writer, show *progress) *session {
+	s := &session{cfg: cfg, marks: map[string]check.Mark{}, stderr: stderr}
+	for _, w := range cfg.warnings {
+		s.warn(w)
+	}
+	if cfg.stateFile != "" {
+		var w string
+		if s.marks, w = statefile.Load(cfg.stateFile); w != "" {
+			s.warn("warning: " + w)
+			s.stateWarned = true
+		}
+	}
+	s.l2 = s.target(cfg.l2, show)
+	if cfg.builder != nil {
+		b := s.target(*cfg.builder, show)
+		s.builder = &b
+	}
+	return s
+}
+
+// target makes the check's view of an endpoint, with its mark from the state file.
+func (s *session) target(e endpoint, show *progress) check.Target {
+	t := check.Target{Name: e.name, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts), OnSample: show.sample(e.name)}
+	if s.cfg.stateFile != "" {
+		t.Remember = true
+		if m, ok := s.marks[statefile.Key(e.name, e.url)]; ok {
+			t.Previous = &m
+		}
+	}
+	return t
+}
+
+// rememberAcrossChecks keeps each check's marks for the next one, with or without a state file,
+// so that a session of many checks (watch) judges progress across them (--max-stall).
+func (s *session) rememberAcrossChecks() {
+	s.inMemory = true
+	s.l2.Remember = true
+	if s.builder != nil {
+		s.builder.Remember = true
+	}
+}
+
+// check runs one check within the run's bound.
+func (s *session) check(ctx context.Context) check.Result {
+	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
+	defer cancel()
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.l2, s.builder)
+}
+
+// record keeps what a finished check learnt: the marks (for the next check and the state file,
+// unless the check was cut short) and the Prometheus textfile.
+func (s *session) record(r check.Result, complete bool) {
+	if complete && (s.inMemory || s.cfg.stateFile != "") {
+		for _, e := range r.Endpoints() {
+			if e.Mark == nil {
+				continue
+			}
+			t := &s.l2
+			if e.Name == check.BuilderName && s.builder != nil {
+				t = s.builder
+			}
+			m := *e.Mark
+			t.Previous = &m
+			s.marks[statefile.Key(e.Name, s.endpointURL(e.Name))] = m
+		}
+	}
+	if complete && s.cfg.stateFile != "" {
+		if err := statefile.Save(s.cfg.stateFile, s.marks); err != nil && !(s.stateWarned && errors.As(err, new(*fsx.Refused))) {
+			s.warn(notWritten("state file", s.cfg.stateFile, err))
+		}
+	}
+	if s.cfg.textfile != "" {
+		if err := report.WriteTextfile(s.cfg.textfile, r); err != nil {
+			s.warn(notWritten("textfile", s.cfg.textfile, err))
+		}
+	}
+}
+
+// notWritten is the warning for a file that was not written; the path is named once.
+func notWritten(what, path string, err error) string {
+	var refused *fsx.Refused
+	if errors.As(err, &refused) && refused.Path == path {
+		return fmt.Sprintf("warning: %s %s not written: %s, left as it is", what, path, refused.Reason)
+	}
+	return fmt.Sprintf("warning: %s %s not written: %v", what, path, err)
+}
+
+// endpointURL is the configured URL of the endpoint with that name.
+func (s *session) endpointURL(name string) string {
+	if s.cfg.builder != nil && name == s.cfg.builder.name {
+		return s.cfg.builder.url
+	}
+	return s.cfg.l2.url
+}
+
+// warn writes a line on stderr unless quiet.
+func (s *session) warn(msg string) {
+	if !s.cfg.quiet {
+		fmt.Fprintln(s.stderr, msg)
+	}
+}
+
+// close releases the endpoints' connections.
+func (s *session) close() {
+	s.l2.Source.(*rpc.Client).Close()
+	if s.builder != nil {
+		s.builder.Source.(*rpc.Client).Close()
+	}
+}

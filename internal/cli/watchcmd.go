@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/watch"
+)
+
+// flagEvery is watch's period between health checks.
+const flagEvery = "every"
+
+// everyFlag is watch's --every, accepted before the command name too.
+func everyFlag() cli.Flag {
+	return text(catOutput, flagEvery, "2s", "watch only: `DURATION` between the starts of two checks")
+}
+
+// watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
+func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
+	return &cli.Command{
+		Name:  "watch",
+		Usage: "repeat the health check every --every and show it live until Ctrl-C (exit 0)",
+		Description: "On a terminal, one screen is redrawn in place: heads, blocks per second over the last minute, " +
+			"latency, the builder's lag, the verdict and how long it has held, and the last state changes. " +
+			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
+		Flags: append(probeFlags(), everyFlag()),
+		Action: func(c *cli.Context) error {
+			*code = watchAction(c, stdout, stderr)
+			return nil
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return err },
+	}
+}
+
+// watchAction runs the watch until the context ends (SIGINT, SIGTERM), then exits 0; a bad
+// configuration is refused like the one-shot commands, with exit 3.
+func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
+	cfg, err := parseConfig(c, check.Health)
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	every, err := duration(c, flagEvery)
+	if err == nil && every <= 0 {
+		err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+	}
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	// One session for the whole watch: its clients keep their connections between checks.
+	sess := openSession(cfg, stderr, nil)
+	defer sess.close()
+	sess.rememberAcrossChecks()
+	probe := func(ctx context.Context) check.Result {
+		r := sess.check(ctx)
+		if ctx.Err() == nil {
+			sess.record(r, true)
+		}
+		return r
+	}
+	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.color && useColor(stdout)}
+	switch {
+	case cfg.quiet:
+		out, opts.TTY = io.Discard, false
+	case cfg.output == "json":
+		opts.Emit = report.JSON
+	case cfg.output == "nagios":
+		opts.Emit = report.Nagios
+	}
+	if err := watch.Loop(c.Context, watch.SystemClock{}, opts, probe, out); err != nil {
+		fmt.Fprintf(stderr, "watch: %v\n", err)
+		return exitUnknown
+	}
+	return exitHealthy
+}

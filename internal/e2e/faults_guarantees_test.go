@@ -1,0 +1,177 @@
+package e2e
+
+import (
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The guarantees that hold across the fault matrix: no secret is ever printed, the output stays
+// small whatever the server sends, and a refused port is reported in milliseconds.
+
+// Known secrets, each put where an operator puts them.
+const (
+	fmPassword    = "pa55word"     // URL user info
+	fmQueryKey    = "Q5ecretQ"     // URL query parameter
+	fmHeaderValue = "H3aderSecret" // --l2-header / --builder-header value
+)
+
+// fmJWTSecret is the 32-byte JWT secret of the secret file.
+var fmJWTSecret = []byte("headprobe-fault-matrix-secret-32")
+
+// fmDecorate adds user info and a secret query parameter to an endpoint URL; an IPC path stays as
+// it is, and a bare host:port gets them as the operator would have typed them.
+func fmDecorate(raw string) string {
+	if strings.HasPrefix(raw, "/") {
+		return raw
+	}
+	if !strings.Contains(raw, "://") {
+		return "user:" + fmPassword + "@" + raw + "?apikey=" + fmQueryKey
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	if u.User == nil {
+		u.User = url.UserPassword("user", fmPassword)
+	}
+	q := u.Query()
+	q.Set("apikey", fmQueryKey)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// TestFaults_NoSecretInAnyOutput runs the whole matrix (but the interruptions and the cases that
+// bring their own secret file) with a known JWT secret file, user info and a secret query
+// parameter in both URLs, and a secret header for both endpoints, in text, JSON and quiet modes:
+// no secret, no hex of the JWT secret, and no signed token appears on stdout or stderr.
+func TestFaults_NoSecretInAnyOutput(t *testing.T) {
+	fx := newFaultFixture(t)
+	secretFile := filepath.Join(t.TempDir(), "jwt.hex")
+	secretHex := hex.EncodeToString(fmJWTSecret)
+	if err := os.WriteFile(secretFile, []byte("0x"+secretHex+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{fmPassword, fmQueryKey, fmHeaderValue, secretHex, string(fmJWTSecret), "eyJ"} // eyJ: a JWT
+	extra := []string{
+		"--l2-jwt-secret", secretFile, "--builder-jwt-secret", secretFile,
+		"--l2-header", "X-Api-Key: " + fmHeaderValue, "--builder-header", "X-Api-Key: " + fmHeaderValue,
+	}
+	cases := 0
+	for _, c := range faultMatrix() {
+		if c.signal != nil || strings.HasPrefix(c.situation, "JWT secret") { // interrupted, or a secret file of its own
+			continue
+		}
+		cases++
+		t.Run(c.situation, func(t *testing.T) {
+			t.Parallel()
+			if c.skip != nil {
+				if why := c.skip(); why != "" {
+					t.Skip(why)
+				}
+			}
+			var runs []faultRun
+			for _, side := range c.sides() {
+				for _, mode := range [][]string{{"-o", "text"}, {"-o", "json"}, {"-q"}} {
+					runs = append(runs, c.prepare(t, fx, side, fmDecorate, append(slices.Clone(extra), mode...)...))
+				}
+			}
+			var wg sync.WaitGroup
+			for _, r := range runs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					o := c.exec(t, fx, r)
+					if o.code != r.code {
+						t.Errorf("%s %v: exit %d, want %d", r.side, r.args, o.code, r.code)
+					}
+					quiet := slices.Contains(r.args, "-q")
+					if quiet && o.stdout+o.stderr != "" {
+						t.Errorf("%s: -q printed %q %q", r.side, o.stdout, o.stderr)
+					}
+					if !quiet && o.stdout == "" {
+						t.Errorf("%s: printed nothing", r.side)
+					}
+					for _, s := range secrets {
+						if strings.Contains(o.stdout, s) || strings.Contains(o.stderr, s) {
+							t.Errorf("%s %v: the output shows the secret %q:\n%s%s", r.side, r.args, s, o.stdout, o.stderr)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+		})
+	}
+	if cases < 15 {
+		t.Errorf("only %d cases ran with secrets, want at least 15", cases)
+	}
+}
+
+// TestFaults_OutputStaysBounded: megabytes of error text from a server make a few hundred bytes
+// of output, far under the 10 KiB the kubelet keeps of a probe's output.
+func TestFaults_OutputStaysBounded(t *testing.T) {
+	fx := newFaultFixture(t)
+	const mib = 1 << 20
+	words := strings.Repeat("the node is not feeling well today ", mib/35)
+	for _, c := range []faultCase{
+		{situation: "1 MiB JSON-RPC error message", serve: fmRPC(fmRPCError(-32000, words)), l2: 2, builder: 1, reason: "JSON-RPC error -32000"},
+		{situation: "1 MiB JSON-RPC error message without a space", serve: fmRPC(fmRPCError(-32603, strings.Repeat("x", mib))), l2: 2, builder: 1, reason: "JSON-RPC error -32603"},
+		{situation: "1 MiB HTML 500 page", serve: fmStatus(500, "text/html", "<!DOCTYPE html><html><body>"+strings.Repeat("<p>Internal Server Error</p>\n", mib/29)+"</body></html>"), l2: 2, builder: 1, reason: "HTTP 500"},
+		{situation: "1 MiB plain-text 503", serve: fmStatus(503, "text/plain", words), l2: 2, builder: 1, reason: "HTTP 503"},
+		{situation: "1 MiB 401 body", serve: fmStatus(401, "text/plain", words), l2: 2, builder: 1, reason: "unauthorized"},
+	} {
+		t.Run(c.situation, func(t *testing.T) {
+			t.Parallel()
+			for _, side := range c.sides() {
+				// A megabyte of error text can take a loaded machine more than the default
+				// second to serve and read; what this test bounds is the output.
+				r := c.prepare(t, fx, side, nil, "--timeout", "5s")
+				o := c.exec(t, fx, r)
+				o.expect(t, r.code, fmPrefix(r.code, side), c.reason)
+				if n := len(o.stdout) + len(o.stderr); n >= 2<<10 {
+					t.Errorf("%s: %d bytes of output, want < 2 KiB", side, n)
+				}
+				if n := len(o.firstLine()); n > 400 {
+					t.Errorf("%s: first line of %d bytes", side, n)
+				}
+				j := c.exec(t, fx, c.prepare(t, fx, side, nil, "--timeout", "5s", "-o", "json"))
+				if n := len(j.stdout) + len(j.stderr); n >= 4<<10 {
+					t.Errorf("%s: %d bytes of JSON, want < 4 KiB", side, n)
+				}
+			}
+		})
+	}
+}
+
+// TestFaults_RefusedPortFailsInMilliseconds: with a 10 s timeout, a refused port is reported in
+// milliseconds of probe work, and the whole process (start included) ends far below the timeout.
+// The process times are only logged: start-up on a loaded machine is the bench's to measure (P6).
+func TestFaults_RefusedPortFailsInMilliseconds(t *testing.T) {
+	addr := fmClosedPort(t)
+	var walls []time.Duration
+	var work time.Duration
+	for i := 0; i < 5; i++ {
+		o := faultExec(t, "--l2", "http://"+addr, "--timeout", "10s", "-o", "json")
+		if o.code != 2 || o.doc == nil || o.doc.L2 == nil || o.doc.L2.ErrorClass != "refused" {
+			t.Fatalf("exit %d, %s", o.code, o.stdout)
+		}
+		walls = append(walls, o.wall)
+		work = max(work, time.Duration(o.doc.DurationSeconds*float64(time.Second)))
+	}
+	slices.Sort(walls)
+	median := walls[len(walls)/2]
+	t.Logf("refused port: probe work at most %s; process wall min %s, median %s, max %s",
+		work.Round(time.Microsecond), walls[0].Round(time.Microsecond), median.Round(time.Microsecond), walls[len(walls)-1].Round(time.Microsecond))
+	if work >= fmRefusedBound {
+		t.Errorf("the probe worked %s on a refused port, want < %s", work, fmRefusedBound)
+	}
+	if walls[len(walls)-1] >= fmStartSlack {
+		t.Errorf("a refused port took %s with a 10s timeout, want < %s (process start included)", walls[len(walls)-1], fmStartSlack)
+	}
+}
