@@ -1,65 +1,32 @@
 // Command headprobe is a one-shot health probe for OP-stack sequencers: it reads the unsafe heads
 // of the L2 execution client and the block builder, judges their age and progress, prints why,
 // and exits with the state.
+//
+// The exit code is the verdict's check.State (check.State.ExitCode), Nagios-style, in
+// rollup-boost's /healthz order:
+//
+//   - 0, check.Healthy: L2 and builder progressing (rollup-boost 200, Nagios OK).
+//   - 1, check.Partial: L2 progressing, builder stale, behind or unreachable (rollup-boost 206, WARNING).
+//   - 2, check.Unavailable: L2 stale or unreachable, no blocks are built (rollup-boost 503, CRITICAL).
+//   - 3, check.Unknown: bad usage or configuration, interruption, internal error (UNKNOWN); never
+//     Go's panic code 2.
+//
+// The commands, flags and checks live in internal/cli; this file only catches signals, runs
+// cli.Run and exits with its code.
 package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
-	"strings"
 
-	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/cli"
 	"github.com/headprobe/headprobe/internal/signals"
 )
-
-// Exit codes, Nagios-style, in rollup-boost's /healthz order.
-const (
-	// exitHealthy: L2 and builder progressing (rollup-boost 200, Nagios OK).
-	exitHealthy = 0
-	// exitPartial: L2 progressing, builder stale, behind or unreachable (rollup-boost 206, WARNING).
-	exitPartial = 1
-	// exitUnavailable: L2 stale or unreachable, no blocks are built (rollup-boost 503, CRITICAL).
-	exitUnavailable = 2
-	// exitUnknown: bad usage or configuration, interruption, internal error (UNKNOWN); never Go's panic code 2.
-	exitUnknown = 3
-)
-
-// exitCode is the process exit code of a verdict.
-func exitCode(s check.State) int {
-	switch s {
-	case check.Healthy:
-		return exitHealthy
-	case check.Partial:
-		return exitPartial
-	case check.Unavailable:
-		return exitUnavailable
-	default:
-		return exitUnknown
-	}
-}
 
 func main() {
 	// Every catchable signal, from before any other package's init, ends the run as "interrupted".
 	ctx, stop := signals.Context(context.Background())
-	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// run is the whole program but the exit: it returns the exit code and turns any panic into exitUnknown.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	defer func() {
-		if p := recover(); p != nil {
-			fmt.Fprintf(stdout, "UNKNOWN: internal error: %s\n", strings.Join(strings.Fields(fmt.Sprint(p)), " "))
-			code = exitUnknown
-		}
-	}()
-	code = exitHealthy // --help, --version and completion run no probe and succeed
-	app := newApp(stdout, stderr, &code)
-	if err := app.RunContext(ctx, args); err != nil { // the flag parser's own errors
-		return scanRefusal(args[1:]).report(check.Health, err, stdout)
-	}
-	return code
 }

@@ -10,11 +10,16 @@ import (
 	"github.com/headprobe/headprobe/check"
 )
 
-// newApp wires the commands; a command's action stores its exit code in *code.
-func newApp(stdout, stderr io.Writer, code *int) *cli.App {
+// newApp wires the commands; a command's action stores its exit code in *code. With dry not nil,
+// an action only parses its command line into dry (Parse).
+func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	action := func(mode check.Mode) cli.ActionFunc {
 		return func(c *cli.Context) error {
 			cfg, err := parseConfig(c, mode)
+			if dry != nil {
+				dry.record(c, mode.String(), cfg, 0, err)
+				return nil
+			}
 			if err != nil {
 				*code = refuse(c, mode, err, stdout)
 				return nil
@@ -61,7 +66,7 @@ func newApp(stdout, stderr io.Writer, code *int) *cli.App {
 				"For Kubernetes readiness: a builder problem never fails readiness, because blocks are still being built."),
 			command(check.Live, "0 when the L2 answers with a well-formed head, whatever its age; else 2",
 				"For Kubernetes liveness: restart only a dead client, never a slow chain."),
-			watchCommand(stdout, stderr, code),
+			watchCommand(stdout, stderr, code, dry),
 		},
 	}
 }

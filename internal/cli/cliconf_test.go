@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,18 +66,8 @@ func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
 
 func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
 	for _, args := range [][]string{hp("--every", "1s", "watch", "--l2", "http://b:1"), hp("watch", "--every", "1s", "--l2", "http://b:1")} {
-		var stdout, stderr bytes.Buffer
-		code := -1
-		app := newApp(&stdout, &stderr, &code)
-		var every time.Duration
-		var err error
-		for _, cmd := range app.Commands {
-			if cmd.Name == "watch" {
-				cmd.Action = func(c *cli.Context) error { every, err = duration(c, flagEvery); return nil }
-			}
-		}
-		if rerr := app.RunContext(context.Background(), args); rerr != nil || err != nil || every != time.Second {
-			t.Errorf("%q: %v, %v, every %s; want 1s", args, rerr, err, every)
+		if p, err := Parse(args, nil); err != nil || p.Command != "watch" || p.Every != time.Second {
+			t.Errorf("%q: %+v, %v; want watch every 1s", args, p, err)
 		}
 	}
 }
@@ -101,8 +90,8 @@ func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), hp("--l2", "http://127.0.0.1:1", "--l2-header", "X-A: v\r\nX-Injected: 1"), &stdout, &stderr); code != exitUnknown {
-		t.Errorf("exit %d, want %d", code, exitUnknown)
+	if code := Run(context.Background(), hp("--l2", "http://127.0.0.1:1", "--l2-header", "X-A: v\r\nX-Injected: 1"), &stdout, &stderr); code != check.Unknown.ExitCode() {
+		t.Errorf("exit %d, want %d", code, check.Unknown.ExitCode())
 	}
 	cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-header", "Authorization: Basic a,b"), nil)
 	if got := cfg.l2.opts.Headers.Get("Authorization"); got != "Basic a,b" {
@@ -148,7 +137,7 @@ func TestNumbersAndDurations_OneLineErrors(t *testing.T) {
 	mustRefuse(t, hp("--l2", "http://b:1", "--chain-id", "-1"), nil, `--chain-id must be a whole number (specified: "-1")`)
 	mustRefuse(t, hp("--l2", "http://b:1", "--max-builder-lag", "1.5"), nil, `--max-builder-lag must be a whole number`)
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), hp("-o", "json", "--l2", "http://127.0.0.1:1", "--min-blocks", "abc"), &stdout, &stderr); code != exitUnknown ||
+	if code := Run(context.Background(), hp("-o", "json", "--l2", "http://127.0.0.1:1", "--min-blocks", "abc"), &stdout, &stderr); code != check.Unknown.ExitCode() ||
 		!strings.Contains(stdout.String(), `"status":"unknown"`) || !strings.Contains(stdout.String(), `--min-blocks must be a whole number`) {
 		t.Errorf("exit %d, stdout %s", code, stdout.String())
 	}
@@ -213,7 +202,7 @@ func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
 func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}} {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), hp(args...), &stdout, &stderr); code != exitHealthy {
+		if code := Run(context.Background(), hp(args...), &stdout, &stderr); code != check.Healthy.ExitCode() {
 			t.Fatalf("%q: exit %d", args, code)
 		}
 		help := stdout.String()
@@ -237,9 +226,6 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 			t.Errorf("--%s: marked health only %v, want %v", name, healthOnly, ignored)
 		}
 	}
-	if _, err := os.Stat("README.md"); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestConfig_ModeIsKept guards the helpers above: they parse with the real commands.
@@ -254,7 +240,7 @@ func TestConfig_ModeIsKept(t *testing.T) {
 func TestEnv_ParserErrorsUseTheTrimmedOutputVariables(t *testing.T) {
 	t.Setenv("HEADPROBE_OUTPUT", "json\n")
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), hp("--l2", "http://b:1", "--bogus"), &stdout, &stderr); code != exitUnknown || !strings.HasPrefix(stdout.String(), `{"status":"unknown"`) {
+	if code := Run(context.Background(), hp("--l2", "http://b:1", "--bogus"), &stdout, &stderr); code != check.Unknown.ExitCode() || !strings.HasPrefix(stdout.String(), `{"status":"unknown"`) {
 		t.Errorf("exit %d, stdout %q", code, stdout.String())
 	}
 }

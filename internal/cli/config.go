@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if c.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch)", c.Args().First())
 	}
-	cfg = &config{mode: mode, warnings: unknownEnvWarnings()}
+	cfg = &config{mode: mode, warnings: unknownEnvWarnings(environmentOf(c))}
 	switch cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output {
 	case "text", "json", "nagios":
 	default:
@@ -134,7 +133,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		return nil, err
 	}
 	if w := tlsFiles.KeyWarning(); w != "" {
-		cfg.warnings = append(cfg.warnings, "warning: --"+flagTLSKey+": "+w)
+		cfg.warnings = append(cfg.warnings, warning("--%s: %s", flagTLSKey, w))
 	}
 	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret, flagL2Header)
 	if err != nil {
@@ -150,13 +149,13 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		}
 	}
 	if mode == check.Health && cfg.builder == nil && (cfg.check.CheckFork || cfg.check.MaxBuilderLag != nil) {
-		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
+		cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 	}
 	if cfg.tls != nil && isIPC(cfg.l2.url) && (cfg.builder == nil || isIPC(cfg.builder.url)) {
-		cfg.warnings = append(cfg.warnings, "warning: the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)")
+		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
 	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
-		cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s is for watch; %s ignores it", flagEvery, mode))
+		cfg.warnings = append(cfg.warnings, warning("--%s is for watch; %s ignores it", flagEvery, mode))
 	}
 	// Chain ids are compared when asked for, and always between an L2 and its builder.
 	if cfg.check.ChainID != 0 || cfg.builder != nil {
@@ -192,18 +191,18 @@ func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFla
 			given bool
 		}{{secretFlag, secretFile != ""}, {headerFlag, len(lines) > 0}} {
 			if f.given {
-				cfg.warnings = append(cfg.warnings, fmt.Sprintf("warning: --%s is ignored for an IPC endpoint (%s is a local socket, without HTTP)", f.flag, name))
+				cfg.warnings = append(cfg.warnings, warning("--%s is ignored for an IPC endpoint (%s is a local socket, without HTTP)", f.flag, name))
 			}
 		}
 	}
 	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout, Headers: headers, TLS: cfg.tls}}
 	if secretFile != "" {
-		secret, warning, err := rpc.ReadSecretFile(secretFile)
+		secret, w, err := rpc.ReadSecretFile(secretFile)
 		if err != nil {
 			return nil, fmt.Errorf("--%s: %v", secretFlag, err)
 		}
-		if warning != "" {
-			cfg.warnings = append(cfg.warnings, "warning: --"+secretFlag+": "+warning)
+		if w != "" {
+			cfg.warnings = append(cfg.warnings, warning("--%s: %s", secretFlag, w))
 		}
 		e.opts.JWTSecret = secret
 	}
@@ -223,14 +222,13 @@ func onCommandLine(c *cli.Context, name string) *cli.Context {
 
 // fromEnv is the flag's environment variable with surrounding white space trimmed, the same for
 // every flag; a variable unset or blank counts as absent.
-func fromEnv(name string) (string, bool) {
-	v := strings.TrimSpace(os.Getenv(env(name)[0]))
-	return v, v != ""
+func fromEnv(c *cli.Context, name string) (string, bool) {
+	return environmentOf(c).lookup(env(name)[0])
 }
 
 // isSet is true when the command line or the environment gives the flag.
 func isSet(c *cli.Context, name string) bool {
-	_, inEnv := fromEnv(name)
+	_, inEnv := fromEnv(c, name)
 	return inEnv || onCommandLine(c, name) != nil
 }
 
@@ -239,7 +237,7 @@ func str(c *cli.Context, name string) string {
 	if ctx := onCommandLine(c, name); ctx != nil {
 		return ctx.String(name)
 	}
-	if v, ok := fromEnv(name); ok {
+	if v, ok := fromEnv(c, name); ok {
 		return v
 	}
 	return c.String(name)
@@ -256,7 +254,7 @@ func flagBool(c *cli.Context, name string) (bool, error) {
 	if ctx := onCommandLine(c, name); ctx != nil {
 		return ctx.Bool(name), nil
 	}
-	v, ok := fromEnv(name)
+	v, ok := fromEnv(c, name)
 	if !ok {
 		return c.Bool(name), nil
 	}
@@ -290,7 +288,7 @@ func headerLines(c *cli.Context, name string) ([]string, error) {
 		}
 		return values, nil
 	}
-	v, _ := fromEnv(name)
+	v, _ := fromEnv(c, name)
 	var lines []string
 	for _, line := range strings.Split(v, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

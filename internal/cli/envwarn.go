@@ -1,27 +1,25 @@
 package cli
 
 import (
-	"fmt"
-	"os"
 	"slices"
 	"strings"
 )
 
-// unknownEnvWarnings warns about every HEADPROBE_* variable that no flag reads (a misspelling
-// would otherwise be silently ignored), naming the nearest real one.
-func unknownEnvWarnings() []string {
+// unknownEnvWarnings warns about every HEADPROBE_* variable of e that no flag reads (a
+// misspelling would otherwise be silently ignored), naming the nearest real one.
+func unknownEnvWarnings(e environment) []string {
 	var known []string
 	for _, f := range append(probeFlags(), everyFlag()) {
 		known = append(known, env(f.Names()[0])[0])
 	}
 	var warnings []string
-	for _, kv := range os.Environ() {
+	for _, kv := range e.environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if !strings.HasPrefix(name, envPrefix) || slices.Contains(known, name) {
 			continue
 		}
 		nearest := slices.MinFunc(known, func(a, b string) int { return editDistance(name, a) - editDistance(name, b) })
-		warnings = append(warnings, fmt.Sprintf("warning: %s is not a headprobe variable (did you mean %s?)", name, nearest))
+		warnings = append(warnings, warning("%s is not a headprobe variable (did you mean %s?)", name, nearest))
 	}
 	slices.Sort(warnings)
 	return warnings

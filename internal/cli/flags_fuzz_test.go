@@ -1,20 +1,16 @@
 package cli
 
 import (
-	"bytes"
-	"context"
+	"errors"
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
-
-	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/rpc"
 )
 
-// FuzzParseFlags feeds arbitrary command lines to headprobe's own parser, with every command's
-// action replaced by parseConfig alone (no probe, no network): it must never panic, a refusal is
-// one line, and whatever it accepts is a configuration a run can use.
+// FuzzParseFlags feeds arbitrary command lines to headprobe's own parser through Parse (no probe,
+// no network): it must never panic, a refusal is one line, and whatever it accepts is a
+// configuration a run can use.
 func FuzzParseFlags(f *testing.F) {
 	for _, seed := range []string{
 		"--l2 http://127.0.0.1:8545",
@@ -33,33 +29,17 @@ func FuzzParseFlags(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := append([]string{"headprobe"}, strings.Fields(line)...)
-		var stdout, stderr bytes.Buffer
-		code := -1
-		app := newApp(&stdout, &stderr, &code)
-		var cfg *config
-		var perr error
-		parseOnly := func(mode check.Mode) cli.ActionFunc {
-			return func(c *cli.Context) error {
-				cfg, perr = parseConfig(c, mode)
-				return nil
-			}
+		p, err := Parse(args, nil)
+		if errors.Is(err, ErrNoCheck) {
+			return // help, version or completion
 		}
-		app.Action = parseOnly(check.Health)
-		for _, cmd := range app.Commands {
-			cmd.Action = parseOnly(check.Health)
-		}
-		if err := app.RunContext(context.Background(), args); err != nil {
-			perr = err
-		}
-		if perr != nil {
-			if strings.ContainsAny(perr.Error(), "\r\n") {
-				t.Fatalf("refusal is not one line: %q", perr)
+		if err != nil {
+			if strings.ContainsAny(err.Error(), "\r\n") {
+				t.Fatalf("refusal is not one line: %q", err)
 			}
 			return
 		}
-		if cfg == nil {
-			return // help, version or completion
-		}
+		cfg := p.cfg
 		if err := rpc.ValidateURL(cfg.l2.url); err != nil {
 			t.Fatalf("accepted --l2 %q: %v", cfg.l2.url, err)
 		}

@@ -25,7 +25,7 @@ func inspect(t *testing.T, args []string, environ map[string]string, f func(c *c
 	}
 	var out bytes.Buffer
 	code := -1
-	app := newApp(&out, &out, &code)
+	app := newApp(&out, &out, &code, nil)
 	action := func(c *cli.Context) error { f(c); return nil }
 	app.Action = action
 	for _, cmd := range app.Commands {

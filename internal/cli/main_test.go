@@ -9,23 +9,12 @@ import (
 	"github.com/headprobe/headprobe/check"
 )
 
-func TestExitCodes_AreTheStatesValues(t *testing.T) {
-	for _, tc := range []struct {
-		state check.State
-		code  int
-	}{{check.Healthy, 0}, {check.Partial, 1}, {check.Unavailable, 2}, {check.Unknown, 3}} {
-		if got := exitCode(tc.state); got != tc.code || got != tc.state.ExitCode() {
-			t.Errorf("%s: exit %d, want %d", tc.state, got, tc.code)
-		}
-	}
-}
-
 func TestPanic_IsUnknownWithOneLine(t *testing.T) {
 	stdout := &panicOnce{}
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"headprobe", "--l2", "http://127.0.0.1:1"}, stdout, &stderr)
-	if code != exitUnknown {
-		t.Fatalf("exit %d after a panic, want %d (never Go's panic code 2)", code, exitUnknown)
+	code := Run(context.Background(), []string{"headprobe", "--l2", "http://127.0.0.1:1"}, stdout, &stderr)
+	if code != check.Unknown.ExitCode() {
+		t.Fatalf("exit %d after a panic, want %d (never Go's panic code 2)", code, check.Unknown.ExitCode())
 	}
 	if out := stdout.String(); !strings.HasPrefix(out, "UNKNOWN: internal error: ") || strings.Count(out, "\n") != 1 {
 		t.Errorf("stdout %q: want one UNKNOWN line", out)
@@ -50,7 +39,7 @@ func (w *panicOnce) Write(p []byte) (int, error) {
 
 func TestHelp_ListsEveryFlagWithItsEnvVar(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"headprobe", "health", "--help"}, &stdout, &stderr); code != exitHealthy {
+	if code := Run(context.Background(), []string{"headprobe", "health", "--help"}, &stdout, &stderr); code != check.Healthy.ExitCode() {
 		t.Fatalf("help exit %d, want 0", code)
 	}
 	for _, f := range probeFlags() {
@@ -64,7 +53,7 @@ func TestHelp_ListsEveryFlagWithItsEnvVar(t *testing.T) {
 func TestVersionAndHelp_ExitZero(t *testing.T) {
 	for _, args := range [][]string{{"--version"}, {"-V"}, {"--help"}, {"watch", "--help"}} {
 		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), append([]string{"headprobe"}, args...), &stdout, &stderr); code != exitHealthy {
+		if code := Run(context.Background(), append([]string{"headprobe"}, args...), &stdout, &stderr); code != check.Healthy.ExitCode() {
 			t.Errorf("headprobe %v: exit %d, want 0", args, code)
 		}
 		if stdout.Len() == 0 {
@@ -72,7 +61,7 @@ func TestVersionAndHelp_ExitZero(t *testing.T) {
 		}
 	}
 	var stdout bytes.Buffer
-	run(context.Background(), []string{"headprobe", "-V"}, &stdout, &stdout)
+	Run(context.Background(), []string{"headprobe", "-V"}, &stdout, &stdout)
 	if !strings.HasPrefix(stdout.String(), "headprobe ") || !strings.Contains(stdout.String(), "go1.") {
 		t.Errorf("version %q: want name, version, commit and Go version", stdout.String())
 	}

@@ -35,7 +35,7 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 		warnObservations(stderr, result)
 		render(stdout, cfg, result)
 	}
-	return exitCode(result.State)
+	return result.State.ExitCode()
 }
 
 // runBound is the hard deadline of a run: interval + timeout + a small margin.
@@ -51,10 +51,10 @@ func runBound(cfg *config) time.Duration {
 func warnObservations(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints() {
 		if e.Ahead > time.Second {
-			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.AheadText())
+			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Name, e.Last.Number, e.AheadText()))
 		}
 		if e.Fork != nil && e.Fork.Err != nil {
-			fmt.Fprintf(stderr, "warning: fork check not made: the L2's block #%d: %v\n", e.Fork.Number, e.Fork.Err)
+			fmt.Fprintln(stderr, warning("fork check not made: the L2's block #%d: %v", e.Fork.Number, e.Fork.Err))
 		}
 	}
 }
@@ -100,7 +100,7 @@ func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 		report.WriteTextfile(o.textfile, r) // best effort: the file says the probe is misconfigured
 	}
 	if o.quiet {
-		return exitUnknown
+		return check.Unknown.ExitCode()
 	}
 	switch strings.ToLower(o.output) {
 	case "json":
@@ -110,15 +110,15 @@ func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 	default:
 		report.Text(stdout, r, false)
 	}
-	return exitUnknown
+	return check.Unknown.ExitCode()
 }
 
-// scanRefusal reads the output options from raw arguments and the environment, for errors the
+// scanRefusal reads the output options from raw arguments and the environment e, for errors the
 // flag parser itself raises (an unknown flag, a number that is not one), when no parsed flags exist.
-func scanRefusal(args []string) refusal {
-	quiet, _ := fromEnv(flagQuiet)
-	output, _ := fromEnv(flagOutput)
-	textfile, _ := fromEnv(flagTextfile)
+func scanRefusal(args []string, e environment) refusal {
+	quiet, _ := e.lookup(env(flagQuiet)[0])
+	output, _ := e.lookup(env(flagOutput)[0])
+	textfile, _ := e.lookup(env(flagTextfile)[0])
 	o := refusal{quiet: isTrue(quiet), output: output, textfile: textfile}
 	for i := 0; i < len(args); i++ {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")

@@ -38,7 +38,7 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	if cfg.stateFile != "" {
 		var w string
 		if s.marks, w = statefile.Load(cfg.stateFile); w != "" {
-			s.warn("warning: " + w)
+			s.warn(warning("%s", w))
 			s.stateWarned = true
 		}
 	}
@@ -112,9 +112,9 @@ func (s *session) record(r check.Result, complete bool) {
 func notWritten(what, path string, err error) string {
 	var refused *fsx.Refused
 	if errors.As(err, &refused) && refused.Path == path {
-		return fmt.Sprintf("warning: %s %s not written: %s, left as it is", what, path, refused.Reason)
+		return warning("%s %s not written: %s, left as it is", what, path, refused.Reason)
 	}
-	return fmt.Sprintf("warning: %s %s not written: %v", what, path, err)
+	return warning("%s %s not written: %v", what, path, err)
 }
 
 // endpointURL is the configured URL of the endpoint with that name.

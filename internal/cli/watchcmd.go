@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -21,7 +22,7 @@ func everyFlag() cli.Flag {
 }
 
 // watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
-func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
+func watchCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
 	return &cli.Command{
 		Name:  "watch",
 		Usage: "repeat the health check every --every and show it live until Ctrl-C (exit 0)",
@@ -30,7 +31,7 @@ func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
 			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
 		Flags: append(probeFlags(), everyFlag()),
 		Action: func(c *cli.Context) error {
-			*code = watchAction(c, stdout, stderr)
+			*code = watchAction(c, stdout, stderr, dry)
 			return nil
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return err },
@@ -38,15 +39,19 @@ func watchCommand(stdout, stderr io.Writer, code *int) *cli.Command {
 }
 
 // watchAction runs the watch until the context ends (SIGINT, SIGTERM), then exits 0; a bad
-// configuration is refused like the one-shot commands, with exit 3.
-func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
+// configuration is refused like the one-shot commands, with exit 3. With dry not nil, it only
+// parses the command line into dry.
+func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	cfg, err := parseConfig(c, check.Health)
-	if err != nil {
-		return refuse(c, check.Health, err, stdout)
+	var every time.Duration
+	if err == nil {
+		if every, err = duration(c, flagEvery); err == nil && every <= 0 {
+			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+		}
 	}
-	every, err := duration(c, flagEvery)
-	if err == nil && every <= 0 {
-		err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+	if dry != nil {
+		dry.record(c, "watch", cfg, every, err)
+		return check.Healthy.ExitCode()
 	}
 	if err != nil {
 		return refuse(c, check.Health, err, stdout)
@@ -73,7 +78,7 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer) int {
 	}
 	if err := watch.Loop(c.Context, watch.SystemClock{}, opts, probe, out); err != nil {
 		fmt.Fprintf(stderr, "watch: %v\n", err)
-		return exitUnknown
+		return check.Unknown.ExitCode()
 	}
-	return exitHealthy
+	return check.Healthy.ExitCode()
 }

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+)
+
+// ErrNoCheck is Parse's error for a command line that runs no check: --help, --version or a
+// completion request.
+var ErrNoCheck = errors.New("the command line runs no check (help, version or completion)")
+
+// Plan is what one command line asks headprobe to do, read from the flags and the environment
+// exactly as Run reads them and validated as Run validates them, but not run: no endpoint is
+// dialled, no file but the secret and TLS files is read.
+type Plan struct {
+	// Command is health, ready, live or watch.
+	Command string
+	// Mode is the check's mode; watch repeats the health check.
+	Mode check.Mode
+	// Check is the verdict's thresholds.
+	Check check.Config
+	// Timeout is the per-request timeout.
+	Timeout time.Duration
+	// Bound is a run's hard deadline: the window (interval, none in live), the timeout and a margin.
+	Bound time.Duration
+	// Every is watch's period between checks; zero for the one-shot commands.
+	Every time.Duration
+	// Builder is true when a builder is judged (health with --builder).
+	Builder bool
+	// SecretFiles are the JWT secret files named by --l2-jwt-secret and --builder-jwt-secret.
+	SecretFiles []string
+	// Textfile and StateFile are the files the run writes; "" when not given.
+	Textfile, StateFile string
+	// Output is the format: text, json or nagios.
+	Output string
+	// Quiet is true when nothing is printed.
+	Quiet bool
+	// Warnings are the lines the run would print on stderr before probing.
+	Warnings []string
+
+	cfg *config
+}
+
+// Parse reads the command line args (args[0] is the program's name) with the environment environ
+// (NAME=value entries, as os.Environ gives them; the process's own is not read) as Run would, and
+// returns what it would run, or the one-line reason Run would refuse it with (ErrNoCheck for help,
+// version and completion). Nothing is printed.
+func Parse(args, environ []string) (*Plan, error) {
+	var out bytes.Buffer
+	code := check.Healthy.ExitCode()
+	var dry dryRun
+	app := newApp(&out, &out, &code, &dry)
+	if err := app.RunContext(withEnvironment(context.Background(), listEnv(environ)), args); err != nil {
+		return nil, oneLine(err)
+	}
+	if !dry.ran {
+		return nil, ErrNoCheck
+	}
+	return dry.plan, dry.err
+}
+
+// dryRun is where a parse-only action leaves what it read.
+type dryRun struct {
+	ran  bool
+	plan *Plan
+	err  error
+}
+
+// record keeps the outcome of parsing the command named command.
+func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.Duration, err error) {
+	d.ran, d.err = true, err
+	if err != nil {
+		return
+	}
+	p := &Plan{
+		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
+		Builder: cfg.builder != nil, Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output,
+		Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
+	}
+	for _, f := range []string{flagL2Secret, flagBuilderSecret} {
+		if s := str(c, f); s != "" {
+			p.SecretFiles = append(p.SecretFiles, s)
+		}
+	}
+	d.plan = p
+}
