@@ -1,14 +1,13 @@
 package deploy_test
 
 // Tests of the deploy recipes (deploy/**, Dockerfile, .dockerignore): every headprobe command line
-// they contain goes through headprobe's own flag parser (newApp + parseConfig, no network I/O)
-// with the environment the recipe gives it, and the numbers around it (probe timeouts, unit
-// timeouts, paths) must agree with the parsed configuration.
+// they contain goes through headprobe's own flag parser (cli.Parse, no network I/O) with the
+// environment the recipe gives it, and the numbers around it (probe timeouts, unit timeouts,
+// paths) must agree with the parsed configuration. The completion scripts run the built binary.
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,97 +24,68 @@ import (
 	"testing"
 	"time"
 
-	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/cli"
+	"github.com/headprobe/headprobe/internal/e2e"
 )
 
-// deployAsCLIEnv makes the test binary behave as headprobe itself, so that the completion
-// scripts can be run against it by a real shell.
-const deployAsCLIEnv = "HEADPROBE_DEPLOY_TEST_AS_CLI"
+// The flags and variables the recipes' checks look for, as the README documents them.
+const (
+	envPrefix         = "HEADPROBE_"
+	flagL2Secret      = "l2-jwt-secret"
+	flagBuilderSecret = "builder-jwt-secret"
+	envL2             = "HEADPROBE_L2"
+	envBuilder        = "HEADPROBE_BUILDER"
+	envL2Secret       = "HEADPROBE_L2_JWT_SECRET"
+	envBuilderSecret  = "HEADPROBE_BUILDER_JWT_SECRET"
+)
 
-func init() {
-	if os.Getenv(deployAsCLIEnv) == "1" {
-		os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+// headprobe is the built binary, which the completion scripts run.
+var headprobe string
+
+// TestMain builds headprobe and runs the tests from the module root, so that they name the
+// recipes as the README does (deploy/…, Dockerfile).
+func TestMain(m *testing.M) {
+	root, err := e2e.ModuleRoot()
+	if err == nil {
+		err = os.Chdir(root)
 	}
+	if err != nil {
+		panic(err)
+	}
+	dir, err := os.MkdirTemp("", "headprobe-deploy")
+	if err != nil {
+		panic(err)
+	}
+	if headprobe, err = e2e.Build(root, dir); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // testSecret is a well-formed Engine-API secret: 32 bytes in hex.
 const testSecret = "6a6f1d1ef1b7a3a0c3f1e0bd7c1a9f3b5d8e2c4a6b0f9e8d7c6b5a4f3e2d1c0b"
 
-// parsed is what headprobe's parser made of one command line.
-type parsed struct {
-	ran      bool // an action ran (false: help, version or a usage error)
-	mode     check.Mode
-	cfg      *config
-	err      error
-	secrets  []string // the JWT secret files the run would read
-	textfile string   // --textfile, "" when not given
-}
-
-// parseCommandLine runs args (args[0] is the program) through headprobe's own app with every action
-// replaced by one that only parses: flags and environment are read exactly as in a real run, but
-// nothing is probed. environ replaces every HEADPROBE_* variable of the process for the call.
-func parseCommandLine(t *testing.T, args []string, environ map[string]string) parsed {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, envPrefix) {
-			t.Setenv(k, "") // restored after the test
-			os.Unsetenv(k)
-		}
-	}
+// parseCommandLine runs args (args[0] is the program) through cli.Parse with environ as the
+// whole environment: flags and environment are read exactly as in a real run, but nothing is
+// probed. Help and version (cli.ErrNoCheck) are errors here.
+func parseCommandLine(args []string, environ map[string]string) (*cli.Plan, error) {
+	var kv []string
 	for k, v := range environ {
-		t.Setenv(k, v)
+		kv = append(kv, k+"="+v)
 	}
-	var stdout, stderr bytes.Buffer
-	code := -1
-	app := newApp(&stdout, &stderr, &code)
-	var p parsed
-	record := func(mode check.Mode) cli.ActionFunc {
-		return func(c *cli.Context) error {
-			p.ran, p.mode = true, mode
-			p.cfg, p.err = parseConfig(c, mode)
-			for _, f := range []string{flagL2Secret, flagBuilderSecret} {
-				if s := str(c, f); s != "" {
-					p.secrets = append(p.secrets, s)
-				}
-			}
-			p.textfile = str(c, flagTextfile)
-			return nil
-		}
-	}
-	app.Action = record(check.Health)
-	for _, cmd := range app.Commands {
-		i := slices.IndexFunc([]check.Mode{check.Health, check.Ready, check.Live}, func(m check.Mode) bool { return m.String() == cmd.Name })
-		if i < 0 { // not a one-shot probe (watch, …): never run it here
-			cmd.Action = func(c *cli.Context) error {
-				return fmt.Errorf("command %q is not a one-shot probe (health, ready, live)", c.Command.Name)
-			}
-			continue
-		}
-		cmd.Action = record([]check.Mode{check.Health, check.Ready, check.Live}[i])
-	}
-	if err := app.RunContext(context.Background(), args); err != nil {
-		p.err = err
-	} else if !p.ran && p.err == nil {
-		p.err = fmt.Errorf("no command ran (help or version?): %q", stdout.String())
-	}
-	if code != -1 {
-		t.Errorf("%q: the probe itself ran (exit %d)", args, code)
-	}
-	return p
+	return cli.Parse(args, kv)
 }
 
 // unknownEnvVars are the HEADPROBE_* names that no flag reads: urfave/cli would silently ignore them.
 func unknownEnvVars(environ map[string]string) []string {
-	known := map[string]bool{}
-	for _, f := range probeFlags() {
-		known[env(f.Names()[0])[0]] = true
-	}
 	var unknown []string
 	for k := range environ {
-		if strings.HasPrefix(k, envPrefix) && !known[k] {
+		if strings.HasPrefix(k, envPrefix) && !slices.Contains(cli.EnvVars(), k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -647,7 +617,7 @@ func kubernetesProblems(t *testing.T, docs []k8sDoc, binary string) (problems []
 					uses = append(uses, probeUse{kind: p.kind, modes: p.modes, probe: p.probe, args: p.probe.Exec.Command, env: environ})
 				}
 				// What `kubectl exec … -- headprobe` runs: the health command, with the container's env.
-				if environ[env(flagL2)[0]] != "" {
+				if environ[envL2] != "" {
 					uses = append(uses, probeUse{modes: []check.Mode{check.Health}, args: []string{"headprobe"}, env: environ})
 				}
 				for _, u := range uses {
@@ -666,30 +636,30 @@ func kubernetesProblems(t *testing.T, docs []k8sDoc, binary string) (problems []
 					if args[0] != "headprobe" && args[0] != binary {
 						bad("%s: runs %s, but the image has headprobe at %s", what, args[0], binary)
 					}
-					p := parseCommandLine(t, args, u.env)
-					if p.err != nil {
-						bad("%s: %v", what, p.err)
+					p, err := parseCommandLine(args, u.env)
+					if err != nil {
+						bad("%s: %v", what, err)
 						continue
 					}
-					probes[u.kind+" "+p.mode.String()]++
-					if !slices.Contains(u.modes, p.mode) {
-						bad("%s: runs %s, want %v", what, p.mode, u.modes)
+					probes[u.kind+" "+p.Mode.String()]++
+					if !slices.Contains(u.modes, p.Mode) {
+						bad("%s: runs %s, want %v", what, p.Mode, u.modes)
 					}
-					if len(p.cfg.warnings) > 0 {
-						bad("%s: warnings %q", what, p.cfg.warnings)
+					if len(p.Warnings) > 0 {
+						bad("%s: warnings %q", what, p.Warnings)
 					}
-					for _, s := range p.secrets {
+					for _, s := range p.SecretFiles {
 						if !strings.HasPrefix(s, dir) {
 							bad("%s: JWT secret %s is not in a mounted Secret", what, s)
 						}
 					}
 					if u.kind == "" {
-						if environ[env(flagBuilder)[0]] != "" && p.cfg.builder == nil {
+						if environ[envBuilder] != "" && !p.Builder {
 							bad("%s: HEADPROBE_BUILDER is set but the builder is not judged", what)
 						}
 						continue
 					}
-					problems = append(problems, probeTimingProblems(what, u.kind, u.probe, p.cfg)...)
+					problems = append(problems, probeTimingProblems(what, u.kind, u.probe, p)...)
 				}
 			}
 		}
@@ -700,16 +670,16 @@ func kubernetesProblems(t *testing.T, docs []k8sDoc, binary string) (problems []
 // probeTimingProblems checks a probe's numbers against the parsed configuration: Kubernetes does
 // not kill an exec probe that outlives timeoutSeconds, so the kubelet must wait for headprobe's
 // own bound, interval + timeout (+50 ms), rounded up, plus a second.
-func probeTimingProblems(what, kind string, p *k8sProbe, cfg *config) []string {
+func probeTimingProblems(what, kind string, p *k8sProbe, cfg *cli.Plan) []string {
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(what+": "+format, a...)) }
 	if p.TimeoutSeconds == nil || p.PeriodSeconds == nil || p.FailureThreshold == nil {
 		bad("timeoutSeconds, periodSeconds and failureThreshold must be given (the defaults are 1 s, 10 s and 3)")
 		return problems
 	}
-	need := int(math.Ceil((cfg.check.Interval + cfg.timeout).Seconds())) + 1
+	need := int(math.Ceil((cfg.Check.Interval + cfg.Timeout).Seconds())) + 1
 	if *p.TimeoutSeconds < need {
-		bad("timeoutSeconds %d < interval %s + timeout %s + 1 s = %d", *p.TimeoutSeconds, cfg.check.Interval, cfg.timeout, need)
+		bad("timeoutSeconds %d < interval %s + timeout %s + 1 s = %d", *p.TimeoutSeconds, cfg.Check.Interval, cfg.Timeout, need)
 	}
 	if *p.PeriodSeconds < *p.TimeoutSeconds {
 		bad("periodSeconds %d < timeoutSeconds %d: probes would run back to back", *p.PeriodSeconds, *p.TimeoutSeconds)
@@ -1002,31 +972,31 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string) {
 	if strings.Contains(svc["ExecStart"][0], "$") || strings.Contains(svc["ExecStart"][0], "%") {
 		bad("ExecStart=%s: $ and %% expansions are not checked here; use Environment=", svc["ExecStart"][0])
 	}
-	p := parseCommandLine(t, args, environ)
-	if p.err != nil {
-		bad("ExecStart: %v", p.err)
+	p, err := parseCommandLine(args, environ)
+	if err != nil {
+		bad("ExecStart: %v", err)
 		return problems
 	}
-	if p.mode != check.Health {
-		bad("ExecStart runs %s, want health (the textfile carries L2 and builder)", p.mode)
+	if p.Mode != check.Health {
+		bad("ExecStart runs %s, want health (the textfile carries L2 and builder)", p.Mode)
 	}
-	if len(p.cfg.warnings) > 0 {
-		bad("ExecStart: warnings %q", p.cfg.warnings)
+	if len(p.Warnings) > 0 {
+		bad("ExecStart: warnings %q", p.Warnings)
 	}
-	for _, s := range p.secrets {
+	for _, s := range p.SecretFiles {
 		if !strings.HasPrefix(s, creds) {
 			bad("JWT secret %s: want it from LoadCredential= (%%d/…), readable by the unit alone", s)
 		}
 	}
-	if p.textfile == "" {
+	if p.Textfile == "" {
 		bad("ExecStart has no --textfile")
 	} else if !slices.ContainsFunc(writable, func(w string) bool {
-		rel, err := filepath.Rel(w, filepath.Dir(p.textfile))
+		rel, err := filepath.Rel(w, filepath.Dir(p.Textfile))
 		return err == nil && !strings.HasPrefix(rel, "..")
 	}) {
-		bad("--textfile %s is not under ReadWritePaths=%v: ProtectSystem=strict would refuse it", p.textfile, writable)
+		bad("--textfile %s is not under ReadWritePaths=%v: ProtectSystem=strict would refuse it", p.Textfile, writable)
 	}
-	bound := int(math.Ceil((p.cfg.check.Interval + p.cfg.timeout).Seconds())) + 1
+	bound := int(math.Ceil((p.Check.Interval + p.Timeout).Seconds())) + 1
 	if span, err := systemdSpan(u.last("Service", "TimeoutStartSec")); err != nil || span < time.Duration(bound)*time.Second {
 		bad("TimeoutStartSec=%q: want at least interval + timeout + 1 s = %d s", u.last("Service", "TimeoutStartSec"), bound)
 	}
@@ -1181,7 +1151,7 @@ func TestDeployCronLine(t *testing.T) {
 		if strings.Contains(line, "%") {
 			t.Errorf("cron line %q: cron turns %% into a newline", line)
 		}
-		for _, k := range []string{env(flagL2Secret)[0], env(flagBuilderSecret)[0]} {
+		for _, k := range []string{envL2Secret, envBuilderSecret} {
 			if environ[k] != "" {
 				environ[k] = filepath.Join(dir, k)
 				writeSecret(t, environ[k], 0o600)
@@ -1194,12 +1164,12 @@ func TestDeployCronLine(t *testing.T) {
 		if args[0] != "/usr/local/bin/headprobe" {
 			t.Errorf("cron runs %s: cron's PATH is /usr/bin:/bin, want /usr/local/bin/headprobe", args[0])
 		}
-		p := parseCommandLine(t, args, environ)
-		if p.err != nil {
-			t.Errorf("cron line %q: %v", line, p.err)
+		p, err := parseCommandLine(args, environ)
+		if err != nil {
+			t.Errorf("cron line %q: %v", line, err)
 			continue
 		}
-		if p.mode != check.Health || !p.cfg.quiet || !strings.HasSuffix(p.textfile, ".prom") {
+		if p.Mode != check.Health || !p.Quiet || !strings.HasSuffix(p.Textfile, ".prom") {
 			t.Errorf("cron line %q: want health -q --textfile ….prom (cron mails any output)", line)
 		}
 	}
@@ -1212,7 +1182,7 @@ func TestDeployReadmeSection_ExamplesParse(t *testing.T) {
 	text := readmeSection(t)
 	var files []string
 	filepath.WalkDir("deploy", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, "_test.go") { // the recipes, not their tests
 			files = append(files, filepath.ToSlash(p))
 		}
 		return err
@@ -1251,8 +1221,8 @@ func TestDeployReadmeSection_ExamplesParse(t *testing.T) {
 				writeSecret(t, args[j], 0o600)
 			}
 		}
-		if p := parseCommandLine(t, args, nil); p.err != nil {
-			t.Errorf("%q: %v", line, p.err)
+		if _, err := parseCommandLine(args, nil); err != nil {
+			t.Errorf("%q: %v", line, err)
 		}
 	}
 	if runs == 0 {
@@ -1263,25 +1233,22 @@ func TestDeployReadmeSection_ExamplesParse(t *testing.T) {
 // ---------------------------------------------------------------------------------------------
 // Shell completion
 
-// complete runs the app in-process as the shell completion scripts run headprobe; urfave/cli
-// reads the word being completed from os.Args.
+// complete runs the built binary as the shell completion scripts run it.
 func complete(t *testing.T, args ...string) []string {
 	t.Helper()
-	saved := os.Args
-	t.Cleanup(func() { os.Args = saved })
-	os.Args = append([]string{"headprobe"}, append(args, "--generate-bash-completion")...)
+	cmd := exec.Command(headprobe, append(args, "--generate-bash-completion")...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), os.Args, &stdout, &stderr)
-	os.Args = saved
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
 	// Had the probe run, it would have printed a verdict (UNKNOWN: --l2 is required) and exited 3.
-	if code != exitHealthy || stderr.Len() > 0 || strings.Contains(stdout.String(), "UNKNOWN") {
-		t.Errorf("completing %q: exit %d, stdout %q, stderr %q (the probe must not run)", args, code, stdout.String(), stderr.String())
+	if err != nil || stderr.Len() > 0 || strings.Contains(stdout.String(), "UNKNOWN") {
+		t.Errorf("completing %q: %v, stdout %q, stderr %q (the probe must not run)", args, err, stdout.String(), stderr.String())
 	}
 	return strings.Fields(stdout.String())
 }
 
 func TestCompletion_CommandsAndFlags(t *testing.T) {
-	t.Setenv("0", "") // urfave/cli prints zsh-style "name:usage" when $0 ends in zsh
 	words := complete(t)
 	for _, want := range []string{"health", "ready", "live"} {
 		if !slices.Contains(words, want) {
@@ -1340,16 +1307,12 @@ func offers(got []string, cur string, want []string) bool {
 	return true
 }
 
-// TestCompletion_BashScriptCompletes runs the bash completion function in a real bash, with this
-// test binary standing in for headprobe.
+// TestCompletion_BashScriptCompletes runs the bash completion function in a real bash, against
+// the built headprobe.
 func TestCompletion_BashScriptCompletes(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Skip("bash not installed")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
 	}
 	script, err := filepath.Abs(filepath.Join("deploy", "completion", "headprobe.bash"))
 	if err != nil {
@@ -1368,10 +1331,9 @@ func TestCompletion_BashScriptCompletes(t *testing.T) {
 		{"health --", "", nil},   // after --, headprobe would run the probe: no completion
 	} {
 		const prog = `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _headprobe; printf '%s\n' "${COMPREPLY[@]}"; complete -p headprobe >&2`
-		args := []string{"-c", prog, "bash", script, self}
+		args := []string{"-c", prog, "bash", script, headprobe}
 		args = append(append(args, strings.Fields(c.line)...), c.cur)
 		cmd := exec.Command(bash, args...)
-		cmd.Env = append(os.Environ(), deployAsCLIEnv+"=1")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {
@@ -1387,16 +1349,11 @@ func TestCompletion_BashScriptCompletes(t *testing.T) {
 }
 
 // TestCompletion_ZshScriptCompletes runs the zsh completion function in a real zsh, with the
-// completion system's _describe, _files and compdef stubbed and this test binary standing in for
-// headprobe.
+// completion system's _describe, _files and compdef stubbed, against the built headprobe.
 func TestCompletion_ZshScriptCompletes(t *testing.T) {
 	zsh, err := exec.LookPath("zsh")
 	if err != nil {
 		t.Skip("zsh not installed")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
 	}
 	script, err := filepath.Abs(filepath.Join("deploy", "completion", "headprobe.zsh"))
 	if err != nil {
@@ -1417,9 +1374,8 @@ _headprobe`
 		{"health --l2", "", []string{"FILES"}},
 		{"health --", "", []string{"FILES"}},
 	} {
-		args := append(append([]string{"-f", "-c", prog, "zsh", script, self}, strings.Fields(c.line)...), c.cur)
+		args := append(append([]string{"-f", "-c", prog, "zsh", script, headprobe}, strings.Fields(c.line)...), c.cur)
 		cmd := exec.Command(zsh, args...)
-		cmd.Env = append(os.Environ(), deployAsCLIEnv+"=1")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {

@@ -8,10 +8,7 @@ import (
 // unknownEnvWarnings warns about every HEADPROBE_* variable of e that no flag reads (a
 // misspelling would otherwise be silently ignored), naming the nearest real one.
 func unknownEnvWarnings(e environment) []string {
-	var known []string
-	for _, f := range append(probeFlags(), everyFlag()) {
-		known = append(known, env(f.Names()[0])[0])
-	}
+	known := EnvVars()
 	var warnings []string
 	for _, kv := range e.environ() {
 		name, _, _ := strings.Cut(kv, "=")

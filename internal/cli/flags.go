@@ -141,3 +141,12 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 	g.EnvVars = nil
 	return g.Apply(set)
 }
+
+// EnvVars is every environment variable headprobe reads, one per flag (watch's --every included).
+func EnvVars() []string {
+	var vars []string
+	for _, f := range append(probeFlags(), everyFlag()) {
+		vars = append(vars, env(f.Names()[0])[0])
+	}
+	return vars
+}

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// fmUpdate rewrites the README's failure-modes table: go test -run TestFailureModesTable -update .
+// fmUpdate rewrites the README's failure-modes table: go test -run TestFailureModesTable -update ./internal/e2e
 var fmUpdate = flag.Bool("update", false, "rewrite README.md's failure-modes table from the fault matrix")
 
 const (
@@ -80,6 +80,6 @@ func TestFailureModesTable(t *testing.T) {
 			t.Logf("rewrote the failure-modes table of %s", fmReadme)
 			return
 		}
-		t.Errorf("%s's failure-modes table differs from the fault matrix; run: go test -run TestFailureModesTable -update .\n--- README\n%s\n--- matrix\n%s", fmReadme, got, want)
+		t.Errorf("%s's failure-modes table differs from the fault matrix; run: go test -run TestFailureModesTable -update ./internal/e2e\n--- README\n%s\n--- matrix\n%s", fmReadme, got, want)
 	}
 }

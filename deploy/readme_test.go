@@ -1,14 +1,17 @@
-package e2e
+package deploy_test
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/cli"
 )
 
 // TestReadmeCommands_Parse runs every `headprobe …` command of the README's sh blocks through
-// headprobe's own parser (no probe runs), with its secret files replaced by real ones, so the
-// documentation cannot drift from the flags.
+// headprobe's own parser (cli.Parse, no probe runs; watch with its --every), with its secret files
+// replaced by real ones, so the documentation cannot drift from the flags.
 func TestReadmeCommands_Parse(t *testing.T) {
 	var commands []string
 	for _, block := range fencedBlocks(string(mustRead(t, "README.md")), "sh") {
@@ -32,28 +35,13 @@ func TestReadmeCommands_Parse(t *testing.T) {
 				writeSecret(t, args[j+1], 0o600)
 			}
 		}
-		if args[1] == "watch" { // watch takes the probe flags plus --every, parsed the same way
-			if every := strings.Index(command, "--every "); every >= 0 {
-				if _, err := parseDuration("every", strings.Fields(command[every:])[1]); err != nil {
-					t.Errorf("README command %d %q: %v", i, command, err)
-				}
-			}
-			args = slicesDeleteFlag(append(args[:1:1], args[2:]...), "--every")
+		_, err := parseCommandLine(args, nil)
+		if errors.Is(err, cli.ErrNoCheck) && (strings.Contains(command, "--help") || strings.Contains(command, "--version")) {
+			continue
 		}
-		p := parseCommandLine(t, args, nil)
-		if p.err != nil || (!p.ran && !strings.Contains(command, "--help") && !strings.Contains(command, "--version")) {
-			t.Errorf("README command %d %q: %v", i, command, p.err)
+		if err != nil {
+			t.Errorf("README command %d %q: %v", i, command, err)
 		}
 	}
 	t.Logf("%d README commands parse", len(commands))
-}
-
-// slicesDeleteFlag removes a flag and its value from args.
-func slicesDeleteFlag(args []string, flag string) []string {
-	for i := range args {
-		if args[i] == flag && i+1 < len(args) {
-			return append(args[:i:i], args[i+2:]...)
-		}
-	}
-	return args
 }
