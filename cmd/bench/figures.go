@@ -17,7 +17,7 @@ type figure struct {
 }
 
 var figures = []figure{
-	{"F0", "the floor program (bench/floor: go-ethereum rpc only, one batch per endpoint): CPU per run", "ms", 0},
+	{"F0", "the floor program (cmd/bench/floor: go-ethereum rpc only, one batch per endpoint): CPU per run", "ms", 0},
 	{"F1", "CPU (user + sys) per probe / the floor program, interleaved", "×", 1.1},
 	{"P1", "one-shot `health` (L2 + builder) wall time / `curl -s` (one endpoint), interleaved", "×", 1.0},
 	{"P2", "peak RSS of that probe (rusage maxrss)", "MB", 10},
@@ -40,7 +40,7 @@ type result struct {
 type bench struct {
 	n         int
 	bin, curl string
-	floorBin  string   // the floor program of F0 and F1 (bench/floor), built like the probe
+	floorBin  string   // the floor program of F0 and F1 (cmd/bench/floor), built like the probe
 	env       []string // the probe's environment
 	chain     *chain
 	// l2 and builder serve the chain at once; slowL2 and slowBuilder after slowDelay.

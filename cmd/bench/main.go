@@ -1,8 +1,8 @@
 // Command bench measures headprobe against the performance budgets of issues #5 and #10 on this
 // machine, against loopback JSON-RPC endpoints it serves itself, next to the floor program of
-// bench/floor (go-ethereum's rpc client alone), and prints a markdown table of medians:
+// cmd/bench/floor (go-ethereum's rpc client alone), and prints a markdown table of medians:
 //
-//	go run ./bench [-n 10] [-tags T] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
+//	go run ./cmd/bench [-n 10] [-tags T] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
 //
 // It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w') and the floor
 // program with the same flags, so it needs the go tool, and curl for the P1 and P4 baselines. Figures are medians of -n runs; run it on an
@@ -159,7 +159,7 @@ func (o options) run() (pass bool, err error) {
 }
 
 // floorPkg is the floor program of F0 and F1, relative to the module root.
-const floorPkg = "./bench/floor"
+const floorPkg = "./cmd/bench/floor"
 
 // build compiles the package pkg (relative to the module root) with the release flags into bin
 // and returns the command used.
