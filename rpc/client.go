@@ -43,6 +43,8 @@ type Client struct {
 	// chainID is learnt on the first successful call with Options.ChainID, and never asked for
 	// again in the client's lifetime: not on a reconnect after a dropped WebSocket either, as a
 	// node does not change chains under the same address (watch reuses one client for many checks).
+	// idMu guards both, for concurrent checks.
+	idMu         sync.Mutex
 	chainID      uint64
 	chainIDKnown bool
 	secrets      []string
@@ -72,7 +74,7 @@ func (c *Client) HashAt(ctx context.Context, number uint64) (common.Hash, error)
 
 func (c *Client) head(ctx context.Context) (check.Head, error) {
 	var raw json.RawMessage
-	if !c.opts.ChainID || c.chainIDKnown {
+	if id, known := c.knownChainID(); !c.opts.ChainID || known {
 		err := c.exchange(ctx, func(ctx context.Context, conn *gethrpc.Client) error {
 			return conn.CallContext(ctx, &raw, "eth_getBlockByNumber", "latest", false)
 		})
@@ -80,7 +82,7 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 			return check.Head{}, err
 		}
 		h, err := DecodeHead(raw)
-		h.ChainID, h.ChainIDKnown = c.chainID, c.chainIDKnown
+		h.ChainID, h.ChainIDKnown = id, known
 		return h, err
 	}
 	var chainID hexutil.Uint64
@@ -110,9 +112,18 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 	if err != nil {
 		return check.Head{}, err
 	}
+	c.idMu.Lock()
 	c.chainID, c.chainIDKnown = uint64(chainID), true
-	h.ChainID, h.ChainIDKnown = c.chainID, true
+	c.idMu.Unlock()
+	h.ChainID, h.ChainIDKnown = uint64(chainID), true
 	return h, nil
+}
+
+// knownChainID is the chain id learnt so far, if any.
+func (c *Client) knownChainID() (uint64, bool) {
+	c.idMu.Lock()
+	defer c.idMu.Unlock()
+	return c.chainID, c.chainIDKnown
 }
 
 func (c *Client) hashAt(ctx context.Context, number uint64) (common.Hash, error) {

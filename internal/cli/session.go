@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/fsx"
@@ -14,9 +15,12 @@ import (
 )
 
 // session is what the checks of one process share: the endpoints' clients (so `watch` reuses its
-// connections), the state file's marks and where warnings go.
+// connections), the state file's marks and where warnings go. Its checks may run concurrently.
 type session struct {
-	cfg     *config
+	cfg *config
+	// mu guards marks and the targets' Previous marks, and orders the writes of the state file,
+	// the textfile and the warnings: each check starts from the marks recorded before it.
+	mu      sync.Mutex
 	marks   map[string]check.Mark
 	l2      check.Target
 	builder *check.Target
@@ -72,16 +76,33 @@ func (s *session) rememberAcrossChecks() {
 	}
 }
 
-// check runs one check within the run's bound.
+// check runs one check within the run's bound, on a copy of the targets with their marks as
+// recorded so far.
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.l2, s.builder)
+	l2, builder := s.targets()
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, l2, builder)
+}
+
+// targets is a copy of the targets, taken under the lock: record replaces a Previous mark, never
+// changes one, so the copy stays as it was while other checks record theirs.
+func (s *session) targets() (check.Target, *check.Target) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l2, builder := s.l2, s.builder
+	if builder != nil {
+		b := *builder
+		builder = &b
+	}
+	return l2, builder
 }
 
 // record keeps what a finished check learnt: the marks (for the next check and the state file,
 // unless the check was cut short) and the Prometheus textfile.
 func (s *session) record(r check.Result, complete bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if complete && (s.inMemory || s.cfg.stateFile != "") {
 		for _, e := range r.Endpoints() {
 			if e.Mark == nil {
