@@ -16,13 +16,19 @@ import (
 // lastSuccessName is the batch-job metric carried over from the previous file when a run fails.
 const lastSuccessName = "headprobe_last_success_timestamp_seconds"
 
+// TextfileSuffix ends the name of every file node_exporter's textfile collector reads.
+const TextfileSuffix = ".prom"
+
+// IsTextfileName is true when node_exporter's textfile collector reads a file of that name.
+func IsTextfileName(path string) bool { return strings.HasSuffix(path, TextfileSuffix) }
+
 // WriteTextfile writes the result as Prometheus metrics for node_exporter's textfile collector,
 // atomically (a temporary file in the same directory, then a rename), mode 0644. It replaces only
 // a regular file: anything else at path is left as it is, with a *fsx.Refused. A run is a
 // success when it is healthy; otherwise the previous file's last-success time is carried over.
 func WriteTextfile(path string, r check.Result) error {
-	if !strings.HasSuffix(path, ".prom") {
-		return fmt.Errorf("%s does not end in .prom, so node_exporter would not read it", path)
+	if !IsTextfileName(path) {
+		return fmt.Errorf("%s does not end in %s, so node_exporter would not read it", path, TextfileSuffix)
 	}
 	data, err := renderTextfile(r, previousValue(path, lastSuccessName))
 	if err != nil {

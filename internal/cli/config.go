@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -52,8 +53,8 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	default:
 		return nil, fmt.Errorf("--%s must be text, json or nagios (specified: %q)", flagOutput, str(c, flagOutput))
 	}
-	if cfg.textfile = str(c, flagTextfile); cfg.textfile != "" && !strings.HasSuffix(cfg.textfile, ".prom") {
-		return nil, fmt.Errorf("--%s must end in .prom, or node_exporter will not read it (specified: %q)", flagTextfile, cfg.textfile)
+	if cfg.textfile = str(c, flagTextfile); cfg.textfile != "" && !report.IsTextfileName(cfg.textfile) {
+		return nil, fmt.Errorf("--%s must end in %s, or node_exporter will not read it (specified: %q)", flagTextfile, report.TextfileSuffix, cfg.textfile)
 	}
 	if cfg.quiet, err = flagBool(c, flagQuiet); err != nil {
 		return nil, err

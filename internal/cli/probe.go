@@ -96,8 +96,8 @@ func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
 // in the chosen format unless quiet.
 func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 	r := check.Result{Mode: mode, State: check.Unknown, Reason: err.Error(), Start: time.Now()}
-	if strings.HasSuffix(o.textfile, ".prom") {
-		report.WriteTextfile(o.textfile, r) // best effort: the file says the probe is misconfigured
+	if o.textfile != "" {
+		report.WriteTextfile(o.textfile, r) // best effort, .prom only: the file says the probe is misconfigured
 	}
 	if o.quiet {
 		return check.Unknown.ExitCode()
