@@ -6,7 +6,7 @@
 # To put headprobe into another image (e.g. op-geth, for Kubernetes exec probes):
 #   COPY --from=headprobe /usr/local/bin/headprobe /usr/local/bin/headprobe
 #
-# deploy_test.go checks this file (base images, CGO_ENABLED=0, paths, user).
+# deploy/deploy_test.go checks this file (base images, CGO_ENABLED=0, paths, user).
 
 FROM --platform=$BUILDPLATFORM golang:1.26-bookworm AS build
 ARG TARGETOS
