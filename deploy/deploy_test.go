@@ -28,7 +28,7 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/cli"
-	"github.com/headprobe/headprobe/internal/e2e"
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // The flags and variables the recipes' checks look for, as the README documents them.
@@ -45,30 +45,9 @@ const (
 // headprobe is the built binary, which the completion scripts run.
 var headprobe string
 
-// TestMain builds headprobe and runs the tests from the module root, so that they name the
-// recipes as the README does (deploy/…, Dockerfile).
-func TestMain(m *testing.M) {
-	root, err := e2e.ModuleRoot()
-	if err == nil {
-		err = os.Chdir(root)
-	}
-	if err != nil {
-		panic(err)
-	}
-	dir, err := os.MkdirTemp("", "headprobe-deploy")
-	if err != nil {
-		panic(err)
-	}
-	if headprobe, err = e2e.Build(root, dir); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// testSecret is a well-formed Engine-API secret: 32 bytes in hex.
-const testSecret = "6a6f1d1ef1b7a3a0c3f1e0bd7c1a9f3b5d8e2c4a6b0f9e8d7c6b5a4f3e2d1c0b"
+// TestMain builds headprobe, which the completion scripts run, and runs the tests from the module
+// root, so that they name the recipes as the README does (deploy/…, Dockerfile).
+func TestMain(m *testing.M) { testkit.MainWithBinary(m, &headprobe) }
 
 // parseCommandLine runs args (args[0] is the program) through cli.Parse with environ as the
 // whole environment: flags and environment are read exactly as in a real run, but nothing is
@@ -91,30 +70,6 @@ func unknownEnvVars(environ map[string]string) []string {
 	}
 	slices.Sort(unknown)
 	return unknown
-}
-
-// writeSecret writes a well-formed JWT secret file with the given permissions.
-func writeSecret(t *testing.T, file string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(testSecret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(file, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mustRead reads a repository file.
-func mustRead(t *testing.T, file string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,7 +243,7 @@ func versionAtLeast(have, want string) bool {
 // goDirective is go.mod's go version.
 func goDirective(t *testing.T) string {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^go\s+(\S+)`).FindSubmatch(mustRead(t, "go.mod"))
+	m := regexp.MustCompile(`(?m)^go\s+(\S+)`).FindSubmatch(testkit.MustRead(t, "go.mod"))
 	if m == nil {
 		t.Fatal("go.mod has no go directive")
 	}
@@ -298,7 +253,7 @@ func goDirective(t *testing.T) string {
 // dockerBinary is the path of headprobe in the image the Dockerfile builds.
 func dockerBinary(t *testing.T) string {
 	t.Helper()
-	img, problems := checkDockerfile(mustRead(t, "Dockerfile"), goDirective(t))
+	img, problems := checkDockerfile(testkit.MustRead(t, "Dockerfile"), goDirective(t))
 	if img.binary == "" {
 		t.Fatalf("Dockerfile: %v", problems)
 	}
@@ -307,7 +262,7 @@ func dockerBinary(t *testing.T) string {
 
 func TestDockerfile(t *testing.T) {
 	t.Log("the image is not built here (no Docker engine); this checks the Dockerfile's text")
-	img, problems := checkDockerfile(mustRead(t, "Dockerfile"), goDirective(t))
+	img, problems := checkDockerfile(testkit.MustRead(t, "Dockerfile"), goDirective(t))
 	for _, p := range problems {
 		t.Error("Dockerfile: " + p)
 	}
@@ -317,7 +272,7 @@ func TestDockerfile(t *testing.T) {
 }
 
 func TestDockerfile_CheckCatchesMistakes(t *testing.T) {
-	good := string(mustRead(t, "Dockerfile"))
+	good := string(testkit.MustRead(t, "Dockerfile"))
 	for _, m := range [][2]string{
 		{"CGO_ENABLED=0 ", ""},
 		{"-trimpath", ""},
@@ -381,7 +336,7 @@ func globToRegexp(glob string) string {
 
 func TestDockerignore_KeepsWhatTheBuildNeeds(t *testing.T) {
 	var patterns []string
-	for _, line := range strings.Split(string(mustRead(t, ".dockerignore")), "\n") {
+	for _, line := range strings.Split(string(testkit.MustRead(t, ".dockerignore")), "\n") {
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 			patterns = append(patterns, line)
 		}
@@ -594,7 +549,7 @@ func kubernetesProblems(t *testing.T, docs []k8sDoc, binary string) (problems []
 					}
 					if secrets[v] == "" {
 						secrets[v] = filepath.Join(dir, fmt.Sprint(len(secrets)), path.Base(v))
-						writeSecret(t, secrets[v], mode)
+						testkit.WriteSecret(t, secrets[v], mode)
 					}
 					return secrets[v]
 				}
@@ -723,7 +678,7 @@ func TestKubernetesProbes_ParseAndFitTheirTimeouts(t *testing.T) {
 	binary := dockerBinary(t)
 	total := map[string]int{}
 	for _, f := range kubernetesFiles(t) {
-		docs, err := parseKubernetes(mustRead(t, f))
+		docs, err := parseKubernetes(testkit.MustRead(t, f))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -749,7 +704,7 @@ func TestKubernetesProbes_ParseAndFitTheirTimeouts(t *testing.T) {
 func TestKubernetesProbes_CheckCatchesMistakes(t *testing.T) {
 	binary := dockerBinary(t)
 	file := filepath.Join("deploy", "kubernetes", "sequencer-probes.yaml")
-	good := string(mustRead(t, file))
+	good := string(testkit.MustRead(t, file))
 	for _, m := range [][2]string{
 		{`"ready", "--interval", "3s"`, `"ready", "--intervall", "3s"`},       // unknown flag
 		{`"ready", "--interval", "3s"`, `"ready", "--interval", "3 s"`},       // bad value
@@ -900,7 +855,7 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string) {
 	creds := t.TempDir()
 	for _, lc := range svc["LoadCredential"] {
 		name, _, _ := strings.Cut(lc, ":")
-		writeSecret(t, filepath.Join(creds, name), 0o400) // systemd's mode for credentials
+		testkit.WriteSecret(t, filepath.Join(creds, name), 0o400) // systemd's mode for credentials
 	}
 	environ := map[string]string{}
 	for _, e := range svc["Environment"] {
@@ -1004,7 +959,7 @@ func serviceProblems(t *testing.T, u unit, binary string) (problems []string) {
 }
 
 func TestSystemdService(t *testing.T) {
-	u, err := parseUnit(mustRead(t, filepath.Join("deploy", "systemd", "headprobe.service")))
+	u, err := parseUnit(testkit.MustRead(t, filepath.Join("deploy", "systemd", "headprobe.service")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1016,7 +971,7 @@ func TestSystemdService(t *testing.T) {
 
 func TestSystemdService_CheckCatchesMistakes(t *testing.T) {
 	file := filepath.Join("deploy", "systemd", "headprobe.service")
-	good := string(mustRead(t, file))
+	good := string(testkit.MustRead(t, file))
 	for _, m := range [][2]string{
 		{"ExecStart=/usr/local/bin/headprobe health", "ExecStart=/usr/local/bin/headprobe ready"},
 		{"ExecStart=/usr/local/bin/headprobe health", "ExecStart=/usr/local/bin/headprobe health --timout 2s"},
@@ -1050,7 +1005,7 @@ func TestSystemdService_CheckCatchesMistakes(t *testing.T) {
 }
 
 func TestSystemdTimer_Every15Seconds(t *testing.T) {
-	u, err := parseUnit(mustRead(t, filepath.Join("deploy", "systemd", "headprobe.timer")))
+	u, err := parseUnit(testkit.MustRead(t, filepath.Join("deploy", "systemd", "headprobe.timer")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1081,7 +1036,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 	}
 	dir := t.TempDir()
 	for _, name := range []string{"headprobe.service", "headprobe.timer"} {
-		data := strings.ReplaceAll(string(mustRead(t, filepath.Join("deploy", "systemd", name))), "ExecStart=/usr/local/bin/headprobe", "ExecStart="+stand)
+		data := strings.ReplaceAll(string(testkit.MustRead(t, filepath.Join("deploy", "systemd", name))), "ExecStart=/usr/local/bin/headprobe", "ExecStart="+stand)
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -1104,7 +1059,7 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 // readmeSection is the README's "## Deploy" section, up to the next second-level heading.
 func readmeSection(t *testing.T) string {
 	t.Helper()
-	text := string(mustRead(t, "README.md"))
+	text := string(testkit.MustRead(t, "README.md"))
 	start := strings.Index(text, "\n## Deploy\n")
 	if start < 0 {
 		t.Fatal(`README.md has no "## Deploy" section`)
@@ -1154,7 +1109,7 @@ func TestDeployCronLine(t *testing.T) {
 		for _, k := range []string{envL2Secret, envBuilderSecret} {
 			if environ[k] != "" {
 				environ[k] = filepath.Join(dir, k)
-				writeSecret(t, environ[k], 0o600)
+				testkit.WriteSecret(t, environ[k], 0o600)
 			}
 		}
 		if u := unknownEnvVars(environ); len(u) > 0 {
@@ -1218,7 +1173,7 @@ func TestDeployReadmeSection_ExamplesParse(t *testing.T) {
 		for j := 1; j < len(args); j++ { // a secret file given on the command line: a real one here
 			if args[j-1] == "--"+flagL2Secret || args[j-1] == "--"+flagBuilderSecret {
 				args[j] = filepath.Join(t.TempDir(), "jwt.hex")
-				writeSecret(t, args[j], 0o600)
+				testkit.WriteSecret(t, args[j], 0o600)
 			}
 		}
 		if _, err := parseCommandLine(args, nil); err != nil {
@@ -1273,7 +1228,7 @@ func TestCompletion_ScriptsAreValid(t *testing.T) {
 		{"bash", filepath.Join("deploy", "completion", "headprobe.bash")},
 		{"zsh", filepath.Join("deploy", "completion", "headprobe.zsh")},
 	} {
-		if !strings.Contains(string(mustRead(t, sh.file)), "--generate-bash-completion") {
+		if !strings.Contains(string(testkit.MustRead(t, sh.file)), "--generate-bash-completion") {
 			t.Errorf("%s does not ask headprobe (--generate-bash-completion)", sh.file)
 		}
 		bin, err := exec.LookPath(sh.shell)

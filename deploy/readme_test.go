@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/internal/cli"
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // TestReadmeCommands_Parse runs every `headprobe …` command of the README's sh blocks through
@@ -14,7 +15,7 @@ import (
 // replaced by real ones, so the documentation cannot drift from the flags.
 func TestReadmeCommands_Parse(t *testing.T) {
 	var commands []string
-	for _, block := range fencedBlocks(string(mustRead(t, "README.md")), "sh") {
+	for _, block := range fencedBlocks(string(testkit.MustRead(t, "README.md")), "sh") {
 		joined := strings.ReplaceAll(block, "\\\n", " ")
 		for _, line := range strings.Split(joined, "\n") {
 			line, _, _ = strings.Cut(line, "#")
@@ -32,7 +33,7 @@ func TestReadmeCommands_Parse(t *testing.T) {
 		for j := 1; j < len(args)-1; j++ {
 			if args[j] == "--"+flagL2Secret || args[j] == "--"+flagBuilderSecret {
 				args[j+1] = filepath.Join(dir, strings.ReplaceAll(args[j]+args[j+1], "/", "_"))
-				writeSecret(t, args[j+1], 0o600)
+				testkit.WriteSecret(t, args[j+1], 0o600)
 			}
 		}
 		_, err := parseCommandLine(args, nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // hp is a command line for parseCommandLine.
@@ -101,7 +102,7 @@ func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
 
 func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "jwt.hex")
-	writeSecret(t, secret, 0o600)
+	testkit.WriteSecret(t, secret, 0o600)
 	cfg := mustParse(t, hp(), map[string]string{
 		"HEADPROBE_L2": " http://b:1\n", "HEADPROBE_L2_HEADER": "X-Api-Key: abc\n", "HEADPROBE_CHAIN_ID": "901\n",
 		"HEADPROBE_MIN_BLOCKS": " 2 ", "HEADPROBE_L2_JWT_SECRET": secret + "\n", "HEADPROBE_TIMEOUT": "2s\n",
@@ -187,7 +188,7 @@ func TestMaxClockSkew_ParsedLikeDurations(t *testing.T) {
 
 func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "jwt.hex")
-	writeSecret(t, secret, 0o600)
+	testkit.WriteSecret(t, secret, 0o600)
 	cfg := mustParse(t, hp("--l2", "/run/geth.ipc", "--l2-jwt-secret", secret, "--l2-header", "X-A: 1", "--tls-server-name", "x"), nil)
 	for _, w := range []string{"warning: --l2-jwt-secret is ignored for an IPC endpoint", "warning: --l2-header is ignored for an IPC endpoint", "--tls-* flags are ignored for an IPC endpoint"} {
 		if !strings.Contains(strings.Join(cfg.warnings, "\n"), w) {

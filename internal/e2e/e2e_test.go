@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/internal/devnet"
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // The exit codes, as main.go's doc comment and the README give them.
@@ -30,52 +31,7 @@ var binary string
 
 // TestMain builds headprobe and runs the tests from the module root, so that they name the
 // repository's files (README.md, testdata/…) as the README does.
-func TestMain(m *testing.M) {
-	root, err := ModuleRoot()
-	if err == nil {
-		err = os.Chdir(root)
-	}
-	if err != nil {
-		panic(err)
-	}
-	dir, err := os.MkdirTemp("", "headprobe-e2e")
-	if err != nil {
-		panic(err)
-	}
-	if binary, err = Build(root, dir); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// testSecret is a well-formed Engine-API secret: 32 bytes in hex.
-const testSecret = "6a6f1d1ef1b7a3a0c3f1e0bd7c1a9f3b5d8e2c4a6b0f9e8d7c6b5a4f3e2d1c0b"
-
-// writeSecret writes a well-formed JWT secret file with the given permissions.
-func writeSecret(t *testing.T, file string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, []byte(testSecret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(file, mode); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// mustRead reads a repository file.
-func mustRead(t *testing.T, file string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
+func TestMain(m *testing.M) { testkit.MainWithBinary(m, &binary) }
 
 // outcome is one run of the compiled binary.
 type outcome struct {

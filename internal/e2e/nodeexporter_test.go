@@ -19,6 +19,8 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // skipRealEnv, set to 1, lets the tests against real Prometheus tools skip when a tool is
@@ -169,7 +171,7 @@ func promtoolCheck(t *testing.T, path string) {
 func documentedMetrics(t *testing.T) []string {
 	t.Helper()
 	var names []string
-	for _, m := range regexp.MustCompile("(?m)^\\| `(headprobe_[a-z_]+)` \\|").FindAllStringSubmatch(string(mustRead(t, "README.md")), -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `(headprobe_[a-z_]+)` \\|").FindAllStringSubmatch(string(testkit.MustRead(t, "README.md")), -1) {
 		names = append(names, m[1])
 	}
 	if len(names) < 10 {

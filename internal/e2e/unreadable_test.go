@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // TestUnreadableSecret_IsUnknownBeforeAnyIO: a secret file the probe's user may not read is exit 3
@@ -34,7 +36,7 @@ func TestUnreadableSecret_IsUnknownBeforeAnyIO(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret := filepath.Join(dir, "jwt.hex")
-	writeSecret(t, secret, 0o600) // root's, unreadable for nobody
+	testkit.WriteSecret(t, secret, 0o600) // root's, unreadable for nobody
 	cmd := exec.Command(exe, "--l2", "http://127.0.0.1:1", "--l2-jwt-secret", secret)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	var stdout bytes.Buffer
