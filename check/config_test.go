@@ -60,3 +60,21 @@ func TestModeNames(t *testing.T) {
 		}
 	}
 }
+
+// TestStates_OneTable: each state's exit code, Nagios word and HTTP status, rollup-boost's for the
+// three verdicts; anything else is Unknown.
+func TestStates_OneTable(t *testing.T) {
+	for _, tc := range []struct {
+		s      State
+		exit   int
+		nagios string
+		http   int
+	}{
+		{Healthy, 0, "OK", 200}, {Partial, 1, "WARNING", 206}, {Unavailable, 2, "CRITICAL", 503},
+		{Unknown, 3, "UNKNOWN", 503}, {State(-1), 3, "UNKNOWN", 503}, {State(9), 3, "UNKNOWN", 503},
+	} {
+		if tc.s.ExitCode() != tc.exit || tc.s.Nagios() != tc.nagios || tc.s.HTTPStatus() != tc.http {
+			t.Errorf("State(%d): exit %d %s HTTP %d, want %d %s %d", int(tc.s), tc.s.ExitCode(), tc.s.Nagios(), tc.s.HTTPStatus(), tc.exit, tc.nagios, tc.http)
+		}
+	}
+}

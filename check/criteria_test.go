@@ -38,9 +38,9 @@ func TestWindowOfOneSample_ProgressNotJudged(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newClock()
 			src := script(tc.l2...).withLatency(clock, tc.latency)
-			r := Run(context.Background(), clock, Ready, tc.cfg, Target{Name: L2Name, Source: src}, nil)
-			if r.State != tc.state || r.L2.Samples != tc.samples || !strings.Contains(r.Reason, tc.reason) || strings.Contains(r.Reason, tc.absent) {
-				t.Errorf("%s after %d samples %q; want %s after %d with %q, without %q", r.State, r.L2.Samples, r.Reason, tc.state, tc.samples, tc.reason, tc.absent)
+			r := run(context.Background(), clock, Ready, tc.cfg, Target{Role: l2Role, Source: src}, nil)
+			if r.State != tc.state || r.Endpoint("l2").Samples != tc.samples || !strings.Contains(r.Reason, tc.reason) || strings.Contains(r.Reason, tc.absent) {
+				t.Errorf("%s after %d samples %q; want %s after %d with %q, without %q", r.State, r.Endpoint("l2").Samples, r.Reason, tc.state, tc.samples, tc.reason, tc.absent)
 			}
 		})
 	}
@@ -52,15 +52,15 @@ func TestJudge_OneSampleWindow_BuilderNotPartial(t *testing.T) {
 	cfg := Config{MaxAge: maxAge, Interval: time.Second, MinBlocks: 1}
 	one := func(name string, n uint64, samples int) *Endpoint {
 		h := head(n, time.Second)
-		return &Endpoint{Name: name, Observation: Observation{First: &h, Last: &h, Samples: samples, Age: time.Second, Window: 1200 * time.Millisecond}}
+		return &Endpoint{Role: roleNamed(name), Observation: Observation{First: &h, Last: &h, Samples: samples, Age: time.Second, Window: 1200 * time.Millisecond}}
 	}
 	for _, samples := range []int{0, 1} {
-		r := Judge(Health, cfg, *one(L2Name, 100, 5), one(BuilderName, 100, samples))
+		r := judge(Health, cfg, *one("l2", 100, 5), one("builder", 100, samples))
 		if r.State != Unavailable { // the L2's five samples without progress are judged
 			t.Errorf("l2 stuck over 5 samples: %s %q", r.State, r.Reason)
 		}
-		if r.Builder == nil || !r.Builder.OK || !strings.HasSuffix(r.Builder.Reason, ProgressNotJudged) {
-			t.Errorf("builder with %d samples: %+v, want ok with progress not judged", samples, r.Builder)
+		if r.Endpoint("builder") == nil || !r.Endpoint("builder").OK || !strings.HasSuffix(r.Endpoint("builder").Reason, ProgressNotJudged) {
+			t.Errorf("builder with %d samples: %+v, want ok with progress not judged", samples, r.Endpoint("builder"))
 		}
 	}
 }
@@ -82,7 +82,7 @@ func TestStuckAcrossRuns_ShownOverTheMax(t *testing.T) {
 		clock := newClock()
 		prev := &Mark{Number: 100, Hash: hash(100, 0), Since: clock.Now().Add(-tc.stuck)}
 		cfg := Config{MaxStall: tc.max, MinBlocks: 1}
-		r := Run(t.Context(), clock, Ready, cfg, Target{Name: L2Name, Source: script(fresh(100)), Previous: prev}, nil)
+		r := run(t.Context(), clock, Ready, cfg, Target{Role: l2Role, Source: script(fresh(100)), Previous: prev}, nil)
 		if r.State != Unavailable || !strings.Contains(r.Reason, tc.want) {
 			t.Errorf("stuck %s, max %s: %s %q, want %q", tc.stuck, tc.max, r.State, r.Reason, tc.want)
 		}

@@ -23,7 +23,7 @@ func observe(t *testing.T, cfg Config, src *fakeSource) (Observation, *fakeClock
 
 // verdict judges o as the L2 in Ready mode.
 func verdict(cfg Config, o Observation) Result {
-	return Judge(Ready, cfg, Endpoint{Name: L2Name, Observation: o}, nil)
+	return judge(Ready, cfg, Endpoint{Role: l2Role, Observation: o}, nil)
 }
 
 func TestSingleSample_NoWindow(t *testing.T) {
