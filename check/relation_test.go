@@ -14,7 +14,9 @@ type hashSource struct {
 	err error
 }
 
-func (s hashSource) HashAt(_ context.Context, n uint64) (common.Hash, error) { return hash(n, 0), s.err }
+func (s hashSource) HashAt(_ context.Context, n uint64) (common.Hash, error) {
+	return hash(n, 0), s.err
+}
 
 func u64(n uint64) *uint64 { return &n }
 
