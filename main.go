@@ -26,20 +26,6 @@ const (
 	exitUnknown = 3
 )
 
-// exitCode is the process exit code of a verdict.
-func exitCode(s check.State) int {
-	switch s {
-	case check.Healthy:
-		return exitHealthy
-	case check.Partial:
-		return exitPartial
-	case check.Unavailable:
-		return exitUnavailable
-	default:
-		return exitUnknown
-	}
-}
-
 func main() {
 	// Every catchable signal, from before any other package's init, ends the run as "interrupted".
 	ctx, stop := signals.Context(context.Background())

@@ -6,19 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/headprobe/headprobe/check"
 )
-
-func TestExitCodes_AreTheStatesValues(t *testing.T) {
-	for _, tc := range []struct {
-		state check.State
-		code  int
-	}{{check.Healthy, 0}, {check.Partial, 1}, {check.Unavailable, 2}, {check.Unknown, 3}} {
-		if got := exitCode(tc.state); got != tc.code || got != tc.state.ExitCode() {
-			t.Errorf("%s: exit %d, want %d", tc.state, got, tc.code)
-		}
-	}
-}
 
 func TestPanic_IsUnknownWithOneLine(t *testing.T) {
 	stdout := &panicOnce{}

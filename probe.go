@@ -35,7 +35,7 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 		warnObservations(stderr, result)
 		render(stdout, cfg, result)
 	}
-	return exitCode(result.State)
+	return result.State.ExitCode()
 }
 
 // runBound is the hard deadline of a run: interval + timeout + a small margin.
@@ -49,9 +49,9 @@ func runBound(cfg *config) time.Duration {
 
 // warnObservations tells the operator on stderr about heads stamped in the future and fork checks not made.
 func warnObservations(stderr io.Writer, r check.Result) {
-	for _, e := range r.Endpoints() {
+	for _, e := range r.Endpoints {
 		if e.Ahead > time.Second {
-			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Name, e.Last.Number, e.AheadText())
+			fmt.Fprintf(stderr, "warning: %s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)\n", e.Role.Name, e.Last.Number, e.AheadText())
 		}
 		if e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintf(stderr, "warning: fork check not made: the L2's block #%d: %v\n", e.Fork.Number, e.Fork.Err)

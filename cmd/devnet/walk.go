@@ -11,6 +11,7 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/devnet"
 	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -27,7 +28,7 @@ type walk struct {
 // builder, runs the same check and prints its output.
 func (w walk) probe(ctx context.Context, builderNode *devnet.Node) check.State {
 	const timeout = time.Second
-	cfg := check.Config{MaxAge: 10 * time.Second, Interval: w.window, MinBlocks: 1, ChainID: chainID, CheckFork: true}
+	cfg := check.Config{MaxAge: 10 * time.Second, Interval: w.window, MinBlocks: 1, ChainID: chainID}
 	args := []string{
 		"headprobe", "health",
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
@@ -42,9 +43,10 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node) check.State {
 	defer builder.Close()
 	ctx, cancel := context.WithTimeout(ctx, cfg.Interval+timeout+50*time.Millisecond)
 	defer cancel()
-	result := check.Run(ctx, check.SystemClock{}, check.Health, cfg,
-		check.Target{Name: check.L2Name, URL: rpc.Redact(w.net.L2.AuthURL()), Source: l2},
-		&check.Target{Name: check.BuilderName, URL: rpc.Redact(builderNode.AuthURL()), Source: builder})
+	result := check.Run(ctx, check.SystemClock{}, check.Health, cfg, []check.Target{
+		{Role: roles.L2, URL: rpc.Redact(w.net.L2.AuthURL()), Source: l2},
+		{Role: roles.Builder, URL: rpc.Redact(builderNode.AuthURL()), Source: builder},
+	}, roles.Relations(nil, true)) // --check-fork
 	var out strings.Builder
 	report.Text(&out, result, false)
 	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
