@@ -35,20 +35,26 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestStateExitCodes(t *testing.T) {
+// TestStates_OneTable: each state's name, exit code, Nagios word and HTTP status (rollup-boost's
+// for the three verdicts); any other value is Unknown.
+func TestStates_OneTable(t *testing.T) {
 	rows := []struct {
-		s    State
-		name string
-		code int
+		s      State
+		name   string
+		code   int
+		nagios string
+		http   int
 	}{
-		{Healthy, "healthy", 0},
-		{Partial, "partial", 1},
-		{Unavailable, "unavailable", 2},
-		{Unknown, "unknown", 3},
+		{Healthy, "healthy", 0, "OK", 200},
+		{Partial, "partial", 1, "WARNING", 206},
+		{Unavailable, "unavailable", 2, "CRITICAL", 503},
+		{Unknown, "unknown", 3, "UNKNOWN", 503},
+		{State(-1), "unknown", 3, "UNKNOWN", 503},
+		{State(9), "unknown", 3, "UNKNOWN", 503},
 	}
 	for _, tc := range rows {
-		if tc.s.String() != tc.name || tc.s.ExitCode() != tc.code {
-			t.Errorf("State(%d) = %q exit %d, want %q exit %d", int(tc.s), tc.s, tc.s.ExitCode(), tc.name, tc.code)
+		if tc.s.String() != tc.name || tc.s.ExitCode() != tc.code || tc.s.Nagios() != tc.nagios || tc.s.HTTPStatus() != tc.http {
+			t.Errorf("State(%d) = %q exit %d %s HTTP %d, want %q exit %d %s HTTP %d", int(tc.s), tc.s, tc.s.ExitCode(), tc.s.Nagios(), tc.s.HTTPStatus(), tc.name, tc.code, tc.nagios, tc.http)
 		}
 	}
 }
@@ -57,24 +63,6 @@ func TestModeNames(t *testing.T) {
 	for m, want := range map[Mode]string{Health: "health", Ready: "ready", Live: "live", Mode(9): "health"} {
 		if m.String() != want {
 			t.Errorf("Mode(%d) = %q, want %q", int(m), m, want)
-		}
-	}
-}
-
-// TestStates_OneTable: each state's exit code, Nagios word and HTTP status, rollup-boost's for the
-// three verdicts; anything else is Unknown.
-func TestStates_OneTable(t *testing.T) {
-	for _, tc := range []struct {
-		s      State
-		exit   int
-		nagios string
-		http   int
-	}{
-		{Healthy, 0, "OK", 200}, {Partial, 1, "WARNING", 206}, {Unavailable, 2, "CRITICAL", 503},
-		{Unknown, 3, "UNKNOWN", 503}, {State(-1), 3, "UNKNOWN", 503}, {State(9), 3, "UNKNOWN", 503},
-	} {
-		if tc.s.ExitCode() != tc.exit || tc.s.Nagios() != tc.nagios || tc.s.HTTPStatus() != tc.http {
-			t.Errorf("State(%d): exit %d %s HTTP %d, want %d %s %d", int(tc.s), tc.s.ExitCode(), tc.s.Nagios(), tc.s.HTTPStatus(), tc.exit, tc.nagios, tc.http)
 		}
 	}
 }
