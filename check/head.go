@@ -55,7 +55,11 @@ func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 // NewTicker returns a time.Ticker; like it, it drops ticks when the receiver is slow.
 func (SystemClock) NewTicker(d time.Duration) Ticker { return systemTicker{time.NewTicker(d)} }
 
+// systemTicker is a time.Ticker as a Ticker.
 type systemTicker struct{ t *time.Ticker }
 
+// C is the ticker's channel.
 func (s systemTicker) C() <-chan time.Time { return s.t.C }
-func (s systemTicker) Stop()               { s.t.Stop() }
+
+// Stop stops the ticker.
+func (s systemTicker) Stop() { s.t.Stop() }

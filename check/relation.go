@@ -128,6 +128,7 @@ func ShortHash(h common.Hash) string {
 
 // Lag is how many blocks one endpoint's head is behind another's (negative when it is ahead).
 type Lag struct {
+	// Of is the role whose lag it is; Against the role it is measured against.
 	Of, Against Role
 	// Blocks is the lag; Known is false unless both heads are known.
 	Blocks int64
