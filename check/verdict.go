@@ -60,7 +60,7 @@ func (r Result) Endpoint(name string) *Endpoint {
 //  4. else any failing endpoint of a Partial role → Partial;
 //  5. else Healthy.
 func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result {
-	r := Result{Mode: mode, Config: cfg, Relations: relations, State: Healthy}
+	r := Result{Mode: mode, Config: cfg, Relations: relations, State: Healthy, Endpoints: make([]Endpoint, 0, len(seen))}
 	for _, e := range seen {
 		if e.Role.JudgedIn(mode) {
 			e.Cause, e.Reason = criteria(mode, cfg, e.Observation)
@@ -77,7 +77,7 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result 
 			of.OK, of.Cause, of.Reason = false, cause, why
 		}
 	}
-	var failing, passing []string
+	failing, passing := make([]string, 0, len(r.Endpoints)), make([]string, 0, len(r.Endpoints))
 	for _, e := range r.Endpoints {
 		line := e.Role.Name + " " + e.Reason
 		if e.OK {
