@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-
 )
 
 func TestPanic_IsUnknownWithOneLine(t *testing.T) {
