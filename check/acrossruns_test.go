@@ -1,7 +1,6 @@
 package check
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -41,23 +40,23 @@ func TestHeadStuckAcrossRuns_IsUnavailable_WithoutWaiting(t *testing.T) {
 	src := script(at(100, time.Second))
 	prev := &Mark{Number: 100, Hash: hash(100, 0), Since: clock.Now().Add(-30 * time.Second)}
 	cfg := Config{MaxAge: 0, MaxStall: 15 * time.Second, MinBlocks: 1}
-	r := Run(t.Context(), clock, Ready, cfg, Target{Name: L2Name, Source: src, Previous: prev}, nil)
-	if r.State != Unavailable || !strings.Contains(r.Reason, "head stuck at #100 for 30s across runs (max 15s)") {
+	r := run(t.Context(), clock, Ready, cfg, Target{Role: l2Role, Source: src, Previous: prev}, nil)
+	if r.State != Unavailable || r.Endpoint("l2").Cause != CauseStuckAcrossRuns {
 		t.Errorf("state %s reason %q", r.State, r.Reason)
 	}
-	if r.L2.Mark == nil || !r.L2.Mark.Since.Equal(prev.Since) {
-		t.Errorf("the mark must stay where progress was last seen: %+v", r.L2.Mark)
+	if r.Endpoint("l2").Mark == nil || !r.Endpoint("l2").Mark.Since.Equal(prev.Since) {
+		t.Errorf("the mark must stay where progress was last seen: %+v", r.Endpoint("l2").Mark)
 	}
-	if clock.Elapsed() != 0 || r.L2.Samples != 1 {
-		t.Errorf("judged across runs but waited: %s, %d samples", clock.Elapsed(), r.L2.Samples)
+	if clock.Elapsed() != 0 || r.Endpoint("l2").Samples != 1 {
+		t.Errorf("judged across runs but waited: %s, %d samples", clock.Elapsed(), r.Endpoint("l2").Samples)
 	}
 	prev.Since = clock.Now().Add(-10 * time.Second)
-	if r := Run(t.Context(), clock, Ready, cfg, Target{Name: L2Name, Source: src, Previous: prev}, nil); r.State != Healthy {
+	if r := run(t.Context(), clock, Ready, cfg, Target{Role: l2Role, Source: src, Previous: prev}, nil); r.State != Healthy {
 		t.Errorf("stuck 10s of 15s allowed: %s %q", r.State, r.Reason)
 	}
 	// An unreachable endpoint keeps its old mark, so the stall keeps counting.
 	down := script(fails("connection refused"))
-	if r := Run(t.Context(), clock, Ready, cfg, Target{Name: L2Name, Source: down, Previous: prev}, nil); r.L2.Mark != prev {
-		t.Errorf("mark after a failed request: %+v", r.L2.Mark)
+	if r := run(t.Context(), clock, Ready, cfg, Target{Role: l2Role, Source: down, Previous: prev}, nil); r.Endpoint("l2").Mark != prev {
+		t.Errorf("mark after a failed request: %+v", r.Endpoint("l2").Mark)
 	}
 }

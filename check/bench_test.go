@@ -38,17 +38,17 @@ func BenchmarkJudge(b *testing.B) {
 	cfg := Config{MaxAge: 10 * time.Second}
 	seen := func(name string, n uint64) Endpoint {
 		h := benchHead(n)
-		return Endpoint{Name: name, URL: "http://127.0.0.1:8551", Observation: Observation{
+		return Endpoint{Role: roleNamed(name), URL: "http://127.0.0.1:8551", Observation: Observation{
 			First: &h, Last: &h, Samples: 1, Age: time.Second, Window: 0, Latency: 1200 * time.Microsecond,
 		}}
 	}
-	l2, builder := seen(L2Name, 1271), seen(BuilderName, 1271)
-	if r := Judge(Health, cfg, l2, &builder); r.State != Healthy {
+	l2, builder := seen("l2", 1271), seen("builder", 1271)
+	if r := judge(Health, cfg, l2, &builder); r.State != Healthy {
 		b.Fatalf("state %s: %s", r.State, r.Reason)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Judge(Health, cfg, l2, &builder)
+		judge(Health, cfg, l2, &builder)
 	}
 }
 
@@ -63,3 +63,6 @@ func BenchmarkObserveOneSample(b *testing.B) {
 		Observe(ctx, benchClock{}, src, cfg)
 	}
 }
+
+// NewTicker is not used by check.
+func (benchClock) NewTicker(time.Duration) Ticker { panic("benchClock: no ticker in check") }

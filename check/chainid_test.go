@@ -1,9 +1,6 @@
 package check
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestChainIDZero_IsAnAnswerLikeAnyOther: an endpoint answering eth_chainId with 0x0 is on chain 0,
 // which is compared with --chain-id and with the L2's like any other chain id; only a chain id never
@@ -16,28 +13,26 @@ func TestChainIDZero_IsAnAnswerLikeAnyOther(t *testing.T) {
 		want        uint64 // --chain-id; 0: off
 		l2, builder *Head
 		state       State
-		reason      string
+		causes      []Cause
 	}{
-		{"L2 on 0, want 901", 901, known(0), nil, Unavailable, "l2 chain id 0 (want 901)"},
-		{"builder on 0, want 901", 901, known(901), known(0), Partial, "builder chain id 0 (want 901)"},
-		{"L2 on 901, builder on 0", 0, known(901), known(0), Partial, "builder chain id 0 differs from the L2's 901"},
-		{"L2 on 0, builder on 901", 0, known(0), known(901), Partial, "builder chain id 901 differs from the L2's 0"},
-		{"both on 0", 0, known(0), known(0), Healthy, ""},
-		{"not asked", 901, unasked, unasked, Healthy, ""},
+		{"L2 on 0, want 901", 901, known(0), nil, Unavailable, []Cause{CauseWrongChain}},
+		{"builder on 0, want 901", 901, known(901), known(0), Partial, []Cause{"", CauseWrongChain}},
+		{"L2 on 901, builder on 0", 0, known(901), known(0), Partial, []Cause{"", CauseWrongChain}},
+		{"L2 on 0, builder on 901", 0, known(0), known(901), Partial, []Cause{"", CauseWrongChain}},
+		{"both on 0", 0, known(0), known(0), Healthy, []Cause{"", ""}},
+		{"not asked", 901, unasked, unasked, Healthy, []Cause{"", ""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l2 := Endpoint{Name: L2Name, Observation: Observation{Last: tc.l2, First: tc.l2}}
+			l2 := Endpoint{Role: l2Role, Observation: Observation{Last: tc.l2, First: tc.l2}}
 			var b *Endpoint
 			if tc.builder != nil {
-				b = &Endpoint{Name: BuilderName, Observation: Observation{Last: tc.builder, First: tc.builder}}
+				b = &Endpoint{Role: builderRole, Observation: Observation{Last: tc.builder, First: tc.builder}}
 			}
-			r := Judge(Health, Config{ChainID: tc.want}, l2, b)
+			r := judge(Health, Config{ChainID: tc.want}, l2, b)
 			if r.State != tc.state {
 				t.Errorf("state %v (%q), want %v", r.State, r.Reason, tc.state)
 			}
-			if tc.reason != "" && !strings.Contains(r.Reason, tc.reason) {
-				t.Errorf("reason %q lacks %q", r.Reason, tc.reason)
-			}
+			assertCauses(t, r, tc.causes)
 		})
 	}
 }

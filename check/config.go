@@ -9,11 +9,11 @@ import (
 type Mode int
 
 const (
-	// Health judges the L2 and the builder: healthy, partial or unavailable.
+	// Health judges every role: healthy, partial or unavailable.
 	Health Mode = iota
-	// Ready judges the L2 alone: healthy while it is fresh and progressing, else unavailable.
+	// Ready judges the roles that building blocks needs: healthy while they are fresh and progressing, else unavailable.
 	Ready
-	// Live asks only whether the L2 answers with a well-formed head, whatever its age.
+	// Live asks only whether the roles it judges answer with a well-formed head, whatever its age.
 	Live
 )
 
@@ -44,10 +44,6 @@ type Config struct {
 	PollEvery time.Duration
 	// ChainID, when not 0, is the chain id every endpoint must report.
 	ChainID uint64
-	// MaxBuilderLag, when set, is how many blocks the builder may be behind the L2.
-	MaxBuilderLag *uint64
-	// CheckFork compares the builder's head hash with the L2's block at the same height.
-	CheckFork bool
 	// MaxStall, with marks from earlier runs, is how long a head may stay without advancing by
 	// MinBlocks; 0 disables the check across runs.
 	MaxStall time.Duration

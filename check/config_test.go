@@ -35,20 +35,26 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestStateExitCodes(t *testing.T) {
+// TestStates_OneTable: each state's name, exit code, Nagios word and HTTP status (rollup-boost's
+// for the three verdicts); any other value is Unknown.
+func TestStates_OneTable(t *testing.T) {
 	rows := []struct {
-		s    State
-		name string
-		code int
+		s      State
+		name   string
+		code   int
+		nagios string
+		http   int
 	}{
-		{Healthy, "healthy", 0},
-		{Partial, "partial", 1},
-		{Unavailable, "unavailable", 2},
-		{Unknown, "unknown", 3},
+		{Healthy, "healthy", 0, "OK", 200},
+		{Partial, "partial", 1, "WARNING", 206},
+		{Unavailable, "unavailable", 2, "CRITICAL", 503},
+		{Unknown, "unknown", 3, "UNKNOWN", 503},
+		{State(-1), "unknown", 3, "UNKNOWN", 503},
+		{State(9), "unknown", 3, "UNKNOWN", 503},
 	}
 	for _, tc := range rows {
-		if tc.s.String() != tc.name || tc.s.ExitCode() != tc.code {
-			t.Errorf("State(%d) = %q exit %d, want %q exit %d", int(tc.s), tc.s, tc.s.ExitCode(), tc.name, tc.code)
+		if tc.s.String() != tc.name || tc.s.ExitCode() != tc.code || tc.s.Nagios() != tc.nagios || tc.s.HTTPStatus() != tc.http {
+			t.Errorf("State(%d) = %q exit %d %s HTTP %d, want %q exit %d %s HTTP %d", int(tc.s), tc.s, tc.s.ExitCode(), tc.s.Nagios(), tc.s.HTTPStatus(), tc.name, tc.code, tc.nagios, tc.http)
 		}
 	}
 }

@@ -182,3 +182,42 @@ func TestFakeSource_RepeatsLastStepAndCounts(t *testing.T) {
 		t.Fatalf("cancelled ctx: err %v, want context.Canceled", err)
 	}
 }
+
+// The roles of the tests: an L2 whose failure is Unavailable, judged by every mode, and a builder
+// whose failure is Partial, judged by health only, as the wiring defines them.
+var (
+	l2Role      = Role{Name: "l2", Title: "L2", Failure: Unavailable, Modes: []Mode{Health, Ready, Live}}
+	builderRole = Role{Name: "builder", Title: "builder", Failure: Partial, Modes: []Mode{Health}}
+)
+
+// roleNamed is the test role of that name.
+func roleNamed(name string) Role {
+	if name == builderRole.Name {
+		return builderRole
+	}
+	return l2Role
+}
+
+// pairRelations are the builder's relations to the L2 without a lag limit or a fork check.
+var pairRelations = []Relation{SameChain(builderRole, l2Role), MaxLag(builderRole, l2Role, nil)}
+
+// run is Run over the L2 and, when not nil, the builder, with pairRelations.
+func run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, builder *Target) Result {
+	targets := []Target{l2}
+	if builder != nil {
+		targets = append(targets, *builder)
+	}
+	return Run(ctx, clock, mode, cfg, targets, pairRelations)
+}
+
+// judge is Judge over the L2 and, when not nil, the builder, with pairRelations.
+func judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
+	seen := []Endpoint{l2}
+	if builder != nil {
+		seen = append(seen, *builder)
+	}
+	return Judge(mode, cfg, seen, pairRelations)
+}
+
+// NewTicker is not used by check.
+func (c *fakeClock) NewTicker(time.Duration) Ticker { panic("fakeClock: no ticker in check") }

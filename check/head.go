@@ -29,10 +29,18 @@ type HashSource interface {
 	HashAt(ctx context.Context, number uint64) (common.Hash, error)
 }
 
-// Clock is the time the check runs on; tests inject a fake one.
+// Clock is the time a check or a watch runs on: Now stamps observations, After paces samples
+// inside a window, NewTicker paces a watch's checks. Tests inject a fake one.
 type Clock interface {
 	Now() time.Time
 	After(d time.Duration) <-chan time.Time
+	NewTicker(d time.Duration) Ticker
+}
+
+// Ticker delivers ticks on C until Stop.
+type Ticker interface {
+	C() <-chan time.Time
+	Stop()
 }
 
 // SystemClock is the real clock.
@@ -43,3 +51,15 @@ func (SystemClock) Now() time.Time { return time.Now() }
 
 // After returns time.After(d).
 func (SystemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// NewTicker returns a time.Ticker; like it, it drops ticks when the receiver is slow.
+func (SystemClock) NewTicker(d time.Duration) Ticker { return systemTicker{time.NewTicker(d)} }
+
+// systemTicker is a time.Ticker as a Ticker.
+type systemTicker struct{ t *time.Ticker }
+
+// C is the ticker's channel.
+func (s systemTicker) C() <-chan time.Time { return s.t.C }
+
+// Stop stops the ticker.
+func (s systemTicker) Stop() { s.t.Stop() }

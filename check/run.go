@@ -7,8 +7,8 @@ import (
 
 // Target is an endpoint to observe.
 type Target struct {
-	// Name is L2Name or BuilderName.
-	Name string
+	// Role is what the endpoint is; its Name names the endpoint.
+	Role Role
 	// URL is the redacted address, for display only.
 	URL string
 	// Source fetches the endpoint's head.
@@ -21,25 +21,25 @@ type Target struct {
 	Remember bool
 }
 
-// Run observes the L2 and, in Health mode, the builder concurrently, then judges them.
-// Live takes a single sample whatever cfg.Interval says. builder may be nil.
-func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, builder *Target) Result {
+// Run observes, concurrently, each target whose role the mode judges, makes the relations' fetches
+// (the fork check's block) and judges them. Targets are given in role order, one per role; Live
+// takes a single sample whatever cfg.Interval says.
+func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Target, relations []Relation) Result {
 	start := clock.Now()
 	window := cfg
 	if mode == Live {
 		window.Interval = 0
 	}
-	if mode != Health {
-		builder = nil
+	var judged []Target
+	for _, t := range targets {
+		if t.Role.JudgedIn(mode) {
+			judged = append(judged, t)
+		}
 	}
-	targets := []Target{l2}
-	if builder != nil {
-		targets = append(targets, *builder)
-	}
-	seen := make([]Endpoint, len(targets))
-	panics := make([]any, len(targets))
+	seen := make([]Endpoint, len(judged))
+	panics := make([]any, len(judged))
 	var wg sync.WaitGroup
-	for i, t := range targets {
+	for i, t := range judged {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -51,7 +51,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 			} else if t.Previous != nil {
 				o.Mark = t.Previous // no head this time: keep the old mark so the stall keeps counting
 			}
-			seen[i] = Endpoint{Name: t.Name, URL: t.URL, Observation: o}
+			seen[i] = Endpoint{Role: t.Role, URL: t.URL, Observation: o}
 		}()
 	}
 	wg.Wait()
@@ -60,15 +60,24 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, l2 Target, bui
 			panic(p) // re-raised on the caller's goroutine, where the program's recover turns it into Unknown
 		}
 	}
-	var b *Endpoint
-	if builder != nil {
-		b = &seen[1]
-		if cfg.CheckFork && seen[0].Err == nil && b.Err == nil {
-			b.Fork = compareFork(ctx, l2.Source, seen[0].Last, b.Last)
+	for _, rel := range relations {
+		of, against := indexOf(judged, rel.Of), indexOf(judged, rel.Against)
+		if of >= 0 && against >= 0 {
+			rel.fetch(ctx, &seen[of], seen[against], judged[against].Source)
 		}
 	}
-	r := Judge(mode, cfg, seen[0], b)
+	r := Judge(mode, cfg, seen, relations)
 	r.Start = start
 	r.Duration = clock.Now().Sub(start)
 	return r
+}
+
+// indexOf is the index of the target of that role, or -1.
+func indexOf(targets []Target, role Role) int {
+	for i, t := range targets {
+		if t.Role.Name == role.Name {
+			return i
+		}
+	}
+	return -1
 }

@@ -6,36 +6,36 @@ import (
 	"time"
 )
 
-// Endpoint names, as printed and as used in JSON and metrics.
-const (
-	L2Name      = "l2"
-	BuilderName = "builder"
-)
-
 // Endpoint is one endpoint's observation and the judgement passed on it.
 type Endpoint struct {
 	Observation
-	// Name is L2Name or BuilderName.
-	Name string
+	// Role is what the endpoint is; its Name names the endpoint.
+	Role Role
 	// URL is the endpoint's address with credentials and query redacted.
 	URL string
-	// OK says whether this endpoint passed the mode's criteria.
+	// OK says whether this endpoint passed the mode's criteria and its relations.
 	OK bool
+	// Cause is why it failed; "" when OK.
+	Cause Cause
 	// Reason says why, in a short phrase without the endpoint's name.
 	Reason string
-	// Fork is the builder's fork check, when one was made.
+	// Fork is the fork check against another endpoint, when a SameFork relation made one.
 	Fork *Fork
 }
+
+// Name is the endpoint's name, its role's.
+func (e Endpoint) Name() string { return e.Role.Name }
 
 // Result is the verdict of one run.
 type Result struct {
 	Mode  Mode
 	State State
-	// Reason is the one-line explanation: the failing endpoints' reasons, L2's first, or a summary when healthy.
+	// Reason is the one-line explanation: the failing endpoints' reasons in role order, or a summary when healthy.
 	Reason string
-	// L2 is always observed; Builder is nil when no builder was given or the mode ignores it.
-	L2      Endpoint
-	Builder *Endpoint
+	// Endpoints are the judged endpoints in role order (the L2 first); none for a run that never reached them.
+	Endpoints []Endpoint
+	// Relations are the checks between endpoints the run was judged with.
+	Relations []Relation
 	// Config is the thresholds the run was judged by.
 	Config Config
 	// Start is when the run started; Duration how long it took.
@@ -43,26 +43,43 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Judge passes the verdict, in rollup-boost's order:
-//  1. the L2 failed (error, wrong chain id, stale, not progressing; for Live: no well-formed head) → Unavailable;
-//  2. no builder to judge (none given, or Ready/Live) → Healthy;
-//  3. the builder failed (the same criteria, then: chain id differs from the L2's, more than
-//     MaxBuilderLag blocks behind, on a fork) → Partial;
-//  4. otherwise Healthy.
-func Judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
-	r := Result{Mode: mode, Config: cfg, L2: judged(mode, cfg, l2), State: Healthy}
-	if mode == Health && builder != nil {
-		b := judged(mode, cfg, *builder)
-		if b.OK {
-			if why := consistency(cfg, l2.Observation, b); why != "" {
-				b.OK, b.Reason = false, why
-			}
+// Endpoint is the judged endpoint of that name, or nil.
+func (r Result) Endpoint(name string) *Endpoint {
+	for i := range r.Endpoints {
+		if r.Endpoints[i].Role.Name == name {
+			return &r.Endpoints[i]
 		}
-		r.Builder = &b
 	}
-	var failing, passing []string
-	for _, e := range r.Endpoints() {
-		line := e.Name + " " + e.Reason
+	return nil
+}
+
+// Judge passes the verdict on the observed endpoints, given in role order, in rollup-boost's order:
+//  1. each endpoint whose role the mode judges is held to the criteria (see criteria);
+//  2. each relation fails its Of endpoint, if that passed so far and both were judged;
+//  3. any failing endpoint of an Unavailable role → Unavailable;
+//  4. else any failing endpoint of a Partial role → Partial;
+//  5. else Healthy.
+func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result {
+	r := Result{Mode: mode, Config: cfg, Relations: relations, State: Healthy, Endpoints: make([]Endpoint, 0, len(seen))}
+	for _, e := range seen {
+		if e.Role.JudgedIn(mode) {
+			e.Cause, e.Reason = criteria(mode, cfg, e.Observation)
+			e.OK = e.Cause == ""
+			r.Endpoints = append(r.Endpoints, e)
+		}
+	}
+	for _, rel := range relations {
+		of, against := r.Endpoint(rel.Of.Name), r.Endpoint(rel.Against.Name)
+		if of == nil || against == nil || !of.OK {
+			continue
+		}
+		if cause, why := rel.check(*of, *against); cause != "" {
+			of.OK, of.Cause, of.Reason = false, cause, why
+		}
+	}
+	failing, passing := make([]string, 0, len(r.Endpoints)), make([]string, 0, len(r.Endpoints))
+	for _, e := range r.Endpoints {
+		line := e.Role.Name + " " + e.Reason
 		if e.OK {
 			passing = append(passing, line)
 		} else {
@@ -70,9 +87,9 @@ func Judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
 		}
 	}
 	switch {
-	case !r.L2.OK:
+	case r.failing(Unavailable):
 		r.State = Unavailable
-	case r.Builder != nil && !r.Builder.OK:
+	case r.failing(Partial):
 		r.State = Partial
 	}
 	if len(failing) > 0 {
@@ -83,52 +100,46 @@ func Judge(mode Mode, cfg Config, l2 Endpoint, builder *Endpoint) Result {
 	return r
 }
 
-// Endpoints lists the judged endpoints, L2 first; none for a run that never reached them.
-func (r Result) Endpoints() []Endpoint {
-	var out []Endpoint
-	if r.L2.Name != "" {
-		out = append(out, r.L2)
+// failing reports whether an endpoint of a role whose failure means s failed.
+func (r Result) failing(s State) bool {
+	for _, e := range r.Endpoints {
+		if !e.OK && e.Role.Failure == s {
+			return true
+		}
 	}
-	if r.Builder != nil {
-		out = append(out, *r.Builder)
-	}
-	return out
+	return false
 }
 
-// judged fills in OK and Reason for one endpoint.
-func judged(mode Mode, cfg Config, e Endpoint) Endpoint {
-	e.OK, e.Reason = criteria(mode, cfg, e.Observation)
-	return e
-}
-
-// criteria checks, in order: the request succeeded with a head; (Live stops here) the chain id is
-// the expected one; the head is not stamped more than MaxClockSkew in the future; the head is not
-// older than MaxAge; across runs, the head has not been stuck longer than MaxStall; the head
-// advanced by MinBlocks within the window. Progress within the window is judged only from two
-// samples or more: a window that held one (a request as slow as the window) is judged by age alone,
-// and its reason says so.
-func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
+// criteria checks, in order: the request succeeded with a head (else CauseUnreachable); (Live
+// stops here) the chain id is the expected one (CauseWrongChain); the head is not stamped more
+// than MaxClockSkew in the future (CauseClockSkew); the head is not older than MaxAge
+// (CauseStale); across runs, the head has not been stuck longer than MaxStall
+// (CauseStuckAcrossRuns); the head advanced by MinBlocks within the window (CauseStuck). Progress
+// within the window is judged only from two samples or more: a window that held one (a request as
+// slow as the window) is judged by age alone, and its reason says so. The cause is "" when the
+// endpoint passed.
+func criteria(mode Mode, cfg Config, o Observation) (Cause, string) {
 	if o.Err != nil {
-		return false, o.Err.Error()
+		return CauseUnreachable, o.Err.Error()
 	}
 	if o.Last == nil {
-		return false, "no head observed"
+		return CauseUnreachable, "no head observed"
 	}
 	h := o.Last
 	if mode == Live {
-		return true, fmt.Sprintf("answers with head #%d", h.Number)
+		return "", fmt.Sprintf("answers with head #%d", h.Number)
 	}
 	if why := chainIDMismatch(cfg, h); why != "" {
-		return false, why
+		return CauseWrongChain, why
 	}
 	if cfg.MaxClockSkew > 0 && o.Ahead > cfg.MaxClockSkew {
-		return false, fmt.Sprintf("head #%d is stamped %s in the future (max skew %s): this host's or the node's clock is wrong", h.Number, o.AheadText(), cfg.MaxClockSkew)
+		return CauseClockSkew, fmt.Sprintf("head #%d is stamped %s in the future (max skew %s): this host's or the node's clock is wrong", h.Number, o.AheadText(), cfg.MaxClockSkew)
 	}
 	if cfg.MaxAge > 0 && o.Age > cfg.MaxAge {
-		return false, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)
+		return CauseStale, fmt.Sprintf("head #%d is %s old (max %s)", h.Number, o.Age, cfg.MaxAge)
 	}
 	if cfg.MaxStall > 0 && o.StuckFor > cfg.MaxStall {
-		return false, fmt.Sprintf("head stuck at #%d for %s across runs (max %s)", h.Number, beyond(o.StuckFor, cfg.MaxStall), cfg.MaxStall)
+		return CauseStuckAcrossRuns, fmt.Sprintf("head stuck at #%d for %s across runs (max %s)", h.Number, beyond(o.StuckFor, cfg.MaxStall), cfg.MaxStall)
 	}
 	// With no error, every sample returned a head.
 	progressJudged := cfg.Interval > 0 && o.Samples >= 2
@@ -144,7 +155,7 @@ func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 				msg = fmt.Sprintf("head went back from #%d to #%d (reorg); %s", r.From.Number, r.To.Number, msg)
 			}
 		}
-		return false, msg
+		return CauseStuck, msg
 	}
 	msg := fmt.Sprintf("head #%d is %s old", h.Number, o.Age)
 	switch {
@@ -153,7 +164,7 @@ func criteria(mode Mode, cfg Config, o Observation) (bool, string) {
 	case cfg.Interval > 0:
 		msg += ", " + ProgressNotJudged
 	}
-	return true, msg
+	return "", msg
 }
 
 // ProgressNotJudged ends the reason of an endpoint whose window held a single sample, so that its

@@ -19,8 +19,47 @@ type Result struct {
 	Time            string     `json:"time"`
 	DurationSeconds float64    `json:"duration_seconds"`
 	Thresholds      Thresholds `json:"thresholds"`
-	L2              *Endpoint  `json:"l2,omitempty"`
-	Builder         *Endpoint  `json:"builder,omitempty"`
+	// Endpoints follow the fields above, each under its role's key ("l2", "builder"), in role
+	// order; an endpoint not judged is absent.
+	Endpoints []Keyed `json:"-"`
+}
+
+// Keyed is an endpoint of the JSON document with the key it goes under, its role's.
+type Keyed struct {
+	Key string
+	*Endpoint
+}
+
+// MarshalJSON writes the fields, then each endpoint under its key.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type fields Result // the same fields, without this method
+	out, err := json.Marshal(fields(r))
+	if err != nil {
+		return nil, err
+	}
+	out = out[:len(out)-1] // reopen the object
+	for _, e := range r.Endpoints {
+		key, err := json.Marshal(e.Key)
+		if err != nil {
+			return nil, err
+		}
+		value, err := json.Marshal(e.Endpoint)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(append(out, ','), key...), ':'), value...)
+	}
+	return append(out, '}'), nil
+}
+
+// Endpoint is the endpoint of that key in the document, or nil.
+func (r Result) Endpoint(key string) *Endpoint {
+	for _, e := range r.Endpoints {
+		if e.Key == key {
+			return e.Endpoint
+		}
+	}
+	return nil
 }
 
 // Thresholds echoes the configuration the verdict was reached with.
@@ -35,6 +74,7 @@ type Endpoint struct {
 	URL               string   `json:"url"`
 	OK                bool     `json:"ok"`
 	Reason            string   `json:"reason"`
+	Cause             string   `json:"cause,omitempty"`
 	ErrorClass        string   `json:"error_class,omitempty"`
 	Head              *Head    `json:"head"`
 	AgeSeconds        *float64 `json:"age_seconds"`
@@ -47,8 +87,9 @@ type Endpoint struct {
 	Fork              *Fork    `json:"fork,omitempty"`
 }
 
-// Fork is the builder's fork check in the JSON document: the height compared and, when the L2's
-// block could not be fetched, why the check was not made.
+// Fork is the fork check in the JSON document (the builder's, against the L2): the height compared
+// and, when the L2's block could not be fetched, why the check was not made. The field names are
+// the builder's and the L2's, as the README documents them.
 type Fork struct {
 	Number      uint64 `json:"number"`
 	BuilderHash string `json:"builder_hash"`
@@ -85,11 +126,8 @@ func Document(r check.Result) Result {
 			MinBlocks:                r.Config.MinBlocks,
 		},
 	}
-	if r.L2.Name != "" {
-		doc.L2 = endpoint(r.L2)
-	}
-	if r.Builder != nil {
-		doc.Builder = endpoint(*r.Builder)
+	for _, e := range r.Endpoints {
+		doc.Endpoints = append(doc.Endpoints, Keyed{Key: e.Role.Key(), Endpoint: endpoint(e)})
 	}
 	return doc
 }
@@ -104,6 +142,7 @@ func endpoint(e check.Endpoint) *Endpoint {
 		URL:               e.URL,
 		OK:                e.OK,
 		Reason:            e.Reason,
+		Cause:             string(e.Cause),
 		ClockAheadSeconds: e.AheadSeconds,
 		ProgressBlocks:    e.Progress,
 		WindowSeconds:     e.Window.Seconds(),
@@ -122,11 +161,11 @@ func endpoint(e check.Endpoint) *Endpoint {
 		out.Reorg = &Reorg{From: head(e.Reorg.From), To: head(e.Reorg.To)}
 	}
 	if f := e.Fork; f != nil {
-		out.Fork = &Fork{Number: f.Number, BuilderHash: f.BuilderHash.Hex(), Diverged: f.Diverged()}
+		out.Fork = &Fork{Number: f.Number, BuilderHash: f.Hash.Hex(), Diverged: f.Diverged()}
 		if f.Err != nil {
 			out.Fork.Error = f.Err.Error()
 		} else {
-			out.Fork.L2Hash = f.L2Hash.Hex()
+			out.Fork.L2Hash = f.AgainstHash.Hex()
 		}
 	}
 	return out

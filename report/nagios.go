@@ -9,19 +9,12 @@ import (
 	"github.com/headprobe/headprobe/check"
 )
 
-// nagiosStates are the monitoring-plugins names of the exit codes 0–3.
-var nagiosStates = [...]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
-
 // Nagios writes one line in the monitoring-plugins format:
 // "HEADPROBE <STATE> - <reason> | 'l2_age'=1s;;10;0 'l2_head'=1234c ...".
-// The exit codes already match (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+// The word and the exit code come from the same table (check.State: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 func Nagios(w io.Writer, r check.Result) error {
-	state := nagiosStates[check.Unknown]
-	if code := r.State.ExitCode(); code >= 0 && code < len(nagiosStates) {
-		state = nagiosStates[code]
-	}
 	// '|' starts the performance data, so it must not appear in the text.
-	line := fmt.Sprintf("HEADPROBE %s - %s", state, strings.ReplaceAll(r.Reason, "|", "/"))
+	line := fmt.Sprintf("HEADPROBE %s - %s", r.State.Nagios(), strings.ReplaceAll(r.Reason, "|", "/"))
 	if perf := perfData(r); len(perf) > 0 {
 		line += " | " + strings.Join(perf, " ")
 	}
@@ -29,26 +22,29 @@ func Nagios(w io.Writer, r check.Result) error {
 	return err
 }
 
-// perfData lists each endpoint's age (critical at the max age), head, progress and latency, and the builder lag.
+// perfData lists each endpoint's age (critical at the max age), head, progress and latency, then
+// each known lag under its endpoint's key ('builder_lag').
 func perfData(r check.Result) []string {
 	var out []string
 	crit := ""
 	if r.Config.MaxAge > 0 {
 		crit = number(r.Config.MaxAge.Seconds())
 	}
-	for _, e := range r.Endpoints() {
+	for _, e := range r.Endpoints {
 		if e.Last != nil {
 			out = append(out,
-				fmt.Sprintf("'%s_age'=%ss;;%s;0", e.Name, number(e.Age.Seconds()), crit),
-				fmt.Sprintf("'%s_head'=%dc", e.Name, e.Last.Number),
-				fmt.Sprintf("'%s_progress'=%dc", e.Name, e.Progress))
+				fmt.Sprintf("'%s_age'=%ss;;%s;0", e.Role.Key(), number(e.Age.Seconds()), crit),
+				fmt.Sprintf("'%s_head'=%dc", e.Role.Key(), e.Last.Number),
+				fmt.Sprintf("'%s_progress'=%dc", e.Role.Key(), e.Progress))
 		}
 		if e.Samples > 0 {
-			out = append(out, fmt.Sprintf("'%s_latency'=%ss;;;0", e.Name, number(e.Latency.Seconds())))
+			out = append(out, fmt.Sprintf("'%s_latency'=%ss;;;0", e.Role.Key(), number(e.Latency.Seconds())))
 		}
 	}
-	if lag, ok := r.BuilderLag(); ok {
-		out = append(out, fmt.Sprintf("'builder_lag'=%d", lag))
+	for _, l := range r.Lags() {
+		if l.Known {
+			out = append(out, fmt.Sprintf("'%s_lag'=%d", l.Of.Key(), l.Blocks))
+		}
 	}
 	return out
 }

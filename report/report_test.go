@@ -16,20 +16,21 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 )
 
 // partialResult is a typical PARTIAL verdict: a fresh L2 at #1240 and a builder 37 s old at #1234.
 func partialResult() check.Result {
-	l2 := check.Endpoint{Name: check.L2Name, URL: "http://l2:8551", Observation: check.Observation{
+	l2 := check.Endpoint{Role: roles.L2, URL: "http://l2:8551", Observation: check.Observation{
 		Last: &check.Head{Number: 1240, Hash: common.HexToHash("0x834fc1abdb35ec8365712dbf33906cbaffea70a44ff46a14653683065217b938"), Timestamp: 1000},
 		Age:  time.Second, Samples: 1, Latency: 1500 * time.Microsecond,
 	}}
-	b := check.Endpoint{Name: check.BuilderName, URL: "http://builder:8552", Observation: check.Observation{
+	b := check.Endpoint{Role: roles.Builder, URL: "http://builder:8552", Observation: check.Observation{
 		Last: &check.Head{Number: 1234, Hash: common.HexToHash("0x469d"), Timestamp: 964},
 		Age:  37 * time.Second, Samples: 1, Latency: 2 * time.Millisecond,
 	}}
-	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, l2, &b)
+	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, []check.Endpoint{l2, b}, roles.Relations(nil, false))
 	r.Start = time.Unix(1_800_000_000, 500_000_000)
 	return r
 }
@@ -58,8 +59,9 @@ func TestText_FirstLineIsTheVerdict(t *testing.T) {
 
 func TestJSON_FieldsAndErrorClass(t *testing.T) {
 	r := partialResult()
-	r.Builder.Err, r.Builder.Last = &rpc.Failure{Class: rpc.ClassRefused, Msg: "connection refused"}, nil
-	r = check.Judge(r.Mode, r.Config, r.L2, r.Builder)
+	e := r.Endpoint("builder")
+	e.Err, e.Last = &rpc.Failure{Class: rpc.ClassRefused, Msg: "connection refused"}, nil
+	r = check.Judge(r.Mode, r.Config, r.Endpoints, r.Relations)
 	var b bytes.Buffer
 	JSON(&b, r)
 	var doc map[string]any
@@ -67,10 +69,10 @@ func TestJSON_FieldsAndErrorClass(t *testing.T) {
 		t.Fatal(err)
 	}
 	builder := doc["builder"].(map[string]any)
-	if doc["status"] != "partial" || doc["exit_code"] != 1.0 || builder["error_class"] != "refused" || builder["head"] != nil || builder["age_seconds"] != nil {
+	if doc["status"] != "partial" || doc["exit_code"] != 1.0 || builder["error_class"] != "refused" || builder["cause"] != "unreachable" || builder["head"] != nil || builder["age_seconds"] != nil {
 		t.Errorf("json: %s", b.String())
 	}
-	if l2 := doc["l2"].(map[string]any); l2["age_seconds"] != 1.0 || l2["head"].(map[string]any)["number"] != 1240.0 {
+	if l2 := doc["l2"].(map[string]any); l2["age_seconds"] != 1.0 || l2["cause"] != nil || l2["head"].(map[string]any)["number"] != 1240.0 {
 		t.Errorf("l2 json: %v", l2)
 	}
 }
@@ -87,7 +89,7 @@ func TestNagios_OneLineWithPerfData(t *testing.T) {
 	for code, state := range []check.State{check.Healthy, check.Partial, check.Unavailable, check.Unknown} {
 		b.Reset()
 		Nagios(&b, check.Result{State: state, Reason: "a | b"})
-		if !strings.HasPrefix(b.String(), "HEADPROBE "+nagiosStates[code]+" - a / b") {
+		if !strings.HasPrefix(b.String(), "HEADPROBE "+[]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}[code]+" - a / b") {
 			t.Errorf("state %s: %q", state, b.String())
 		}
 	}
@@ -127,8 +129,7 @@ func parseProm(t *testing.T, data []byte) map[string]float64 {
 func TestTextfile_MetricsAndCarriedLastSuccess(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "headprobe.prom")
 	healthy := partialResult()
-	healthy.Builder = nil
-	healthy = check.Judge(healthy.Mode, healthy.Config, healthy.L2, nil)
+	healthy = check.Judge(healthy.Mode, healthy.Config, healthy.Endpoints[:1], healthy.Relations)
 	healthy.Start = time.Unix(1_800_000_000, 0)
 	if err := WriteTextfile(path, healthy); err != nil {
 		t.Fatal(err)
@@ -208,7 +209,12 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 		return out
 	}
 	emitted := map[string]bool{}
-	for _, name := range append(tags(Result{}), tags(Endpoint{})...) {
+	names := append(tags(Result{}), tags(Endpoint{})...)
+	names = append(names, roles.L2.Key(), roles.Builder.Key()) // the endpoints' keys
+	for _, name := range names {
+		if name == "-" {
+			continue // Endpoints, written under the roles' keys
+		}
 		emitted[name] = true
 		if !documented[name] {
 			t.Errorf("JSON field %q is not in the README's table", name)
@@ -225,7 +231,8 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 // the future, exactly, not a clamped 8589934592 s.
 func TestJSONAndText_GarbageTimestampShowsTheTrueDistance(t *testing.T) {
 	r := partialResult()
-	r.L2.Age, r.L2.AheadSeconds, r.L2.Ahead = 0, 18446744072009551615, 1<<63-1
+	l2 := r.Endpoint("l2")
+	l2.Age, l2.AheadSeconds, l2.Ahead = 0, 18446744072009551615, 1<<63-1
 	var b bytes.Buffer
 	JSON(&b, r)
 	if !strings.Contains(b.String(), `"clock_ahead_seconds":18446744072009551615,`) {
@@ -240,8 +247,9 @@ func TestJSONAndText_GarbageTimestampShowsTheTrueDistance(t *testing.T) {
 
 func TestText_SameHeightReorgSaysReplaced(t *testing.T) {
 	r := partialResult()
-	h := *r.L2.Last
-	r.L2.Reorg = &check.Reorg{From: h, To: h}
+	l2 := r.Endpoint("l2")
+	h := *l2.Last
+	l2.Reorg = &check.Reorg{From: h, To: h}
 	var b bytes.Buffer
 	Text(&b, r, false)
 	if !strings.Contains(b.String(), "reorg: #1240 replaced") || strings.Contains(b.String(), "→") {

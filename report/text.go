@@ -20,21 +20,16 @@ func Headline(r check.Result) string {
 // Text writes the headline and one line per endpoint: name, verdict, head, age, progress,
 // latency and the redacted URL. color paints the verdict; pass false off a terminal.
 func Text(w io.Writer, r check.Result, colored bool) error {
-	paint := stateColor(r.State)
-	if colored {
-		paint.EnableColor()
-	} else {
-		paint.DisableColor()
-	}
+	paint := StateColor(r.State, colored)
 	var b strings.Builder
 	b.WriteString(paint.Sprint(Headline(r)))
 	b.WriteByte('\n')
 	width := 0
-	for _, e := range r.Endpoints() {
-		width = max(width, len(e.Name))
+	for _, e := range r.Endpoints {
+		width = max(width, len(e.Role.Name))
 	}
-	for _, e := range r.Endpoints() {
-		fmt.Fprintf(&b, "  %-*s  %s\n", width, e.Name, endpointLine(r, e))
+	for _, e := range r.Endpoints {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, e.Role.Name, endpointLine(r, e))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -49,7 +44,7 @@ func endpointLine(r check.Result, e check.Endpoint) string {
 		parts = append(parts, "FAIL")
 	}
 	if h := e.Last; h != nil {
-		parts = append(parts, fmt.Sprintf("#%d", h.Number), ShortHash(h.Hash.Hex()))
+		parts = append(parts, fmt.Sprintf("#%d", h.Number), check.ShortHash(h.Hash))
 		age := "age " + e.Age.String()
 		if e.Ahead > 0 {
 			age += fmt.Sprintf(" (%s in the future)", e.AheadText())
@@ -71,24 +66,24 @@ func endpointLine(r check.Result, e check.Endpoint) string {
 	return strings.Join(parts, "  ")
 }
 
-// ShortHash abbreviates a 0x-prefixed hash to its first and last four hex digits.
-func ShortHash(hex string) string {
-	if len(hex) < 14 {
-		return hex
-	}
-	return hex[:6] + "…" + hex[len(hex)-4:]
-}
-
-// stateColor is the colour of a state: green, yellow, red, magenta.
-func stateColor(s check.State) *color.Color {
+// StateColor is the colour of a state, bold green, yellow, red or magenta, for the one-shot report
+// and watch's screen; colored false gives a colour that prints plain text.
+func StateColor(s check.State, colored bool) *color.Color {
+	c := color.New(color.Bold)
 	switch s {
 	case check.Healthy:
-		return color.New(color.FgGreen, color.Bold)
+		c.Add(color.FgGreen)
 	case check.Partial:
-		return color.New(color.FgYellow, color.Bold)
+		c.Add(color.FgYellow)
 	case check.Unavailable:
-		return color.New(color.FgRed, color.Bold)
+		c.Add(color.FgRed)
 	default:
-		return color.New(color.FgMagenta, color.Bold)
+		c.Add(color.FgMagenta)
 	}
+	if colored {
+		c.EnableColor()
+	} else {
+		c.DisableColor()
+	}
+	return c
 }

@@ -58,18 +58,21 @@ func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 	age := perEndpoint("headprobe_head_age_seconds", "Age of the endpoint's unsafe head, in whole seconds.")
 	progress := perEndpoint("headprobe_head_progress_blocks", "Blocks the head advanced within the observation window.")
 	latency := perEndpoint("headprobe_request_duration_seconds", "Duration of the last request to the endpoint.")
-	for _, e := range r.Endpoints() {
-		up.WithLabelValues(e.Name).Set(bool01(e.Err == nil && e.Last != nil))
-		ok.WithLabelValues(e.Name).Set(bool01(e.OK))
-		latency.WithLabelValues(e.Name).Set(e.Latency.Seconds())
+	for _, e := range r.Endpoints {
+		up.WithLabelValues(e.Role.Name).Set(bool01(e.Err == nil && e.Last != nil))
+		ok.WithLabelValues(e.Role.Name).Set(bool01(e.OK))
+		latency.WithLabelValues(e.Role.Name).Set(e.Latency.Seconds())
 		if e.Last != nil {
-			number.WithLabelValues(e.Name).Set(float64(e.Last.Number))
-			age.WithLabelValues(e.Name).Set(e.Age.Seconds())
-			progress.WithLabelValues(e.Name).Set(float64(e.Progress))
+			number.WithLabelValues(e.Role.Name).Set(float64(e.Last.Number))
+			age.WithLabelValues(e.Role.Name).Set(e.Age.Seconds())
+			progress.WithLabelValues(e.Role.Name).Set(float64(e.Progress))
 		}
 	}
-	if lag, known := r.BuilderLag(); known {
-		gauge("headprobe_builder_lag_blocks", "Blocks the builder's head is behind the L2's (negative: ahead).").Set(float64(lag))
+	for _, l := range r.Lags() {
+		if l.Known {
+			gauge("headprobe_"+l.Of.Key()+"_lag_blocks",
+				fmt.Sprintf("Blocks the %s's head is behind the %s's (negative: ahead).", l.Of.Title, l.Against.Title)).Set(float64(l.Blocks))
+		}
 	}
 	run := float64(r.Start.UnixNano()) / 1e9
 	gauge("headprobe_last_run_timestamp_seconds", "When the last run started.").Set(run)

@@ -62,7 +62,7 @@ func TestRenderTextfile_Golden(t *testing.T) {
 // and no success now leaves the series out.
 func TestRenderTextfile_LastSuccess(t *testing.T) {
 	healthy := partialResult()
-	healthy = check.Judge(healthy.Mode, healthy.Config, healthy.L2, nil)
+	healthy = check.Judge(healthy.Mode, healthy.Config, healthy.Endpoints[:1], healthy.Relations)
 	healthy.Start = partialResult().Start
 	cases := []struct {
 		name    string

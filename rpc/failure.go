@@ -106,14 +106,14 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 	case errors.As(err, &hostErr):
 		return &Failure{Class: ClassTLS, Msg: hostnameMismatch(hostErr)}
 	case errors.As(err, &certErr):
-		return &Failure{Class: ClassTLS, Msg: "TLS: " + oneLine(certErr.Err.Error())}
+		return &Failure{Class: ClassTLS, Msg: "TLS: " + OneLine(certErr.Err.Error())}
 	case errors.As(err, &recordErr):
 		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS"}
 	case errors.As(err, &alertErr):
 		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + alertErr.Error()}
 	case errors.As(err, &opErr) && opErr.Op == "remote error":
 		// An alert from the server over TCP (tls.AlertError is only used with QUIC).
-		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + oneLine(opErr.Err.Error())}
+		return &Failure{Class: ClassTLS, Msg: "TLS: handshake refused by the server: " + OneLine(opErr.Err.Error())}
 	case errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum), errors.As(err, &flateErr):
 		return malformed("gzip-encoded body is corrupt")
 	case errors.As(err, &netErr) && netErr.Timeout():
@@ -137,7 +137,7 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 	if errors.As(err, &syntaxErr) || errors.As(err, &typeErr) {
 		return malformed("%s", echo(jsonErrorText(err), maxEcho, secrets))
 	}
-	text := scrubText(oneLine(scrubText(stripURL(err).Error(), secrets)), secrets)
+	text := scrubText(OneLine(scrubText(stripURL(err).Error(), secrets)), secrets)
 	if strings.Contains(text, "server gave HTTP response to HTTPS client") {
 		// net/http replaces the tls.RecordHeaderError with this text when the answer looks like HTTP.
 		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS (it answered plain HTTP)"}
@@ -212,8 +212,10 @@ func looksLikeHTML(s string) bool {
 	return strings.HasPrefix(l, "<!doctype") || strings.HasPrefix(l, "<html") || strings.HasPrefix(l, "<")
 }
 
-// oneLine folds server text onto one line.
-func oneLine(s string) string {
+// OneLine folds text onto one line and makes it printable: white space runs, line breaks included,
+// become one space; invalid UTF-8 and control characters (a hostile server's terminal escapes)
+// become U+FFFD. Reasons, log lines and refusals all go through it.
+func OneLine(s string) string {
 	return strings.Join(strings.Fields(printable(s)), " ")
 }
 
@@ -258,7 +260,7 @@ func hostnameMismatch(e x509.HostnameError) string {
 	}
 	valid := "no host name"
 	if len(names) > 0 {
-		valid = clip(oneLine(strings.Join(names, ", ")), 80)
+		valid = clip(OneLine(strings.Join(names, ", ")), 80)
 	}
 	return fmt.Sprintf("TLS: the certificate is valid for %s, not %s (use that name, or --tls-server-name)", valid, e.Host)
 }

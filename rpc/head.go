@@ -63,7 +63,7 @@ func decodeField(name string, raw json.RawMessage, into any) error {
 		return malformed("block %s is an empty string", name)
 	}
 	if err := json.Unmarshal(raw, into); err != nil {
-		return malformed("block %s %s: %s", name, clip(oneLine(string(raw)), 24), jsonErrorText(err))
+		return malformed("block %s %s: %s", name, clip(OneLine(string(raw)), 24), jsonErrorText(err))
 	}
 	return nil
 }

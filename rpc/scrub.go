@@ -87,7 +87,7 @@ func scrubText(text string, secrets []string) string {
 // echo is server text fit to repeat: scrubbed of secrets, on one line, clipped to n bytes. It is
 // scrubbed before it is clipped, so that no part of a secret survives at the cut.
 func echo(text string, n int, secrets []string) string {
-	return clip(scrubText(oneLine(scrubText(text, secrets)), secrets), n)
+	return clip(scrubText(OneLine(scrubText(text, secrets)), secrets), n)
 }
 
 // scrub replaces every secret, and anything that looks like a JWT, in a failure's text. Server

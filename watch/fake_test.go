@@ -34,7 +34,10 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func (c *fakeClock) NewTicker(time.Duration) Ticker { return fakeTicker{c} }
+func (c *fakeClock) NewTicker(time.Duration) check.Ticker { return fakeTicker{c} }
+
+// After is not used by watch.
+func (c *fakeClock) After(time.Duration) <-chan time.Time { panic("fakeClock: no After in watch") }
 
 func (c *fakeClock) isStopped() bool {
 	c.mu.Lock()
@@ -51,9 +54,15 @@ func (t fakeTicker) Stop() {
 	t.c.stopped = true
 }
 
+// The roles of the tests, as the wiring defines them.
+var (
+	l2Role      = check.Role{Name: "l2", Title: "L2", Failure: check.Unavailable, Modes: []check.Mode{check.Health, check.Ready, check.Live}}
+	builderRole = check.Role{Name: "builder", Title: "builder", Failure: check.Partial, Modes: []check.Mode{check.Health}}
+)
+
 // endpoint is a judged endpoint with head number (nil head when number < 0).
-func endpoint(name string, number int64, ok bool) *check.Endpoint {
-	e := &check.Endpoint{Name: name, URL: "http://127.0.0.1:8551", OK: ok, Reason: "head is fine"}
+func endpoint(role check.Role, number int64, ok bool) *check.Endpoint {
+	e := &check.Endpoint{Role: role, URL: "http://127.0.0.1:8551", OK: ok, Reason: "head is fine"}
 	if number >= 0 {
 		e.Last = &check.Head{Number: uint64(number), Hash: common.HexToHash("0x834f00000000000000000000000000000000000000000000000000000000b938")}
 		e.Age = time.Second
@@ -64,12 +73,17 @@ func endpoint(name string, number int64, ok bool) *check.Endpoint {
 	return e
 }
 
-// result is a health result with the L2 and, when b is not nil, the builder.
+// result is a health result with the L2 and, when b is not nil, the builder and its lag.
 func result(state check.State, reason string, l2 *check.Endpoint, b *check.Endpoint) check.Result {
-	return check.Result{Mode: check.Health, State: state, Reason: reason, L2: *l2, Builder: b}
+	r := check.Result{Mode: check.Health, State: state, Reason: reason, Endpoints: []check.Endpoint{*l2}}
+	if b != nil {
+		r.Endpoints = append(r.Endpoints, *b)
+		r.Relations = []check.Relation{check.MaxLag(builderRole, l2Role, nil)}
+	}
+	return r
 }
 
 // heads is a result at the given state with both heads (negative: no head).
 func heads(state check.State, l2, b int64) check.Result {
-	return result(state, state.String()+" because", endpoint(check.L2Name, l2, true), endpoint(check.BuilderName, b, state == check.Healthy))
+	return result(state, state.String()+" because", endpoint(l2Role, l2, true), endpoint(builderRole, b, state == check.Healthy))
 }

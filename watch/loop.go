@@ -25,7 +25,7 @@ type Options struct {
 }
 
 // Loop watches with a new Watcher on clock: see Watcher.Run.
-func Loop(ctx context.Context, clock Clock, opts Options, probe Probe, out io.Writer) error {
+func Loop(ctx context.Context, clock check.Clock, opts Options, probe Probe, out io.Writer) error {
 	return New(clock.Now).Run(ctx, clock, opts, probe, out)
 }
 
@@ -33,7 +33,7 @@ func Loop(ctx context.Context, clock Clock, opts Options, probe Probe, out io.Wr
 // showing each result. Probes run one at a time on the caller's goroutine; the only helper is the
 // ticker. A result that comes back after ctx ended (cut short by Ctrl-C) is dropped. Run returns
 // nil when ctx ends, or the first error writing to out.
-func (w *Watcher) Run(ctx context.Context, clock Clock, opts Options, probe Probe, out io.Writer) error {
+func (w *Watcher) Run(ctx context.Context, clock check.Clock, opts Options, probe Probe, out io.Writer) error {
 	if opts.Every <= 0 {
 		return fmt.Errorf("watch period must be greater than zero (specified: %s)", opts.Every)
 	}

@@ -66,7 +66,7 @@ func TestLoop_10000Ticks_HistoryMemoryAndGoroutinesStayFlat(t *testing.T) {
 		var heapAt1000, heapAtEnd uint64
 		probe := func(ctx context.Context) check.Result {
 			// The probe runs on the loop's goroutine, between observations: look at the history as it grows.
-			maxL2, maxBuilder = max(maxL2, w.Samples(check.L2Name)), max(maxBuilder, w.Samples(check.BuilderName))
+			maxL2, maxBuilder = max(maxL2, w.Samples("l2")), max(maxBuilder, w.Samples("builder"))
 			maxChanges = max(maxChanges, len(w.Changes()))
 			switch probes {
 			case 1000:
@@ -180,7 +180,7 @@ func TestLoop_RealClockTicks(t *testing.T) {
 	out := newCountingWriter(3)
 	done := make(chan error, 1)
 	probe := func(context.Context) check.Result { return heads(check.Healthy, 1, 1) }
-	go func() { done <- Loop(ctx, SystemClock{}, Options{Every: 10 * time.Millisecond}, probe, out) }()
+	go func() { done <- Loop(ctx, check.SystemClock{}, Options{Every: 10 * time.Millisecond}, probe, out) }()
 	select {
 	case <-out.reached:
 	case <-time.After(5 * time.Second):

@@ -19,16 +19,16 @@ func TestRate_EndpointThatStopsAnswering_ShowsNoRate(t *testing.T) {
 		w.Observe(heads(check.Healthy, 100+i, 100+i))
 		clock.advance(time.Second)
 	}
-	if bps, ok := w.Rate(check.L2Name); !ok || bps != 1 {
+	if bps, ok := w.Rate("l2"); !ok || bps != 1 {
 		t.Fatalf("l2 %v blocks/s (ok %v) while it climbs, want 1", bps, ok)
 	}
 
 	// The L2 goes down: no head in the latest check.
 	w.Observe(heads(check.Unavailable, -1, 111))
-	if bps, ok := w.Rate(check.L2Name); ok {
+	if bps, ok := w.Rate("l2"); ok {
 		t.Errorf("l2 down: rate %v shown, want none", bps)
 	}
-	if _, ok := w.Rate(check.BuilderName); !ok {
+	if _, ok := w.Rate("builder"); !ok {
 		t.Error("the builder still answers: want its rate")
 	}
 	var out bytes.Buffer
@@ -43,30 +43,31 @@ func TestRate_EndpointThatStopsAnswering_ShowsNoRate(t *testing.T) {
 	// The builder's request fails mid-window: it has a head from earlier in that check, and an error.
 	clock.advance(time.Second)
 	r := heads(check.Unavailable, -1, 112)
-	r.Builder.Err, r.Builder.OK = errors.New("connection reset by peer"), false
+	b := r.Endpoint("builder")
+	b.Err, b.OK = errors.New("connection reset by peer"), false
 	w.Observe(r)
-	if bps, ok := w.Rate(check.BuilderName); ok {
+	if bps, ok := w.Rate("builder"); ok {
 		t.Errorf("builder request failed: rate %v shown, want none", bps)
 	}
 
 	// Both answer again: the rate is back.
 	clock.advance(time.Second)
 	w.Observe(heads(check.Healthy, 114, 114))
-	if _, ok := w.Rate(check.L2Name); !ok {
+	if _, ok := w.Rate("l2"); !ok {
 		t.Error("l2 answers again: want a rate")
 	}
-	if _, ok := w.Rate(check.BuilderName); !ok {
+	if _, ok := w.Rate("builder"); !ok {
 		t.Error("builder answers again: want a rate")
 	}
 }
 
 func TestRate_NoneBeforeTheFirstCheck_AndWithoutBuilder(t *testing.T) {
 	w := New(newFakeClock().Now)
-	if _, ok := w.Rate(check.L2Name); ok {
+	if _, ok := w.Rate("l2"); ok {
 		t.Error("a rate before any check")
 	}
-	w.Observe(result(check.Healthy, "ok", endpoint(check.L2Name, 1, true), nil))
-	if _, ok := w.Rate(check.BuilderName); ok {
+	w.Observe(result(check.Healthy, "ok", endpoint(l2Role, 1, true), nil))
+	if _, ok := w.Rate("builder"); ok {
 		t.Error("a builder rate without a builder")
 	}
 }

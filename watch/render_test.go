@@ -58,7 +58,7 @@ func TestScreen_StartsWithClearAndShowsEveryPiece(t *testing.T) {
 
 func TestScreen_WithoutHeadsOrBuilder(t *testing.T) {
 	w := New(newFakeClock().Now)
-	w.Observe(result(check.Unavailable, "l2 connection refused", endpoint(check.L2Name, -1, false), nil))
+	w.Observe(result(check.Unavailable, "l2 connection refused", endpoint(l2Role, -1, false), nil))
 	var out bytes.Buffer
 	w.Screen(&out, time.Second, false)
 	s := out.String()
@@ -86,11 +86,11 @@ func TestLine_OnePerTickWithoutEscapes(t *testing.T) {
 	w.Observe(heads(check.Partial, 130, 123))
 	w.Line(&out)
 	clock.advance(2 * time.Second)
-	r := result(check.Unavailable, "l2 connection\nrefused", endpoint(check.L2Name, -1, false), endpoint(check.BuilderName, 124, true))
+	r := result(check.Unavailable, "l2 connection\nrefused", endpoint(l2Role, -1, false), endpoint(builderRole, 124, true))
 	w.Observe(r)
 	w.Line(&out)
 	clock.advance(2 * time.Second)
-	w.Observe(result(check.Healthy, "l2 head #7 is 1s old", endpoint(check.L2Name, 7, true), nil))
+	w.Observe(result(check.Healthy, "l2 head #7 is 1s old", endpoint(l2Role, 7, true), nil))
 	w.Line(&out)
 	want := "2026-11-25T12:00:00Z HEALTHY l2=#123 builder=#123 lag=0 healthy because\n" +
 		"2026-11-25T12:00:02Z PARTIAL l2=#130 builder=#123 lag=7 partial because\n" +

@@ -19,13 +19,14 @@ type Watcher struct {
 	at    time.Time // when last was observed
 	since time.Time // when the current state began
 
-	l2, builder window
-	changes     changeLog
+	// windows are the recent head samples of each endpoint seen, by name.
+	windows map[string]*window
+	changes changeLog
 }
 
 // New returns a Watcher that stamps observations with now.
 func New(now func() time.Time) *Watcher {
-	return &Watcher{now: now}
+	return &Watcher{now: now, windows: map[string]*window{}}
 }
 
 // Observe records one health check's result.
@@ -36,17 +37,19 @@ func (w *Watcher) Observe(r check.Result) {
 		w.since = now
 	}
 	w.seen, w.last, w.at = true, r, now
-	sampleHead(&w.l2, now, &r.L2)
-	sampleHead(&w.builder, now, r.Builder)
-}
-
-// sampleHead adds the endpoint's head to its window, or only ages the window without a head.
-func sampleHead(win *window, now time.Time, e *check.Endpoint) {
-	if e == nil || e.Last == nil {
-		win.prune(now)
-		return
+	for _, e := range r.Endpoints {
+		if w.windows[e.Role.Name] == nil {
+			w.windows[e.Role.Name] = &window{}
+		}
 	}
-	win.add(now, e.Last.Number)
+	for name, win := range w.windows {
+		// An endpoint's head goes into its window; without one, the window only ages.
+		if e := r.Endpoint(name); e != nil && e.Last != nil {
+			win.add(now, e.Last.Number)
+		} else {
+			win.prune(now)
+		}
+	}
 }
 
 // Last is the latest result and when it was observed; ok is false before the first.
@@ -59,7 +62,7 @@ func (w *Watcher) Held() time.Duration {
 	return w.at.Sub(w.since)
 }
 
-// Rate is the endpoint's (check.L2Name or check.BuilderName) blocks per second over the last
+// Rate is the named endpoint's blocks per second over the last
 // RateWindow; ok is false until it has two samples some time apart, and while the latest check
 // got no answer from it (no head, or its request failed): an endpoint that stopped answering has
 // no rate, not the last one it had.
@@ -72,14 +75,10 @@ func (w *Watcher) Rate(name string) (bps float64, ok bool) {
 
 // endpoint is the endpoint of that name in the latest result, or nil.
 func (w *Watcher) endpoint(name string) *check.Endpoint {
-	switch {
-	case !w.seen:
+	if !w.seen {
 		return nil
-	case name == check.BuilderName:
-		return w.last.Builder
-	default:
-		return &w.last.L2
 	}
+	return w.last.Endpoint(name)
 }
 
 // Samples is how many head samples are kept for the endpoint; at most MaxSamples.
@@ -87,16 +86,16 @@ func (w *Watcher) Samples(name string) int {
 	return w.window(name).n
 }
 
+// window is the named endpoint's samples; an empty one for an endpoint never seen.
 func (w *Watcher) window(name string) *window {
-	if name == check.BuilderName {
-		return &w.builder
+	if win := w.windows[name]; win != nil {
+		return win
 	}
-	return &w.l2
+	return &window{}
 }
 
-// Lag is how many blocks the builder's head is behind the L2's in the latest result (negative:
-// ahead); ok is false without a head from both.
-func (w *Watcher) Lag() (blocks int64, ok bool) { return w.last.BuilderLag() }
+// Lags are the latest result's lags between endpoints (the builder's behind the L2), in relation order.
+func (w *Watcher) Lags() []check.Lag { return w.last.Lags() }
 
 // Changes are the last MaxChanges state changes, oldest first.
 func (w *Watcher) Changes() []Change {

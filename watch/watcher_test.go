@@ -1,7 +1,9 @@
 package watch
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,13 +24,17 @@ func TestLag_IsBuilderBlocksBehindTheL2(t *testing.T) {
 	} {
 		w := New(newFakeClock().Now)
 		w.Observe(heads(check.Healthy, tc.l2, tc.builder))
-		if lag, ok := w.Lag(); lag != tc.lag || ok != tc.ok {
+		lags := w.Lags()
+		if len(lags) != 1 || lags[0].Of.Name != "builder" || lags[0].Against.Name != "l2" {
+			t.Fatalf("l2 %d builder %d: lags %+v, want the builder's against the L2", tc.l2, tc.builder, lags)
+		}
+		if lag, ok := lags[0].Blocks, lags[0].Known; lag != tc.lag || ok != tc.ok {
 			t.Errorf("l2 %d builder %d: lag %d (ok %v), want %d (%v)", tc.l2, tc.builder, lag, ok, tc.lag, tc.ok)
 		}
 	}
 	w := New(newFakeClock().Now)
-	w.Observe(result(check.Healthy, "l2 only", endpoint(check.L2Name, 5, true), nil))
-	if _, ok := w.Lag(); ok {
+	w.Observe(result(check.Healthy, "l2 only", endpoint(l2Role, 5, true), nil))
+	if lags := w.Lags(); len(lags) != 0 {
 		t.Error("a lag without a builder")
 	}
 }
@@ -62,7 +68,7 @@ func TestChanges_AreInOrderAndCapped(t *testing.T) {
 	states := []check.State{check.Healthy, check.Healthy, check.Partial, check.Partial, check.Unavailable,
 		check.Healthy, check.Unknown, check.Partial, check.Partial, check.Healthy}
 	for i, s := range states {
-		w.Observe(result(s, fmt.Sprintf("reason %d", i), endpoint(check.L2Name, int64(i), true), nil))
+		w.Observe(result(s, fmt.Sprintf("reason %d", i), endpoint(l2Role, int64(i), true), nil))
 		clock.advance(time.Second)
 	}
 	// Changes at checks 0 (first), 2, 4, 5, 6, 7, 9: the last five are 4..9.
@@ -85,5 +91,36 @@ func TestChanges_AreInOrderAndCapped(t *testing.T) {
 	fresh.Observe(heads(check.Partial, 1, 1))
 	if c := fresh.Changes(); len(c) != 1 || !c[0].First || c[0].To != check.Partial {
 		t.Errorf("first observation: %+v, want one First change to partial", c)
+	}
+}
+
+// TestWatch_AThirdEndpoint_HasItsOwnHistoryAndLag: the history is kept per endpoint name and the
+// lags per relation, so an endpoint of another role is watched like the two of today.
+func TestWatch_AThirdEndpoint_HasItsOwnHistoryAndLag(t *testing.T) {
+	opNode := check.Role{Name: "op-node", Title: "op-node", Failure: check.Unavailable, Modes: []check.Mode{check.Health}}
+	clock := newFakeClock()
+	w := New(clock.Now)
+	for i := int64(0); i <= 10; i++ {
+		r := heads(check.Healthy, 100+2*i, 100+2*i)
+		r.Endpoints = append(r.Endpoints, *endpoint(opNode, 100+i, true))
+		r.Relations = append(r.Relations, check.MaxLag(opNode, l2Role, nil))
+		w.Observe(r)
+		clock.advance(time.Second)
+	}
+	if bps, ok := w.Rate("op-node"); !ok || bps != 1 {
+		t.Errorf("op-node %v blocks/s (ok %v), want 1", bps, ok)
+	}
+	if bps, ok := w.Rate("l2"); !ok || bps != 2 {
+		t.Errorf("l2 %v blocks/s (ok %v), want 2", bps, ok)
+	}
+	var out bytes.Buffer
+	w.Line(&out)
+	if want := " HEALTHY l2=#120 builder=#120 lag=0 op-node=#110 lag=10 healthy because\n"; !strings.HasSuffix(out.String(), want) {
+		t.Errorf("line %q, want it to end %q", out.String(), want)
+	}
+	out.Reset()
+	w.Screen(&out, time.Second, false)
+	if !strings.Contains(out.String(), "op-node lag: 10 blocks behind the L2") {
+		t.Errorf("screen:\n%s", out.String())
 	}
 }

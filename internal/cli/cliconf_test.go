@@ -59,8 +59,8 @@ func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
 	// A bad variable is irrelevant when the command line gives its flag.
 	environ = map[string]string{"HEADPROBE_MIN_BLOCKS": "abc", "HEADPROBE_CHECK_FORK": "maybe", "HEADPROBE_MAX_UNSAFE_INTERVAL": "soon"}
 	cfg := mustParse(t, hp("--min-blocks", "2", "--check-fork=false", "health", "--max-unsafe-interval", "5s", "--l2", "http://b:1"), environ)
-	if cfg.check.MinBlocks != 2 || cfg.check.CheckFork || cfg.check.MaxAge != 5*time.Second {
-		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, cfg.check.CheckFork, cfg.check.MaxAge)
+	if cfg.check.MinBlocks != 2 || cfg.checkFork || cfg.check.MaxAge != 5*time.Second {
+		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, cfg.checkFork, cfg.check.MaxAge)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MIN_BLOCKS": "abc"}, `must be a whole number (specified: "abc")`)
 }
@@ -110,7 +110,7 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 	})
 	if cfg.l2.url != "http://b:1" || cfg.l2.opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
 		cfg.check.MinBlocks != 2 || len(cfg.l2.opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
-		cfg.check.MaxBuilderLag == nil || *cfg.check.MaxBuilderLag != 3 || !cfg.check.CheckFork || cfg.output != "json" {
+		cfg.maxLag == nil || *cfg.maxLag != 3 || !cfg.checkFork || cfg.output != "json" {
 		t.Errorf("trimmed values not taken: %+v", cfg)
 	}
 	cfg = mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_HEADER": "\n  X-One: 1,5 \r\n\nX-Two: 2\n"})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -22,7 +23,10 @@ type config struct {
 	check     check.Config
 	timeout   time.Duration
 	l2        endpoint
-	builder   *endpoint // nil: no builder given, or a mode that ignores it
+	builder   *endpoint        // nil: no builder given, or a mode that ignores it
+	relations []check.Relation // the builder's checks against the L2
+	maxLag    *uint64          // --max-builder-lag, nil when not given
+	checkFork bool             // --check-fork
 	output    string
 	color     bool
 	quiet     bool
@@ -34,7 +38,7 @@ type config struct {
 
 // endpoint is one validated endpoint.
 type endpoint struct {
-	name string
+	role check.Role
 	url  string
 	opts rpc.Options
 }
@@ -43,7 +47,11 @@ type endpoint struct {
 // problem in one line. A flag on the command line, before or after the command, makes its
 // environment variable irrelevant.
 func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
-	defer func() { err = oneLine(err) }()
+	defer func() {
+		if err != nil && strings.ContainsAny(err.Error(), "\r\n") {
+			err = errors.New(rpc.OneLine(err.Error())) // a value brought in a line break
+		}
+	}()
 	if c.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch)", c.Args().First())
 	}
@@ -94,9 +102,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.check.MaxBuilderLag = &lag
+		cfg.maxLag = &lag
 	}
-	if cfg.check.CheckFork, err = flagBool(c, flagCheckFork); err != nil {
+	if cfg.checkFork, err = flagBool(c, flagCheckFork); err != nil {
 		return nil, err
 	}
 	// watch keeps its marks in memory from one check to the next, so it judges progress across
@@ -136,7 +144,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if w := tlsFiles.KeyWarning(); w != "" {
 		cfg.warnings = append(cfg.warnings, warning("--%s: %s", flagTLSKey, w))
 	}
-	l2, err := cfg.endpoint(c, check.L2Name, flagL2, flagL2Secret, flagL2Header)
+	l2, err := cfg.endpoint(c, roles.L2, flagL2, flagL2Secret, flagL2Header)
 	if err != nil {
 		return nil, err
 	}
@@ -145,11 +153,11 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	}
 	cfg.l2 = *l2
 	if mode == check.Health { // ready and live ignore the builder's flags entirely
-		if cfg.builder, err = cfg.endpoint(c, check.BuilderName, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
+		if cfg.builder, err = cfg.endpoint(c, roles.Builder, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
 			return nil, err
 		}
 	}
-	if mode == check.Health && cfg.builder == nil && (cfg.check.CheckFork || cfg.check.MaxBuilderLag != nil) {
+	if mode == check.Health && cfg.builder == nil && (cfg.checkFork || cfg.maxLag != nil) {
 		cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 	}
 	if cfg.tls != nil && isIPC(cfg.l2.url) && (cfg.builder == nil || isIPC(cfg.builder.url)) {
@@ -157,6 +165,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	}
 	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
 		cfg.warnings = append(cfg.warnings, warning("--%s is for watch; %s ignores it", flagEvery, mode))
+	}
+	if cfg.builder != nil {
+		cfg.relations = roles.Relations(cfg.maxLag, cfg.checkFork)
 	}
 	// Chain ids are compared when asked for, and always between an L2 and its builder.
 	if cfg.check.ChainID != 0 || cfg.builder != nil {
@@ -169,7 +180,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 }
 
 // endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
-func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
+func (cfg *config) endpoint(c *cli.Context, role check.Role, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
 	url := strings.TrimSpace(str(c, urlFlag))
 	secretFile := str(c, secretFlag)
 	if url == "" {
@@ -192,11 +203,11 @@ func (cfg *config) endpoint(c *cli.Context, name, urlFlag, secretFlag, headerFla
 			given bool
 		}{{secretFlag, secretFile != ""}, {headerFlag, len(lines) > 0}} {
 			if f.given {
-				cfg.warnings = append(cfg.warnings, warning("--%s is ignored for an IPC endpoint (%s is a local socket, without HTTP)", f.flag, name))
+				cfg.warnings = append(cfg.warnings, warning("--%s is ignored for an IPC endpoint (%s is a local socket, without HTTP)", f.flag, role.Name))
 			}
 		}
 	}
-	e := &endpoint{name: name, url: url, opts: rpc.Options{Timeout: cfg.timeout, Headers: headers, TLS: cfg.tls}}
+	e := &endpoint{role: role, url: url, opts: rpc.Options{Timeout: cfg.timeout, Headers: headers, TLS: cfg.tls}}
 	if secretFile != "" {
 		secret, w, err := rpc.ReadSecretFile(secretFile)
 		if err != nil {
@@ -301,14 +312,6 @@ func headerLines(c *cli.Context, name string) ([]string, error) {
 
 // isIPC is true for an endpoint address that is an IPC socket path.
 func isIPC(url string) bool { return strings.HasPrefix(url, "/") }
-
-// oneLine keeps an error to one line, escaping any line break a value brought in.
-func oneLine(err error) error {
-	if err == nil || !strings.ContainsAny(err.Error(), "\r\n") {
-		return err
-	}
-	return errors.New(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(err.Error()))
-}
 
 // duration parses a duration flag; a bare integer means seconds, like rollup-boost's MAX_UNSAFE_INTERVAL.
 func duration(c *cli.Context, name string) (time.Duration, error) {

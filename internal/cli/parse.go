@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // ErrNoCheck is Parse's error for a command line that runs no check: --help, --version or a
@@ -57,7 +58,7 @@ func Parse(args, environ []string) (*Plan, error) {
 	var dry dryRun
 	app := newApp(&out, &out, &code, &dry)
 	if err := app.RunContext(withEnvironment(context.Background(), listEnv(environ)), args); err != nil {
-		return nil, oneLine(err)
+		return nil, errors.New(rpc.OneLine(err.Error()))
 	}
 	if !dry.ran {
 		return nil, ErrNoCheck

@@ -49,9 +49,9 @@ func runBound(cfg *config) time.Duration {
 
 // warnObservations tells the operator on stderr about heads stamped in the future and fork checks not made.
 func warnObservations(stderr io.Writer, r check.Result) {
-	for _, e := range r.Endpoints() {
+	for _, e := range r.Endpoints {
 		if e.Ahead > time.Second {
-			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Name, e.Last.Number, e.AheadText()))
+			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Role.Name, e.Last.Number, e.AheadText()))
 		}
 		if e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintln(stderr, warning("fork check not made: the L2's block #%d: %v", e.Fork.Number, e.Fork.Err))

@@ -10,6 +10,7 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 	"github.com/headprobe/headprobe/statefile"
 )
@@ -56,10 +57,10 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 
 // target makes the check's view of an endpoint, with its mark from the state file.
 func (s *session) target(e endpoint, show *progress) check.Target {
-	t := check.Target{Name: e.name, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts), OnSample: show.sample(e.name)}
+	t := check.Target{Role: e.role, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts), OnSample: show.sample(e.role.Name)}
 	if s.cfg.stateFile != "" {
 		t.Remember = true
-		if m, ok := s.marks[statefile.Key(e.name, e.url)]; ok {
+		if m, ok := s.marks[statefile.Key(e.role.Name, e.url)]; ok {
 			t.Previous = &m
 		}
 	}
@@ -81,21 +82,19 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	l2, builder := s.targets()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, l2, builder)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.targets(), s.cfg.relations)
 }
 
 // targets is a copy of the targets, taken under the lock: record replaces a Previous mark, never
 // changes one, so the copy stays as it was while other checks record theirs.
-func (s *session) targets() (check.Target, *check.Target) {
+func (s *session) targets() []check.Target {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l2, builder := s.l2, s.builder
-	if builder != nil {
-		b := *builder
-		builder = &b
+	targets := []check.Target{s.l2}
+	if s.builder != nil {
+		targets = append(targets, *s.builder)
 	}
-	return l2, builder
+	return targets
 }
 
 // record keeps what a finished check learnt: the marks (for the next check and the state file,
@@ -104,17 +103,17 @@ func (s *session) record(r check.Result, complete bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if complete && (s.inMemory || s.cfg.stateFile != "") {
-		for _, e := range r.Endpoints() {
+		for _, e := range r.Endpoints {
 			if e.Mark == nil {
 				continue
 			}
 			t := &s.l2
-			if e.Name == check.BuilderName && s.builder != nil {
+			if e.Role.Name == roles.Builder.Name && s.builder != nil {
 				t = s.builder
 			}
 			m := *e.Mark
 			t.Previous = &m
-			s.marks[statefile.Key(e.Name, s.endpointURL(e.Name))] = m
+			s.marks[statefile.Key(e.Role.Name, s.endpointURL(e.Role.Name))] = m
 		}
 	}
 	if complete && s.cfg.stateFile != "" {
@@ -140,7 +139,7 @@ func notWritten(what, path string, err error) string {
 
 // endpointURL is the configured URL of the endpoint with that name.
 func (s *session) endpointURL(name string) string {
-	if s.cfg.builder != nil && name == s.cfg.builder.name {
+	if s.cfg.builder != nil && name == s.cfg.builder.role.Name {
 		return s.cfg.builder.url
 	}
 	return s.cfg.l2.url

@@ -76,7 +76,7 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	case cfg.output == "nagios":
 		opts.Emit = report.Nagios
 	}
-	if err := watch.Loop(c.Context, watch.SystemClock{}, opts, probe, out); err != nil {
+	if err := watch.Loop(c.Context, check.SystemClock{}, opts, probe, out); err != nil {
 		fmt.Fprintf(stderr, "watch: %v\n", err)
 		return check.Unknown.ExitCode()
 	}

@@ -1,0 +1,27 @@
+package check
+
+import (
+	"slices"
+	"strings"
+)
+
+// Role is a part of the sequencer that headprobe judges through one endpoint: its name, what its
+// failure means for the run, and the modes that judge it. The roles themselves are defined by the
+// wiring (package roles), so that check names none of them.
+type Role struct {
+	// Name is the endpoint's name in text, metrics labels and state-file keys ("l2", "builder").
+	Name string
+	// Title is how a reason names the role inside a sentence ("the L2's #12").
+	Title string
+	// Failure is the state a failing endpoint of this role gives the run: Unavailable (no blocks
+	// are built) or Partial (blocks are built, a part is degraded).
+	Failure State
+	// Modes are the modes that judge the role; the others neither observe nor judge it.
+	Modes []Mode
+}
+
+// JudgedIn reports whether mode judges the role.
+func (r Role) JudgedIn(m Mode) bool { return slices.Contains(r.Modes, m) }
+
+// Key is the role's name as a JSON key or a part of a metric name: "op-node" is "op_node".
+func (r Role) Key() string { return strings.ReplaceAll(r.Name, "-", "_") }
