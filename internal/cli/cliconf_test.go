@@ -49,12 +49,12 @@ func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
 		hp("--l2", "http://b:1", "--timeout", "2s", "-o", "nagios"),
 	} {
 		cfg := mustParse(t, args, environ)
-		if cfg.l2.url != "http://b:1" || cfg.timeout != 2*time.Second || cfg.output != "nagios" {
-			t.Errorf("%q: l2 %s, timeout %s, output %s; want the command line's", args, cfg.l2.url, cfg.timeout, cfg.output)
+		if cfg.endpoints[0].url != "http://b:1" || cfg.timeout != 2*time.Second || cfg.output != "nagios" {
+			t.Errorf("%q: l2 %s, timeout %s, output %s; want the command line's", args, cfg.endpoints[0].url, cfg.timeout, cfg.output)
 		}
 	}
-	if cfg := mustParse(t, hp("ready"), environ); cfg.l2.url != "http://a:1" || cfg.timeout != 3*time.Second || cfg.output != "json" {
-		t.Errorf("environment alone: l2 %s, timeout %s, output %s", cfg.l2.url, cfg.timeout, cfg.output)
+	if cfg := mustParse(t, hp("ready"), environ); cfg.endpoints[0].url != "http://a:1" || cfg.timeout != 3*time.Second || cfg.output != "json" {
+		t.Errorf("environment alone: l2 %s, timeout %s, output %s", cfg.endpoints[0].url, cfg.timeout, cfg.output)
 	}
 	// A bad variable is irrelevant when the command line gives its flag.
 	environ = map[string]string{"HEADPROBE_MIN_BLOCKS": "abc", "HEADPROBE_CHECK_FORK": "maybe", "HEADPROBE_MAX_UNSAFE_INTERVAL": "soon"}
@@ -95,7 +95,7 @@ func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, check.Unknown.ExitCode())
 	}
 	cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-header", "Authorization: Basic a,b"), nil)
-	if got := cfg.l2.opts.Headers.Get("Authorization"); got != "Basic a,b" {
+	if got := cfg.endpoints[0].opts.Headers.Get("Authorization"); got != "Basic a,b" {
 		t.Errorf("header with a comma: %q", got)
 	}
 }
@@ -108,13 +108,13 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 		"HEADPROBE_MIN_BLOCKS": " 2 ", "HEADPROBE_L2_JWT_SECRET": secret + "\n", "HEADPROBE_TIMEOUT": "2s\n",
 		"HEADPROBE_MAX_BUILDER_LAG": "\t3\n", "HEADPROBE_CHECK_FORK": "true\n", "HEADPROBE_OUTPUT": "json\n",
 	})
-	if cfg.l2.url != "http://b:1" || cfg.l2.opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
-		cfg.check.MinBlocks != 2 || len(cfg.l2.opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
+	if cfg.endpoints[0].url != "http://b:1" || cfg.endpoints[0].opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
+		cfg.check.MinBlocks != 2 || len(cfg.endpoints[0].opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
 		cfg.maxLag == nil || *cfg.maxLag != 3 || !cfg.checkFork || cfg.output != "json" {
 		t.Errorf("trimmed values not taken: %+v", cfg)
 	}
 	cfg = mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_HEADER": "\n  X-One: 1,5 \r\n\nX-Two: 2\n"})
-	if h := cfg.l2.opts.Headers; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" || len(h) != 2 {
+	if h := cfg.endpoints[0].opts.Headers; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" || len(h) != 2 {
 		t.Errorf("headers from several lines: %v", h)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_JWT_SECRET": "/nonexistent/jwt.hex\n"}, "--l2-jwt-secret")

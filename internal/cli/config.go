@@ -22,9 +22,10 @@ type config struct {
 	mode      check.Mode
 	check     check.Config
 	timeout   time.Duration
-	l2        endpoint
-	builder   *endpoint        // nil: no builder given, or a mode that ignores it
-	relations []check.Relation // the builder's checks against the L2
+	// endpoints are the endpoints to judge, in role order: the L2 first, then the builder when
+	// one is given and the mode judges it.
+	endpoints []endpoint
+	relations []check.Relation // the checks between two endpoints' roles (the builder's against the L2)
 	maxLag    *uint64          // --max-builder-lag, nil when not given
 	checkFork bool             // --check-fork
 	output    string
@@ -151,29 +152,33 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if l2 == nil {
 		return nil, fmt.Errorf("--%s is required (or %s)", flagL2, env(flagL2)[0])
 	}
-	cfg.l2 = *l2
+	cfg.endpoints = []endpoint{*l2}
 	if mode == check.Health { // ready and live ignore the builder's flags entirely
-		if cfg.builder, err = cfg.endpoint(c, roles.Builder, flagBuilder, flagBuilderSecret, flagBuilderHeader); err != nil {
+		builder, err := cfg.endpoint(c, roles.Builder, flagBuilder, flagBuilderSecret, flagBuilderHeader)
+		if err != nil {
 			return nil, err
 		}
+		if builder != nil {
+			cfg.endpoints = append(cfg.endpoints, *builder)
+			cfg.relations = roles.Relations(cfg.maxLag, cfg.checkFork)
+		} else if cfg.checkFork || cfg.maxLag != nil {
+			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
+		}
 	}
-	if mode == check.Health && cfg.builder == nil && (cfg.checkFork || cfg.maxLag != nil) {
-		cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
+	allIPC := true
+	for _, e := range cfg.endpoints {
+		allIPC = allIPC && isIPC(e.url)
 	}
-	if cfg.tls != nil && isIPC(cfg.l2.url) && (cfg.builder == nil || isIPC(cfg.builder.url)) {
+	if cfg.tls != nil && allIPC {
 		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
 	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
 		cfg.warnings = append(cfg.warnings, warning("--%s is for watch; %s ignores it", flagEvery, mode))
 	}
-	if cfg.builder != nil {
-		cfg.relations = roles.Relations(cfg.maxLag, cfg.checkFork)
-	}
-	// Chain ids are compared when asked for, and always between an L2 and its builder.
-	if cfg.check.ChainID != 0 || cfg.builder != nil {
-		cfg.l2.opts.ChainID = true
-		if cfg.builder != nil {
-			cfg.builder.opts.ChainID = true
+	// Chain ids are compared when asked for, and always between two endpoints with relations.
+	if cfg.check.ChainID != 0 || len(cfg.relations) > 0 {
+		for i := range cfg.endpoints {
+			cfg.endpoints[i].opts.ChainID = true
 		}
 	}
 	return cfg, nil

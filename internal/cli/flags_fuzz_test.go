@@ -40,8 +40,8 @@ func FuzzParseFlags(f *testing.F) {
 			return
 		}
 		cfg := p.cfg
-		if err := rpc.ValidateURL(cfg.l2.url); err != nil {
-			t.Fatalf("accepted --l2 %q: %v", cfg.l2.url, err)
+		if err := rpc.ValidateURL(cfg.endpoints[0].url); err != nil {
+			t.Fatalf("accepted --l2 %q: %v", cfg.endpoints[0].url, err)
 		}
 		if cfg.timeout <= 0 || cfg.check.Validate() != nil {
 			t.Fatalf("accepted an unusable configuration: timeout %s, %v", cfg.timeout, cfg.check.Validate())

@@ -81,7 +81,7 @@ func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.
 	}
 	p := &Plan{
 		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
-		Builder: cfg.builder != nil, Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output,
+		Builder: len(cfg.endpoints) > 1, Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output,
 		Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
 	}
 	for _, f := range []string{flagL2Secret, flagBuilderSecret} {

@@ -10,7 +10,6 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
-	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 	"github.com/headprobe/headprobe/statefile"
 )
@@ -22,9 +21,9 @@ type session struct {
 	// mu guards marks and the targets' Previous marks, and orders the writes of the state file,
 	// the textfile and the warnings: each check starts from the marks recorded before it.
 	mu      sync.Mutex
-	marks   map[string]check.Mark
-	l2      check.Target
-	builder *check.Target
+	marks map[string]check.Mark
+	// targets are the endpoints' check views, in the order of cfg.endpoints.
+	targets []check.Target
 	stderr  io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
 	inMemory bool
@@ -47,10 +46,8 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 			s.stateWarned = true
 		}
 	}
-	s.l2 = s.target(cfg.l2, show)
-	if cfg.builder != nil {
-		b := s.target(*cfg.builder, show)
-		s.builder = &b
+	for _, e := range cfg.endpoints {
+		s.targets = append(s.targets, s.target(e, show))
 	}
 	return s
 }
@@ -71,9 +68,8 @@ func (s *session) target(e endpoint, show *progress) check.Target {
 // so that a session of many checks (watch) judges progress across them (--max-stall).
 func (s *session) rememberAcrossChecks() {
 	s.inMemory = true
-	s.l2.Remember = true
-	if s.builder != nil {
-		s.builder.Remember = true
+	for i := range s.targets {
+		s.targets[i].Remember = true
 	}
 }
 
@@ -82,19 +78,15 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.targets(), s.cfg.relations)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations)
 }
 
-// targets is a copy of the targets, taken under the lock: record replaces a Previous mark, never
+// snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
 // changes one, so the copy stays as it was while other checks record theirs.
-func (s *session) targets() []check.Target {
+func (s *session) snapshot() []check.Target {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	targets := []check.Target{s.l2}
-	if s.builder != nil {
-		targets = append(targets, *s.builder)
-	}
-	return targets
+	return append([]check.Target(nil), s.targets...)
 }
 
 // record keeps what a finished check learnt: the marks (for the next check and the state file,
@@ -104,16 +96,13 @@ func (s *session) record(r check.Result, complete bool) {
 	defer s.mu.Unlock()
 	if complete && (s.inMemory || s.cfg.stateFile != "") {
 		for _, e := range r.Endpoints {
-			if e.Mark == nil {
+			i := s.index(e.Role.Name)
+			if e.Mark == nil || i < 0 {
 				continue
 			}
-			t := &s.l2
-			if e.Role.Name == roles.Builder.Name && s.builder != nil {
-				t = s.builder
-			}
 			m := *e.Mark
-			t.Previous = &m
-			s.marks[statefile.Key(e.Role.Name, s.endpointURL(e.Role.Name))] = m
+			s.targets[i].Previous = &m
+			s.marks[statefile.Key(e.Role.Name, s.cfg.endpoints[i].url)] = m
 		}
 	}
 	if complete && s.cfg.stateFile != "" {
@@ -137,12 +126,14 @@ func notWritten(what, path string, err error) string {
 	return warning("%s %s not written: %v", what, path, err)
 }
 
-// endpointURL is the configured URL of the endpoint with that name.
-func (s *session) endpointURL(name string) string {
-	if s.cfg.builder != nil && name == s.cfg.builder.role.Name {
-		return s.cfg.builder.url
+// index is the position of the endpoint of that role among the targets, or -1.
+func (s *session) index(role string) int {
+	for i, t := range s.targets {
+		if t.Role.Name == role {
+			return i
+		}
 	}
-	return s.cfg.l2.url
+	return -1
 }
 
 // warn writes a line on stderr unless quiet.
@@ -154,8 +145,7 @@ func (s *session) warn(msg string) {
 
 // close releases the endpoints' connections.
 func (s *session) close() {
-	s.l2.Source.(*rpc.Client).Close()
-	if s.builder != nil {
-		s.builder.Source.(*rpc.Client).Close()
+	for _, t := range s.targets {
+		t.Source.(*rpc.Client).Close()
 	}
 }
