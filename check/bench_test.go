@@ -42,13 +42,13 @@ func BenchmarkJudge(b *testing.B) {
 			First: &h, Last: &h, Samples: 1, Age: time.Second, Window: 0, Latency: 1200 * time.Microsecond,
 		}}
 	}
-	l2, builder := seen("l2", 1271), seen("builder", 1271)
-	if r := judge(Health, cfg, l2, &builder); r.State != Healthy {
+	endpoints := []Endpoint{seen("l2", 1271), seen("builder", 1271)} // as Run hands them over
+	if r := Judge(Health, cfg, endpoints, pairRelations); r.State != Healthy {
 		b.Fatalf("state %s: %s", r.State, r.Reason)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		judge(Health, cfg, l2, &builder)
+		Judge(Health, cfg, endpoints, pairRelations)
 	}
 }
 

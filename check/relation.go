@@ -88,7 +88,7 @@ func compareFork(ctx context.Context, src Source, title string, against, of *Hea
 }
 
 // check judges of against against; it returns "" when they are consistent.
-func (rel Relation) check(of, against Endpoint) (Cause, string) {
+func (rel Relation) check(of, against *Endpoint) (Cause, string) {
 	b, a := of.Last, against.Last
 	if b == nil {
 		return "", ""

@@ -43,6 +43,36 @@ type Result struct {
 	Duration time.Duration
 }
 
+// reason is the failing endpoints' reasons in role order, joined by "; ", or, when none fails,
+// every endpoint's, joined by ", ": each after its role's name.
+func (r *Result) reason() string {
+	failing, size := false, 0
+	for i := range r.Endpoints {
+		e := &r.Endpoints[i]
+		failing = failing || !e.OK
+		size += len(e.Role.Name) + len(e.Reason) + 3
+	}
+	sep := ", "
+	if failing {
+		sep = "; "
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range r.Endpoints {
+		e := &r.Endpoints[i]
+		if e.OK == failing { // when one fails, only the failing ones
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(e.Role.Name)
+		b.WriteByte(' ')
+		b.WriteString(e.Reason)
+	}
+	return b.String()
+}
+
 // Endpoint is the judged endpoint of that name, or nil.
 func (r Result) Endpoint(name string) *Endpoint {
 	for i := range r.Endpoints {
@@ -73,17 +103,8 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result 
 		if of == nil || against == nil || !of.OK {
 			continue
 		}
-		if cause, why := rel.check(*of, *against); cause != "" {
+		if cause, why := rel.check(of, against); cause != "" {
 			of.OK, of.Cause, of.Reason = false, cause, why
-		}
-	}
-	failing, passing := make([]string, 0, len(r.Endpoints)), make([]string, 0, len(r.Endpoints))
-	for _, e := range r.Endpoints {
-		line := e.Role.Name + " " + e.Reason
-		if e.OK {
-			passing = append(passing, line)
-		} else {
-			failing = append(failing, line)
 		}
 	}
 	switch {
@@ -92,18 +113,14 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result 
 	case r.failing(Partial):
 		r.State = Partial
 	}
-	if len(failing) > 0 {
-		r.Reason = strings.Join(failing, "; ")
-	} else {
-		r.Reason = strings.Join(passing, ", ")
-	}
+	r.Reason = r.reason()
 	return r
 }
 
 // failing reports whether an endpoint of a role whose failure means s failed.
-func (r Result) failing(s State) bool {
-	for _, e := range r.Endpoints {
-		if !e.OK && e.Role.Failure == s {
+func (r *Result) failing(s State) bool {
+	for i := range r.Endpoints {
+		if e := &r.Endpoints[i]; !e.OK && e.Role.Failure == s {
 			return true
 		}
 	}
