@@ -19,9 +19,9 @@ import (
 
 // config is everything a run needs, validated before any network I/O.
 type config struct {
-	mode      check.Mode
-	check     check.Config
-	timeout   time.Duration
+	mode    check.Mode
+	check   check.Config
+	timeout time.Duration
 	// endpoints are the endpoints to judge, in role order: the L2 first, then the builder when
 	// one is given and the mode judges it.
 	endpoints []endpoint

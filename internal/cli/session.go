@@ -20,7 +20,7 @@ type session struct {
 	cfg *config
 	// mu guards marks and the targets' Previous marks, and orders the writes of the state file,
 	// the textfile and the warnings: each check starts from the marks recorded before it.
-	mu      sync.Mutex
+	mu    sync.Mutex
 	marks map[string]check.Mark
 	// targets are the endpoints' check views, in the order of cfg.endpoints.
 	targets []check.Target
