@@ -199,20 +199,6 @@ func assertCauses(t *testing.T, r Result, causes []Cause) {
 	}
 }
 
-// assertInOrder checks that each of subs occurs in s, each after the previous one.
-func assertInOrder(t *testing.T, s string, subs []string) {
-	t.Helper()
-	rest := s
-	for _, sub := range subs {
-		i := strings.Index(rest, sub)
-		if i < 0 {
-			t.Errorf("reason %q: missing %q (in this order: %q)", s, sub, subs)
-			return
-		}
-		rest = rest[i+len(sub):]
-	}
-}
-
 // TestJudge_VerdictOrder checks Judge alone on hand-made observations, including the
 // observations Run never hands it (no head and no error).
 func TestJudge_VerdictOrder(t *testing.T) {
