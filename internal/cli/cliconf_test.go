@@ -160,6 +160,24 @@ func TestMinBlocksZero_IsRefusedEverywhere(t *testing.T) {
 	}
 }
 
+// TestLive_IgnoresTheRulesOfProgress: live judges one sample whatever its age, so the flags it
+// ignores (one environment block configures every probe of a pod) can never refuse it, which as a
+// liveness probe would restart the client forever.
+func TestLive_IgnoresTheRulesOfProgress(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state")
+	for _, environ := range []map[string]string{
+		{"HEADPROBE_INTERVAL": "500ms"},
+		{"HEADPROBE_MIN_BLOCKS": "0"},
+		{"HEADPROBE_MAX_STALL": "1m"},
+		{"HEADPROBE_STATE_FILE": state, "HEADPROBE_MAX_STALL": "0", "HEADPROBE_MAX_UNSAFE_INTERVAL": "0"},
+	} {
+		if cfg := mustParse(t, hp("live", "--l2", "http://b:1"), environ); cfg.stateFile != "" {
+			t.Errorf("%v: live uses the state file %q", environ, cfg.stateFile)
+		}
+		mustRefuse(t, hp("ready", "--l2", "http://b:1"), environ, "--")
+	}
+}
+
 func TestInterval_ShorterThanTimeoutIsRefused(t *testing.T) {
 	mustRefuse(t, hp("--l2", "http://b:1", "--interval", "500ms"), nil,
 		"--interval 500ms is shorter than --timeout 1s: the window could hold only one sample; use --interval ≥ --timeout")

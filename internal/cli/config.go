@@ -85,7 +85,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if cfg.timeout <= 0 {
 		return nil, fmt.Errorf("--%s must be greater than zero (specified: %s)", flagTimeout, cfg.timeout)
 	}
-	if cfg.check.Interval > 0 && cfg.check.Interval < cfg.timeout {
+	// live judges one sample of the L2 whatever its age: the rules of the window, progress and the
+	// state file are not its, so one environment block for every probe of a pod cannot fail it.
+	judgesProgress := mode != check.Live
+	if judgesProgress && cfg.check.Interval > 0 && cfg.check.Interval < cfg.timeout {
 		return nil, fmt.Errorf("--%s %s is shorter than --%s %s: the window could hold only one sample; use --%s ≥ --%s",
 			flagInterval, cfg.check.Interval, flagTimeout, cfg.timeout, flagInterval, flagTimeout)
 	}
@@ -95,7 +98,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if cfg.check.MinBlocks, err = whole(c, flagMinBlocks); err != nil {
 		return nil, err
 	}
-	if cfg.check.MinBlocks == 0 { // no window nor state file can judge progress of zero blocks
+	if judgesProgress && cfg.check.MinBlocks == 0 { // no window nor state file can judge progress of zero blocks
 		return nil, fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMinBlocks)
 	}
 	if isSet(c, flagMaxLag) {
@@ -111,7 +114,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	// watch keeps its marks in memory from one check to the next, so it judges progress across
 	// checks with or without a state file.
 	watching := c.Command != nil && c.Command.Name == "watch"
-	if cfg.stateFile = str(c, flagStateFile); cfg.stateFile == "" && !watching && isSet(c, flagMaxStall) {
+	if judgesProgress {
+		cfg.stateFile = str(c, flagStateFile)
+	}
+	if judgesProgress && cfg.stateFile == "" && !watching && isSet(c, flagMaxStall) {
 		return nil, fmt.Errorf("--%s needs --%s: progress across runs is judged from the state file", flagMaxStall, flagStateFile)
 	}
 	if cfg.stateFile != "" || watching {
