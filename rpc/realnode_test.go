@@ -87,7 +87,8 @@ func TestRealNode_Stopped_IsRefusedFast(t *testing.T) {
 	if !errors.As(err, &f) || f.Class != rpc.ClassRefused {
 		t.Fatalf("err = %v, want refused", err)
 	}
-	if took := time.Since(start); took > 50*time.Millisecond {
-		t.Errorf("a refused port took %s, want < 50ms", took)
+	// Far from the 1 s timeout: a refused port is not waited out (the bench measures the exact figure, P6).
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("a refused port took %s, want well under the 1s timeout", took)
 	}
 }

@@ -141,7 +141,9 @@ func TestLoop_CtrlCWhileWaiting_EndsAtOnceWithNil(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("loop still running a second after Ctrl-C")
 	}
-	if took := time.Since(start); took > 100*time.Millisecond {
+	// Loose on purpose (a loaded machine delays goroutines): the loop must not wait for its next
+	// tick, an hour away.
+	if took := time.Since(start); took > 500*time.Millisecond {
 		t.Errorf("took %s to stop", took)
 	}
 	if !clock.isStopped() {
