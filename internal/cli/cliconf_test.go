@@ -123,10 +123,16 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 }
 
 func TestEnv_MisspeltVariableIsWarned(t *testing.T) {
-	cfg := mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_URL": "http://a:1", "HEADPROBE_MAX_UNSAFE": "5", "HEADPROBE_L2": "http://c:1"})
+	cfg := mustParse(t, hp("--l2", "http://b:1"), map[string]string{
+		"HEADPROBE_L2_URL": "http://a:1", "HEADPROBE_MAX_UNSAFE": "5", "HEADPROBE_TIMOUT": "2s", "HEADPROBE_FOO": "1",
+		"HEADPROBE_L2_JWT_SECRET_FILE": "/x", "HEADPROBE_L2": "http://c:1",
+	})
 	want := []string{
+		"warning: HEADPROBE_FOO is not a headprobe variable",
+		"warning: HEADPROBE_L2_JWT_SECRET_FILE is not a headprobe variable (did you mean HEADPROBE_L2_JWT_SECRET?)",
 		"warning: HEADPROBE_L2_URL is not a headprobe variable (did you mean HEADPROBE_L2?)",
-		"warning: HEADPROBE_MAX_UNSAFE is not a headprobe variable (did you mean HEADPROBE_MAX_STALL?)",
+		"warning: HEADPROBE_MAX_UNSAFE is not a headprobe variable (did you mean HEADPROBE_MAX_UNSAFE_INTERVAL?)",
+		"warning: HEADPROBE_TIMOUT is not a headprobe variable (did you mean HEADPROBE_TIMEOUT?)",
 	}
 	if strings.Join(cfg.warnings, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings %q, want %q", cfg.warnings, want)

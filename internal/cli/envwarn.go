@@ -15,11 +15,46 @@ func unknownEnvWarnings(e environment) []string {
 		if !strings.HasPrefix(name, envPrefix) || slices.Contains(known, name) {
 			continue
 		}
-		nearest := slices.MinFunc(known, func(a, b string) int { return editDistance(name, a) - editDistance(name, b) })
-		warnings = append(warnings, warning("%s is not a headprobe variable (did you mean %s?)", name, nearest))
+		if near := nearest(name, known); near != "" {
+			warnings = append(warnings, warning("%s is not a headprobe variable (did you mean %s?)", name, near))
+		} else {
+			warnings = append(warnings, warning("%s is not a headprobe variable", name))
+		}
 	}
 	slices.Sort(warnings)
 	return warnings
+}
+
+// nearest is the real variable a misspelt name most likely meant, or "" when none is close: one it
+// extends (HEADPROBE_L2_URL: HEADPROBE_L2), else the shortest one it begins (HEADPROBE_MAX_UNSAFE:
+// HEADPROBE_MAX_UNSAFE_INTERVAL), else the one within a few edits of it (HEADPROBE_TIMOUT).
+func nearest(name string, known []string) string {
+	best := ""
+	for _, k := range known {
+		if strings.HasPrefix(name, k+"_") && len(k) > len(best) {
+			best = k
+		}
+	}
+	if best != "" {
+		return best
+	}
+	for _, k := range known {
+		if strings.HasPrefix(k, name+"_") && (best == "" || len(k) < len(best)) {
+			best = k
+		}
+	}
+	if best != "" {
+		return best
+	}
+	typed := strings.TrimPrefix(name, envPrefix)
+	limit := max(2, len(typed)/3)
+	for _, k := range known {
+		d := editDistance(typed, strings.TrimPrefix(k, envPrefix))
+		if d <= limit && (best == "" || d < editDistance(typed, strings.TrimPrefix(best, envPrefix))) {
+			best = k
+		}
+	}
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b.

@@ -533,23 +533,10 @@ func newFaultFixture(t *testing.T) *faultFixture {
 	t.Helper()
 	dir := t.TempDir()
 	fx := &faultFixture{net: sequencer(t), pki: newFaultPKI(t, dir), spawner: buildSpawner(t, dir)}
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if _, _, ts := fx.net.L2.Head(); int64(ts)+2 <= time.Now().Unix() {
-					fx.net.L2.Seal()
-				}
-			}
-		}
-	}()
-	t.Cleanup(func() { close(done); <-finished })
+	t.Cleanup(sealWhile(fx.net.L2, 200*time.Millisecond, func() bool {
+		_, _, ts := fx.net.L2.Head()
+		return int64(ts)+2 <= time.Now().Unix()
+	}))
 	return fx
 }
 
@@ -557,23 +544,10 @@ func newFaultFixture(t *testing.T) *faultFixture {
 // is stamped a second after its parent, so sealing pauses while the head is 20 s ahead of this
 // host's clock: the fixture's L2 is shared, and must stay within --max-clock-skew for every case.
 func (fx *faultFixture) progress() (stop func()) {
-	done, finished := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(finished)
-		tick := time.NewTicker(60 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if _, _, ts := fx.net.L2.Head(); int64(ts) < time.Now().Unix()+20 {
-					fx.net.L2.Seal()
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-finished }
+	return sealWhile(fx.net.L2, 60*time.Millisecond, func() bool {
+		_, _, ts := fx.net.L2.Head()
+		return int64(ts) < time.Now().Unix()+20
+	})
 }
 
 // faultOutcome is one run of the binary with, for -o json, its document.
@@ -989,6 +963,11 @@ func TestFaultMatrix(t *testing.T) {
 // sealEvery seals a block on n every period until the returned stop is called: the shared L2
 // seals on demand, and progresses only while a builder-side run with --interval needs it to.
 func sealEvery(n *devnet.Node, period time.Duration) (stop func()) {
+	return sealWhile(n, period, func() bool { return true })
+}
+
+// sealWhile seals a block on n every period while ok says so, until stop.
+func sealWhile(n *devnet.Node, period time.Duration, ok func() bool) (stop func()) {
 	done, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
@@ -999,7 +978,9 @@ func sealEvery(n *devnet.Node, period time.Duration) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
-				n.Seal()
+				if ok() {
+					n.Seal()
+				}
 			}
 		}
 	}()

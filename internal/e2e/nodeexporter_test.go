@@ -25,7 +25,7 @@ import (
 
 // skipRealEnv, set to 1, lets the tests against real Prometheus tools skip when a tool is
 // missing. Unset (as in CI, whose .ci/run installs them), a missing tool fails the test.
-const skipRealEnv = "HEADPROBE_SKIP_REAL"
+const skipRealEnv = "E2E_SKIP_REAL"
 
 // realTool is the path of the first of names found in PATH; Debian's packages are named in the
 // failure.

@@ -49,7 +49,9 @@ func TestSignal_AnyCatchableOneEndsLikeSIGTERM(t *testing.T) {
 // after the standard library's; a SIGTERM sent right then, while the other hundred packages are
 // still being initialised and before main runs, still ends the run as "interrupted" with exit 3.
 func TestSignal_DuringStartupIsCaught(t *testing.T) {
-	cmd := exec.Command(binary, "--l2", "http://127.0.0.1:1", "--interval", "30s")
+	// An L2 that never answers, so the run cannot end on its own before the signal lands.
+	silent := fmSilent(t, nil)
+	cmd := exec.Command(binary, "--l2", silent.url, "--interval", "30s", "--timeout", "30s")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "GODEBUG=inittrace=1"}
 	var stdout strings.Builder
 	cmd.Stdout = &stdout
