@@ -43,7 +43,8 @@ func Key(name, url string) string {
 	return name + "/" + hex.EncodeToString(sum[:8])
 }
 
-// Load reads the marks of an earlier run. A missing file is a first run: no marks, no warning.
+// Load reads the marks of an earlier run. A missing file is a first run: no marks, no warning; so is
+// an empty regular file (made beforehand, e.g. with install -m 600 /dev/null, for the permissions).
 // A corrupt, foreign or unreadable file is ignored with a warning, never an error; when it is not
 // headprobe's, the warning also says that Save will leave it as it is.
 func Load(path string) (marks map[string]check.Mark, warning string) {
@@ -58,6 +59,9 @@ func Load(path string) (marks map[string]check.Mark, warning string) {
 	}
 	if err != nil {
 		return marks, fmt.Sprintf("state file %s ignored: %v", path, err)
+	}
+	if len(data) == 0 {
+		return marks, ""
 	}
 	f, ok := parse(data)
 	if !ok {
@@ -78,8 +82,12 @@ func parse(data []byte) (f file, ok bool) {
 	return f, err == nil && f.Tool == "headprobe"
 }
 
-// ours tells a file headprobe wrote, of any version, which Save may replace: one Load reads.
+// ours tells a file headprobe wrote, of any version, which Save may replace: one Load reads, or an
+// empty one, made beforehand for its permissions.
 func ours(existing []byte) bool {
+	if len(existing) == 0 {
+		return true
+	}
 	_, ok := parse(existing)
 	return ok && len(existing) <= maxSize
 }

@@ -154,3 +154,21 @@ func TestSave_ReplacesAStateFileOfAnyVersion(t *testing.T) {
 		t.Errorf("loaded %v, %q", marks, warning)
 	}
 }
+
+// TestEmptyFile_IsAFirstRunAndIsReplaced: an empty regular file, made beforehand for its
+// permissions, is a first run (no marks, no warning), and Save replaces it.
+func TestEmptyFile_IsAFirstRunAndIsReplaced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if marks, warning := Load(path); len(marks) != 0 || warning != "" {
+		t.Fatalf("Load of an empty file: %v marks, warning %q; want none", len(marks), warning)
+	}
+	if err := Save(path, map[string]check.Mark{"l2/x": {Number: 7}}); err != nil {
+		t.Fatalf("Save over an empty file: %v", err)
+	}
+	if marks, warning := Load(path); marks["l2/x"].Number != 7 || warning != "" {
+		t.Errorf("after Save: %v, warning %q", marks, warning)
+	}
+}

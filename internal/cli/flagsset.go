@@ -7,8 +7,8 @@ import (
 )
 
 // flagsSet remembers, per parsed context, the names (every alias) of the flags set in it on the
-// command line or from the environment: what cli's IsSet answers one name at a time, each time
-// walking every flag's names with a regexp, in one pass. Only the contexts of the current parse
+// command line: what cli's IsSet answers one name at a time, each time walking every flag's names
+// with a regexp, in one pass. Only the contexts of the current parse
 // are kept.
 var flagsSet struct {
 	sync.Mutex
@@ -43,8 +43,8 @@ func setHere(ctx *cli.Context, name string) bool {
 	return set[name]
 }
 
-// setNames is every name of every flag of ctx's command that ctx set: one of its names given on
-// the command line, or its value taken from the environment.
+// setNames is every name of every flag of ctx's command that ctx's command line set, by any of
+// its names (the parser reads no environment: see cmdString).
 func setNames(ctx *cli.Context) map[string]bool {
 	local := map[string]bool{}
 	for _, n := range ctx.LocalFlagNames() {
@@ -53,7 +53,7 @@ func setNames(ctx *cli.Context) map[string]bool {
 	set := map[string]bool{}
 	for _, f := range ctx.Command.Flags {
 		names := f.Names()
-		hit := f.IsSet()
+		hit := false
 		for _, n := range names {
 			hit = hit || local[n]
 		}
