@@ -8,7 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestSignal_AnyCatchableOneEndsLikeSIGTERM: SIGQUIT, SIGHUP, SIGUSR1 and others during a long
@@ -18,22 +17,7 @@ func TestSignal_AnyCatchableOneEndsLikeSIGTERM(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			ep := fmRPC(fmFresh)(t, nil)
 			prom := filepath.Join(t.TempDir(), "headprobe.prom")
-			start := time.Now()
-			cmd, stdout, stderr, err := faultStart([]string{"--l2", ep.url, "--interval", "30s", "--textfile", prom})
-			if err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-ep.hits.first:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatal("the endpoint got no request within 5s")
-			}
-			if err := cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			o := faultWait(t, cmd, stdout, stderr, start)
+			o := faultCase{signal: sig}.interrupt(t, ep, []string{"--l2", ep.url, "--interval", "30s", "--textfile", prom})
 			o.expect(t, exitUnknown, "UNKNOWN: interrupted")
 			if strings.Contains(o.stderr, "goroutine") {
 				t.Errorf("stderr holds a goroutine dump:\n%s", o.stderr)

@@ -10,23 +10,20 @@ import (
 	"time"
 )
 
-// watchLine is one line of `headprobe watch` off a terminal.
-var watchLine = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (HEALTHY|PARTIAL|UNAVAILABLE|UNKNOWN) l2=(#\d+|-) builder=(#\d+|-) lag=(-?\d+|-) \S`)
-
-func TestWatch_PrintsALinePerCheck_AndCtrlCExitsZero(t *testing.T) {
-	net := sequencer(t)
-	cmd := exec.Command(binary, "watch", "--every", "200ms", "--l2", net.L2.HTTPURL(), "--builder", net.Builder.HTTPURL())
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	stdout, err := cmd.StdoutPipe() // a pipe, not a terminal: one line per check
+// startLines starts cmd with stdout on a pipe and sends its lines on the returned channel, closed
+// at the end of stdout; the process is killed at the end of the test, and stderr is collected.
+func startLines(t *testing.T, cmd *exec.Cmd) (<-chan string, *strings.Builder) {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill() }) // a no-op once it has exited
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) // no-ops once the test has waited for it
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
@@ -34,6 +31,17 @@ func TestWatch_PrintsALinePerCheck_AndCtrlCExitsZero(t *testing.T) {
 			lines <- s.Text()
 		}
 	}()
+	return lines, stderr
+}
+
+// watchLine is one line of `headprobe watch` off a terminal.
+var watchLine = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (HEALTHY|PARTIAL|UNAVAILABLE|UNKNOWN) l2=(#\d+|-) builder=(#\d+|-) lag=(-?\d+|-) \S`)
+
+func TestWatch_PrintsALinePerCheck_AndCtrlCExitsZero(t *testing.T) {
+	net := sequencer(t)
+	cmd := exec.Command(binary, "watch", "--every", "200ms", "--l2", net.L2.HTTPURL(), "--builder", net.Builder.HTTPURL())
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	lines, stderr := startLines(t, cmd) // a pipe, not a terminal: one line per check
 
 	// Read at least 3 lines; seal a block after the first and wait until a line shows it.
 	var got []string

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,23 +19,7 @@ func TestWatch_FrozenBuilderWithFreshTimestamps_IsPartialAcrossChecks(t *testing
 	builder := fmRPC(fmFresh)(t, nil) // #16 for ever, stamped now
 	cmd := exec.Command(binary, "watch", "--every", "200ms", "--max-stall", "2s", "--l2", net.L2.HTTPURL(), "--builder", builder.url)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		for s := bufio.NewScanner(stdout); s.Scan(); {
-			lines <- s.Text()
-		}
-	}()
+	lines, stderr := startLines(t, cmd)
 	var got []string
 	deadline := time.After(15 * time.Second)
 	for len(got) == 0 || !strings.Contains(got[len(got)-1], "PARTIAL") {
