@@ -130,6 +130,9 @@ func fmBlock(number uint64, edit func(map[string]any)) string {
 // fmFresh answers a fresh block #16 to every call: a healthy node.
 func fmFresh(int64) string { return fmBlock(16, nil) }
 
+// fmAdvancing is a healthy node a block further on at every call, stamped now.
+func fmAdvancing(n int64) string { return fmBlock(uint64(100+n), nil) }
+
 // fmWithField answers block #16 with one field set to value.
 func fmWithField(name string, value any) fmReply {
 	return func(int64) string { return fmBlock(16, func(b map[string]any) { b[name] = value }) }

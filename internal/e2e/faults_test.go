@@ -540,15 +540,6 @@ func newFaultFixture(t *testing.T) *faultFixture {
 	return fx
 }
 
-// progress seals L2 blocks every 60 ms until stop, for runs that watch the L2 advance. Each block
-// is stamped a second after its parent, so sealing pauses while the head is 20 s ahead of this
-// host's clock: the fixture's L2 is shared, and must stay within --max-clock-skew for every case.
-func (fx *faultFixture) progress() (stop func()) {
-	return sealWhile(fx.net.L2, 60*time.Millisecond, func() bool {
-		_, _, ts := fx.net.L2.Head()
-		return int64(ts) < time.Now().Unix()+20
-	})
-}
 
 // faultOutcome is one run of the binary with, for -o json, its document.
 type faultOutcome struct {
@@ -750,8 +741,6 @@ type faultRun struct {
 	ep   faultEndpoint
 	// others are the other endpoints the run uses (a recording L2, a failing builder).
 	others []faultEndpoint
-	// progress: the run watches the real L2 advance, so it is sealed during the run.
-	progress bool
 }
 
 // prepare starts the case's servers for one run with the fault on side; decorate rewrites every
@@ -774,8 +763,14 @@ func (c faultCase) prepare(t *testing.T, fx *faultFixture, side string, decorate
 			rec := fmRecording(t, fx) // a refused configuration must not touch the L2 either
 			r.others, l2 = append(r.others, rec), rec.url
 		}
+		if c.hasInterval() && c.signal == nil {
+			// The run watches the L2 advance: a fake one that is a block further on at every
+			// request, so the builder's fault alone decides (the devnet stamps each block a second
+			// after its parent, and sealed fast it would run ahead of --max-clock-skew).
+			adv := fmRPC(fmAdvancing)(t, fx)
+			r.others, l2 = append(r.others, adv), adv.url
+		}
 		r.args = []string{"--l2", decorate(l2), "--builder", decorate(r.ep.url)}
-		r.progress = c.hasInterval() && c.signal == nil
 	case "both":
 		r.name, r.code = "l2", 2
 		b := c.alongside(t, fx)
@@ -792,9 +787,6 @@ func (c faultCase) prepare(t *testing.T, fx *faultFixture, side string, decorate
 // fatal calls after the process started, so runs may go concurrently.
 func (c faultCase) exec(t *testing.T, fx *faultFixture, r faultRun) faultOutcome {
 	t.Helper()
-	if r.progress {
-		defer fx.progress()()
-	}
 	var o faultOutcome
 	switch {
 	case c.signal != nil:
@@ -961,7 +953,7 @@ func TestFaultMatrix(t *testing.T) {
 }
 
 // sealEvery seals a block on n every period until the returned stop is called: the shared L2
-// seals on demand, and progresses only while a builder-side run with --interval needs it to.
+// seals on demand.
 func sealEvery(n *devnet.Node, period time.Duration) (stop func()) {
 	return sealWhile(n, period, func() bool { return true })
 }
