@@ -540,7 +540,6 @@ func newFaultFixture(t *testing.T) *faultFixture {
 	return fx
 }
 
-
 // faultOutcome is one run of the binary with, for -o json, its document.
 type faultOutcome struct {
 	outcome
