@@ -23,7 +23,8 @@ type Foreign struct {
 }
 
 // Foreigners are the things that are not headprobe's: a character device (made only as root, the
-// test is skipped otherwise), a FIFO, a symlink, a directory and a regular file of other content.
+// test is skipped otherwise), a FIFO, a Unix socket, a symlink, a directory and a regular file of
+// other content.
 // content is what the regular file and the symlink's target hold, e.g. a copy of a JWT secret.
 func Foreigners(content []byte) []Foreign {
 	return []Foreign{
@@ -35,6 +36,15 @@ func Foreigners(content []byte) []Foreign {
 			must(t, syscall.Mknod(path, syscall.S_IFCHR|0o644, null))
 		}},
 		{"FIFO", "is a FIFO", func(t *testing.T, path string) { must(t, syscall.Mkfifo(path, 0o644)) }},
+		{"socket", "is a socket", func(t *testing.T, path string) {
+			if len(path) >= 104 { // sun_path holds 108 bytes
+				t.Skipf("%s is too long for a Unix socket's address", path)
+			}
+			fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+			must(t, err)
+			defer syscall.Close(fd)
+			must(t, syscall.Bind(fd, &syscall.SockaddrUnix{Name: path})) // the socket file outlives fd
+		}},
 		{"symlink", "is a symlink", func(t *testing.T, path string) {
 			target := path + ".target"
 			must(t, os.WriteFile(target, content, 0o644))
