@@ -2,8 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -77,6 +79,9 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		opts.Emit = report.Nagios
 	}
 	if err := watch.Loop(c.Context, check.SystemClock{}, opts, probe, out); err != nil {
+		if errors.Is(err, syscall.EPIPE) { // the reader went away (watch … | head): an end like Ctrl-C
+			return check.Healthy.ExitCode()
+		}
 		fmt.Fprintf(stderr, "watch: %v\n", err)
 		return check.Unknown.ExitCode()
 	}

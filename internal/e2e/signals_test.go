@@ -112,3 +112,23 @@ func TestStdoutReaderGone_KeepsTheVerdictsExitCode(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchReaderGone_EndsLikeCtrlC is `headprobe watch … | head -1`: when the reader of its lines
+// goes away, watch ends as it does on Ctrl-C (exit 0), without an error on stderr.
+func TestWatchReaderGone_EndsLikeCtrlC(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	cmd := exec.Command(binary, "watch", "--every", "100ms", "--l2", "http://127.0.0.1:1")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	cmd.Stdout = w
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	w.Close()
+	if code := cmd.ProcessState.ExitCode(); code != 0 || stderr.Len() != 0 {
+		t.Errorf("watch with its reader gone: exit %d (%v), stderr %q; want exit 0 and nothing", code, err, stderr.String())
+	}
+}
