@@ -118,7 +118,8 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 		return malformed("gzip-encoded body is corrupt")
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return &Failure{Class: ClassTimeout, Msg: fmt.Sprintf("timeout: no answer within %s", timeout)}
-	case errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		// EPIPE: the request was still being written when the server's reset arrived.
 		return &Failure{Class: ClassConnection, Msg: errDropped.Msg + " (reset)"}
 	case errors.As(err, &closeErr):
 		return wsClosed(closeErr, secrets)

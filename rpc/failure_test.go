@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -133,5 +136,16 @@ func TestProxyRefusing_NamesTheProxy(t *testing.T) {
 				t.Errorf("%T is not a *url.Error", err)
 			}
 		})
+	}
+}
+
+// TestResetWhileWriting_IsAReset: a server that resets the connection while the request is still
+// being written makes the write fail with EPIPE, the same reset as ECONNRESET on a read.
+func TestResetWhileWriting_IsAReset(t *testing.T) {
+	for _, errno := range []syscall.Errno{syscall.ECONNRESET, syscall.EPIPE} {
+		err := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", errno)}}
+		if f := classify(err, time.Second, nil); f.Class != ClassConnection || f.Msg != "connection closed by the server (reset)" {
+			t.Errorf("%v: %s %q, want a reset", errno, f.Class, f.Msg)
+		}
 	}
 }
