@@ -363,14 +363,15 @@ func fmWrongShape(t *testing.T, _ *faultFixture) faultEndpoint {
 	return faultEndpoint{url: url, hits: hits}
 }
 
-// fmClosing accepts TCP connections and closes them at once; reset closes with an RST.
+// fmClosing accepts TCP connections, reads the request and closes them without an answer; reset
+// closes with an RST. The request is read first in both cases, so the client is waiting for the
+// answer when the close arrives (a reset before the request is written races with the write).
 func fmClosing(reset bool) faultServe {
 	return func(t *testing.T, _ *faultFixture) faultEndpoint {
 		addr, hits := fmListen(t, func(c net.Conn) {
+			c.Read(make([]byte, 4096))
 			if reset {
 				c.(*net.TCPConn).SetLinger(0)
-			} else {
-				c.Read(make([]byte, 4096)) // the request, so the close is not a reset
 			}
 			c.Close()
 		})
