@@ -87,7 +87,8 @@ func TestHeadConnectionRefused(t *testing.T) {
 	ln.Close()
 	_, took, err := callHead(t, "http://"+addr, Options{Timeout: 2 * time.Second})
 	wantFailure(t, err, ClassRefused, "connection refused")
-	wantWithin(t, took, 50*time.Millisecond)
+	// Far below the timeout: a refusal is answered at once, not waited out.
+	wantWithin(t, took, 500*time.Millisecond)
 }
 
 func TestHeadTimeouts(t *testing.T) {
@@ -300,11 +301,14 @@ func TestHeadTooLarge(t *testing.T) {
 			})
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			timeout := 5 * time.Second
+			timeout := 10 * time.Second
 			_, took, err := callHead(t, srv.URL, Options{Timeout: timeout})
 			runtime.ReadMemStats(&after)
 			wantFailure(t, err, tc.class, tc.want)
-			wantWithin(t, took, 2*time.Second)
+			// Refused at the cap, not cut off by the deadline: that it did not read the
+			// whole body is asserted below by bytes, not by time (-race on a loaded
+			// machine took 2.1 s for the 4 MiB here).
+			wantWithin(t, took, timeout/2)
 			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 48<<20 {
 				t.Errorf("allocated %d MiB to refuse a 100 MiB body", alloc>>20)
 			}
@@ -709,7 +713,7 @@ func TestHeadIPC(t *testing.T) {
 	t.Run("no socket", func(t *testing.T) {
 		_, took, err := callHead(t, filepath.Join(dir, "missing.ipc"), Options{Timeout: time.Second})
 		wantFailure(t, err, ClassRefused, "no IPC socket")
-		wantWithin(t, took, 50*time.Millisecond)
+		wantWithin(t, took, 500*time.Millisecond)
 		if strings.Contains(err.Error(), dir) {
 			t.Errorf("reason %q shows the path", err)
 		}
