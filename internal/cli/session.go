@@ -24,7 +24,9 @@ type session struct {
 	marks map[string]check.Mark
 	// targets are the endpoints' check views, in the order of cfg.endpoints.
 	targets []check.Target
-	stderr  io.Writer
+	// parts are rollup-boost and op-conductor, when given (parts.go).
+	parts  []check.Part
+	stderr io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
 	inMemory bool
 	// stateWarned is set when loading already warned about the state file, which covers what
@@ -49,6 +51,7 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
 	}
+	s.parts = cfg.newParts()
 	return s
 }
 
@@ -78,7 +81,7 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations, s.parts...)
 }
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
@@ -147,5 +150,10 @@ func (s *session) warn(msg string) {
 func (s *session) close() {
 	for _, t := range s.targets {
 		t.Source.(*rpc.Client).Close()
+	}
+	for _, p := range s.parts {
+		if c, ok := p.(io.Closer); ok {
+			c.Close()
+		}
 	}
 }
