@@ -92,10 +92,10 @@ func probeFlags() []cli.Flag {
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
 		// rollup-boost and op-conductor (parts.go)
-		text(catEndpoints, flagRollupBoost, "", "rollup-boost `URL` (its RPC port): GET /healthz, or the URL's own path (health; ready: unavailability only)"),
+		text(catEndpoints, flagRollupBoost, "", "rollup-boost `URL`: GET /healthz (or the URL's own path); ready: only unavailability"),
 		cmdSlice{&cli.StringSliceFlag{Name: flagRollupBoostHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagRollupBoostHeader),
 			Usage: "extra HTTP `HEADER` \"Name: value\" for --rollup-boost and --rollup-boost-debug"}},
-		text(catEndpoints, flagRollupBoostDebug, "", "rollup-boost's debug server `URL`: debug_getExecutionMode; disabled waives the builder (health only)"),
+		text(catEndpoints, flagRollupBoostDebug, "", "rollup-boost debug `URL`: execution mode; disabled waives the builder (health only)"),
 		text(catEndpoints, flagConductor, "", "op-conductor RPC `URL`: this node's role, paused/stopped, its health view (health only)"),
 		cmdSlice{&cli.StringSliceFlag{Name: flagConductorHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagConductorHeader),
 			Usage: "extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"}},
