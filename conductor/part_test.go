@@ -12,6 +12,7 @@ import (
 	"github.com/headprobe/headprobe/internal/testkit"
 	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/watch"
 )
 
 var judged = check.Config{MaxAge: 10 * time.Second}
@@ -210,3 +211,6 @@ func TestConductor_SeriesAndDoc(t *testing.T) {
 		t.Errorf("unreachable: label %q doc %+v", d.Label(), d.Doc())
 	}
 }
+
+// watch follows the conductor's role through its detail's label.
+var _ watch.Labelled = (*Detail)(nil)
