@@ -83,3 +83,20 @@ func TestConductor_ReadyAndLiveIgnoreIt(t *testing.T) {
 			code: exitHealthy}.run)
 	}
 }
+
+// partsTextfileRun writes the textfile with rollup-boost (200, enabled) and op-conductor (a
+// healthy leader) beside the net's L2, so that their series are read by node_exporter and linted
+// by promtool with the others (nodeexporter_test.go). It returns the series it must hold.
+func partsTextfileRun(t *testing.T, l2URL, secretFile, prom string) map[string]float64 {
+	t.Helper()
+	probeRun(t, "--l2", l2URL, "--l2-jwt-secret", secretFile, "--max-unsafe-interval", "60", "-q", "--textfile", prom,
+		"--rollup-boost", healthz(t, 200), "--rollup-boost-debug", executionMode(t, `"result":{"execution_mode":"enabled"}`),
+		"--conductor", testkit.NewFakeRPC(conductorAnswers(true, true)).Start(t)).expect(t, exitHealthy, "")
+	return map[string]float64{
+		"headprobe_status": 0, "headprobe_endpoint_ok{endpoint=rollup-boost}": 1, "headprobe_endpoint_ok{endpoint=conductor}": 1,
+		"headprobe_rollup_boost_healthz_status_code": 200, "headprobe_rollup_boost_agrees": 1,
+		"headprobe_rollup_boost_execution_mode{mode=enabled}": 1, "headprobe_rollup_boost_execution_mode{mode=disabled}": 0,
+		"headprobe_conductor_leader": 1, "headprobe_conductor_active": 1, "headprobe_conductor_paused": 0,
+		"headprobe_conductor_stopped": 0, "headprobe_conductor_sequencer_healthy": 1,
+	}
+}
