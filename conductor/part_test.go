@@ -133,7 +133,18 @@ func TestConductor_OpNodeAdminNotEnabled_IsSaidAndSkipped(t *testing.T) {
 }
 
 func TestConductor_OpNodeFaults_AreNotesNotFailures(t *testing.T) {
-	for name, url := range map[string]func(testing.TB) string{"refused": testkit.RefusedURL, "hang": testkit.HangServer, "garbage": testkit.GarbageServer} {
+	admin := func(members string) func(testing.TB) string {
+		return func(t testing.TB) string {
+			return testkit.NewFakeRPC(map[string]string{SequencerActiveMethod: members}).Start(t)
+		}
+	}
+	for name, url := range map[string]func(testing.TB) string{
+		"refused": testkit.RefusedURL, "hang": testkit.HangServer, "garbage": testkit.GarbageServer,
+		"401":         func(t testing.TB) string { return testkit.StatusServer(t, 401, "") },
+		"5xx":         func(t testing.TB) string { return testkit.StatusServer(t, 500, "") },
+		"null result": admin(`"result":null`),
+		"wrong type":  admin(`"result":"true"`),
+	} {
 		t.Run(name, func(t *testing.T) {
 			seq := OpNodeAdmin{Client: rpc.New(url(t), rpc.Options{Timeout: 300 * time.Millisecond})}
 			r, f := judge(t, batchServer(t, "batch_leader").Start(t), seq, l2(true))

@@ -300,3 +300,25 @@ func TestDetail_SeriesAndDoc(t *testing.T) {
 		t.Errorf("doc %+v", doc)
 	}
 }
+
+// TestHealthz_SecretsAreNeverEchoed: a server that echoes the request's header and URL in its
+// error page shows neither the header's value nor the URL's credentials.
+func TestHealthz_SecretsAreNeverEchoed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(500)
+		w.Write([]byte("X-Api-Key: " + r.Header.Get("X-Api-Key") + " " + r.URL.String() + " " + r.Header.Get("Authorization")))
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://admin:hunter2pass@", 1) + "/healthz?key=querysecret"
+	g := rpc.NewGetter(u, rpc.Options{Timeout: time.Second, Headers: http.Header{"X-Api-Key": {"topsecret1234"}}})
+	p := &Part{Healthz: g, URL: rpc.Redact(u)}
+	r, _ := run(t, p, check.Health, endpoints(true))
+	for _, secret := range []string{"topsecret1234", "hunter2pass", "querysecret"} {
+		if strings.Contains(r.Reason, secret) || strings.Contains(p.URL, secret) {
+			t.Errorf("%q shown: %q (url %q)", secret, r.Reason, p.URL)
+		}
+	}
+	if !strings.Contains(r.Reason, "REDACTED") {
+		t.Errorf("reason %q: nothing redacted", r.Reason)
+	}
+}

@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/headprobe/headprobe/internal/testkit"
 )
@@ -98,5 +100,34 @@ func partsTextfileRun(t *testing.T, l2URL, secretFile, prom string) map[string]f
 		"headprobe_rollup_boost_execution_mode{mode=enabled}": 1, "headprobe_rollup_boost_execution_mode{mode=disabled}": 0,
 		"headprobe_conductor_leader": 1, "headprobe_conductor_active": 1, "headprobe_conductor_paused": 0,
 		"headprobe_conductor_stopped": 0, "headprobe_conductor_sequencer_healthy": 1,
+	}
+}
+
+// TestWatch_FollowsTheConductorsRole: off a terminal, every line names the conductor's role, and
+// a failover shows on the next line.
+func TestWatch_FollowsTheConductorsRole(t *testing.T) {
+	net := sequencer(t)
+	cond := testkit.NewFakeRPC(conductorAnswers(false, true))
+	cmd := exec.Command(binary, "watch", "--every", "200ms", "--max-unsafe-interval", "60", "--l2", net.L2.HTTPURL(), "--conductor", cond.Start(t))
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	lines, stderr := startLines(t, cmd)
+	deadline := time.After(10 * time.Second)
+	var got []string
+	for len(got) == 0 || !strings.Contains(got[len(got)-1], " conductor=leader ") {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("stdout closed after %q; stderr %q", got, stderr.String())
+			}
+			if len(got) == 0 {
+				if !strings.Contains(line, " l2=#1 conductor=follower ") {
+					t.Errorf("first line %q does not name the follower", line)
+				}
+				cond.Set("conductor_leader", `"result":true`) // the failover
+			}
+			got = append(got, line)
+		case <-deadline:
+			t.Fatalf("no line with the new leader within 10 s: %q", got)
+		}
 	}
 }
