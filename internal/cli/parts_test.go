@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/conductor"
+	"github.com/headprobe/headprobe/internal/testkit"
 	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rollupboost"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 func TestParts_NoneWithoutTheirFlags(t *testing.T) {
@@ -35,14 +39,25 @@ func TestParts_FromFlagsAndEnvironment(t *testing.T) {
 	}
 }
 
-// TestParts_ConductorAsksTheOpNodeEndpoint: the op-node endpoint, found by its role's name,
-// answers admin_sequencerActive (its flag comes with the op-node branch).
+// TestParts_ConductorAsksTheOpNodeEndpoint: the op-node endpoint, found by its role's name (its
+// flag comes with the op-node branch), answers admin_sequencerActive, and a leader whose op-node
+// does not sequence is unavailable.
 func TestParts_ConductorAsksTheOpNodeEndpoint(t *testing.T) {
-	cfg := mustParse(t, hp("--l2", "http://l2:1", "--conductor", "http://cond:8547"), nil)
-	cfg.endpoints = append(cfg.endpoints, endpoint{role: check.Role{Name: opNodeRole}, url: "http://op-node:9545"})
-	c := cfg.newParts()[0].(*conductor.Part)
-	if _, ok := c.Sequencing.(conductor.OpNodeAdmin); !ok {
-		t.Errorf("sequencing source %T, want op-node's admin API", c.Sequencing)
+	leader := testkit.NewFakeRPC(map[string]string{
+		"conductor_leader": `"result":true`, "conductor_active": `"result":true`, "conductor_paused": `"result":false`,
+		"conductor_stopped": `"result":false`, "conductor_sequencerHealthy": `"result":true`,
+	}).Start(t)
+	opNode := testkit.NewFakeRPC(map[string]string{conductor.SequencerActiveMethod: `"result":false`}).Start(t)
+	cfg := mustParse(t, hp("--l2", "http://l2:1", "--conductor", leader, "--chain-id", "901"), nil)
+	cfg.endpoints = append(cfg.endpoints, endpoint{role: check.Role{Name: opNodeRole}, url: opNode, opts: rpc.Options{Timeout: time.Second, ChainID: true}})
+	p := cfg.newParts()[0].(*conductor.Part)
+	defer p.Close()
+	if _, ok := p.Sequencing.(conductor.OpNodeAdmin); !ok {
+		t.Fatalf("sequencing source %T, want op-node's admin API", p.Sequencing)
+	}
+	f := p.Observe(context.Background(), check.SystemClock{}, cfg.check, check.NewHeads()).Judge(check.Health, cfg.check, &check.Result{})
+	if f.Cause != check.CauseLeaderNotSequencing {
+		t.Errorf("cause %q (%s), want leader_not_sequencing", f.Cause, f.Reason)
 	}
 }
 

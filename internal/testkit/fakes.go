@@ -101,8 +101,8 @@ type Fixture struct {
 	Results map[string]json.RawMessage `json:"results,omitempty"`
 }
 
-// LoadFixture reads testdata/<name>.json of the calling package's directory (or dir, when given
-// as a path containing a separator); it fails the test without a source.
+// LoadFixture reads the fixture at path (".json" added when it has no extension), relative to the
+// test's package directory; it fails the test if the fixture names no source.
 func LoadFixture(t testing.TB, path string) Fixture {
 	t.Helper()
 	if filepath.Ext(path) == "" {
