@@ -184,6 +184,7 @@ func TestRollupBoost_ReadyAndLive(t *testing.T) {
 		{name: "ready with the debug API down", args: append(append([]string{"ready"}, l2...), "--rollup-boost", healthz(t, 200), "--rollup-boost-debug", testkit.RefusedURL(t)), code: exitHealthy, key: "rollup_boost"},
 		{name: "live with rollup-boost refused", args: append(append([]string{"live"}, l2...), "--rollup-boost", testkit.RefusedURL(t)), code: exitHealthy},
 		{name: "live with rollup-boost 503", args: append(append([]string{"live"}, l2...), "--rollup-boost", healthz(t, 503)), code: exitHealthy},
+		{name: "live with the debug API down", args: append(append([]string{"live"}, l2...), "--rollup-boost-debug", testkit.HangServer(t)), code: exitHealthy},
 	} {
 		t.Run(tc.name, tc.run)
 	}
