@@ -24,14 +24,14 @@ type session struct {
 	marks map[string]check.Mark
 	// targets are the endpoints' check views, in the order of cfg.endpoints.
 	targets []check.Target
-	// parts are rollup-boost and op-conductor, when given (parts.go).
-	parts  []check.Part
-	stderr io.Writer
+	stderr  io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
 	inMemory bool
 	// stateWarned is set when loading already warned about the state file, which covers what
 	// saving it would say: it is not headprobe's and is left as it is.
 	stateWarned bool
+	// parts are rollup-boost and op-conductor, when given (parts.go).
+	parts []check.Part
 }
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
