@@ -21,6 +21,9 @@ const chainID = 901
 type walk struct {
 	net    *devnet.Net
 	window time.Duration
+	// flash is the flashblocks publisher following the builder; gap its --max-flashblock-gap.
+	flash *devnet.Flashblocks
+	gap   time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
@@ -31,6 +34,9 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
 		"--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile,
 		"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork",
+	}
+	if w.flash != nil {
+		args = append(args, "--flashblocks", w.flash.URL(), "--max-flashblock-gap", w.gap.String())
 	}
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
 		args = append(args, "--timeout", w.window.String())

@@ -37,6 +37,14 @@ const (
 	flagMaxClockSkew  = "max-clock-skew"
 )
 
+// The flashblocks stream's flags (health only).
+const (
+	flagFlashblocks       = "flashblocks"
+	flagFlashblocksHeader = "flashblocks-header"
+	flagMaxFlashblockGap  = "max-flashblock-gap"
+	catFlashblocks        = "Flashblocks (health only)"
+)
+
 // Help categories of the flags.
 const (
 	catEndpoints   = "Endpoints"
@@ -91,6 +99,12 @@ func probeFlags() []cli.Flag {
 		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
+
+		// The flashblocks stream.
+		text(catFlashblocks, flagFlashblocks, "", "flashblocks stream `URL`, ws or wss (rollup-boost: port 1112); partial when dead or behind"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagFlashblocksHeader, Category: catFlashblocks, KeepSpace: true, EnvVars: env(flagFlashblocksHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"}},
+		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
 	}
 }
 

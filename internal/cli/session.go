@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
@@ -24,7 +25,10 @@ type session struct {
 	marks map[string]check.Mark
 	// targets are the endpoints' check views, in the order of cfg.endpoints.
 	targets []check.Target
-	stderr  io.Writer
+	// parts are the endpoints judged by more than a head (the flashblocks stream); those holding
+	// connections are closed with the session.
+	parts  []check.Part
+	stderr io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
 	inMemory bool
 	// stateWarned is set when loading already warned about the state file, which covers what
@@ -48,6 +52,9 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	}
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
+	}
+	if cfg.flashblocks != nil {
+		s.parts = append(s.parts, flashblocks.New(*cfg.flashblocks))
 	}
 	return s
 }
@@ -78,7 +85,7 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations, s.parts...)
 }
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
@@ -143,9 +150,14 @@ func (s *session) warn(msg string) {
 	}
 }
 
-// close releases the endpoints' connections.
+// close releases the endpoints' connections and the parts'.
 func (s *session) close() {
 	for _, t := range s.targets {
 		t.Source.(*rpc.Client).Close()
+	}
+	for _, p := range s.parts {
+		if c, ok := p.(io.Closer); ok {
+			c.Close()
+		}
 	}
 }
