@@ -115,13 +115,14 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ) && typ.Type == reflect.TypeFor[hexutil.Uint64]() && typ.Value == "non-string":
+		return "base.block_number is not a hex string"
 	case errors.As(err, &typ) && typ.Type == reflect.TypeFor[hexutil.Uint64]():
-		return "base.block_number is a JSON " + typ.Value + ", not a hex quantity"
+		return "base.block_number: " + typ.Value // hexutil's texts repeat none of the input
 	case errors.As(err, &typ) && typ.Field == "":
 		return "a JSON " + typ.Value + ", not an object"
 	case errors.As(err, &typ):
 		return fmt.Sprintf("%s is a JSON %s", typ.Field, typ.Value)
 	}
-	// The only other decoder is hexutil's, whose texts repeat none of the input.
-	return "base.block_number: " + err.Error()
+	return "invalid JSON"
 }

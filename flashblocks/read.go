@@ -91,11 +91,14 @@ func (r *read) tryMatch() {
 	if r.match != nil {
 		return
 	}
-	for _, h := range r.heads {
-		for _, b := range r.blocks {
-			if b.number == h.number+1 || (b.number == h.number+2 && !b.at.Before(h.at)) {
-				r.match, r.matchHead = &b, h.number
-				return
+	for ahead := uint64(1); ahead <= 2; ahead++ {
+		for i := len(r.heads) - 1; i >= 0; i-- { // the latest head first
+			h := r.heads[i]
+			for _, b := range r.blocks {
+				if b.number == h.number+ahead && (ahead == 1 || !b.at.Before(h.at)) {
+					r.match, r.matchHead = &b, h.number
+					return
+				}
 			}
 		}
 	}

@@ -207,7 +207,9 @@ func (f *Flashblocks) publish() {
 // FlashblocksPayloadV1 (crates/rollup-boost/src/flashblocks/primitives.rs), with op-rbuilder's
 // metadata.block_number.
 func flashblock(block uint64, index int, parent common.Hash, timestamp uint64) []byte {
-	word := func(tag byte) string { return common.BytesToHash(append(common.FromHex(fmt.Sprintf("%016x", block)), tag, byte(index))).Hex() }
+	word := func(tag byte) string {
+		return common.BytesToHash(append(common.FromHex(fmt.Sprintf("%016x", block)), tag, byte(index))).Hex()
+	}
 	msg := map[string]any{
 		"payload_id": fmt.Sprintf("0x%016x", 0x5eed0000_00000000|block),
 		"index":      index,
