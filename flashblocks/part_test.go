@@ -114,7 +114,10 @@ func TestPart_Faults(t *testing.T) {
 		{"upgrade refused: HTTP 401", status(401), check.CauseUnreachable, "unauthorized", "unauthorized (HTTP 401 on the WebSocket handshake)"},
 		{"accepted and silent", serve(waitClosed), check.CauseStale, "", "no frame within 300ms"},
 		{"garbage text", serve(func(c *websocket.Conn) { c.WriteMessage(websocket.TextMessage, []byte("garbage")); waitClosed(c) }), check.CauseMalformedFrame, "malformed", "malformed frame: not a flashblock"},
-		{"binary, not brotli", serve(func(c *websocket.Conn) { c.WriteMessage(websocket.BinaryMessage, []byte{0xff, 0xfe, 1, 2}); waitClosed(c) }), check.CauseMalformedFrame, "malformed", "not brotli-compressed"},
+		{"binary, not brotli", serve(func(c *websocket.Conn) {
+			c.WriteMessage(websocket.BinaryMessage, []byte{0xff, 0xfe, 1, 2})
+			waitClosed(c)
+		}), check.CauseMalformedFrame, "malformed", "not brotli-compressed"},
 		{"too large", serve(func(c *websocket.Conn) {
 			c.WriteMessage(websocket.TextMessage, []byte(strings.Repeat(" ", MaxFrameBytes+1)))
 			waitClosed(c)

@@ -33,7 +33,12 @@ func TestRead_AnswersAtTheFirstFrameForTheNextBlock(t *testing.T) {
 	}{
 		{"head, then a frame for head+1", func(r *read) { r.addHead(100, at(5)); r.addFrame(frameAt(50, 101, 0)) }, true, 100},
 		{"a frame for head+1 before the head arrives", func(r *read) { r.addFrame(frameAt(5, 101, 0)); r.addHead(100, at(50)) }, true, 100},
-		{"the head moved during the read", func(r *read) { r.addHead(100, at(5)); r.addFrame(frameAt(20, 100, 3)); r.addHead(101, at(40)); r.addFrame(frameAt(60, 102, 0)) }, true, 101},
+		{"the head moved during the read", func(r *read) {
+			r.addHead(100, at(5))
+			r.addFrame(frameAt(20, 100, 3))
+			r.addHead(101, at(40))
+			r.addFrame(frameAt(60, 102, 0))
+		}, true, 101},
 		{"head+2 after the head was seen: it sealed one more since", func(r *read) { r.addHead(100, at(5)); r.addFrame(frameAt(50, 102, 0)) }, true, 100},
 		{"head+2 before the head was seen", func(r *read) { r.addFrame(frameAt(5, 102, 0)); r.addHead(100, at(50)) }, false, 0},
 		{"head+3", func(r *read) { r.addHead(100, at(5)); r.addFrame(frameAt(50, 103, 0)) }, false, 0},

@@ -45,6 +45,7 @@ type Flashblocks struct {
 	index     int    // the next index of the current payload
 	started   bool
 	published uint64
+	accepted  int
 
 	stop, done chan struct{}
 }
@@ -96,6 +97,13 @@ func (f *Flashblocks) Published() uint64 {
 	return f.published
 }
 
+// Accepted is how many subscriptions it has accepted so far.
+func (f *Flashblocks) Accepted() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.accepted
+}
+
 func (f *Flashblocks) set(change func()) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -133,6 +141,7 @@ func (f *Flashblocks) serve(w http.ResponseWriter, r *http.Request) {
 	s := &subscriber{conn: conn}
 	f.mu.Lock()
 	f.subs[s] = struct{}{}
+	f.accepted++
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
