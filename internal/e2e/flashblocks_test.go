@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/headprobe/headprobe/internal/devnet"
+	"github.com/headprobe/headprobe/internal/testkit"
 )
 
 // The flashblocks stream's faults (issue #12), on the compiled binary beside a healthy fake L2 at
@@ -308,3 +311,49 @@ func fbBrotli(b []byte) []byte {
 
 // fbBomb is a small brotli frame of 100 MiB once decompressed, made once.
 var fbBomb = sync.OnceValue(func() []byte { return fbBrotli(bytes.Repeat([]byte(" "), 100<<20)) })
+
+// TestFlashblocks_Textfile: the textfile of a run with a stream carries the headprobe_flashblocks_*
+// series the README's flashblocks section lists, and no other, and promtool accepts it.
+func TestFlashblocks_Textfile(t *testing.T) {
+	prom := filepath.Join(t.TempDir(), "headprobe.prom")
+	l2 := fmRPC(fmFresh)(t, nil)
+	probeRun(t, "--l2", l2.url, "--flashblocks", fbWS(fbPublish(17, false))(t), "--textfile", prom, "-q").expect(t, exitHealthy, "")
+	data, err := os.ReadFile(prom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := parseExposition(t, data)
+	emitted := map[string]bool{}
+	for k := range s {
+		if name, _, _ := strings.Cut(k, "{"); strings.HasPrefix(name, "headprobe_flashblocks_") {
+			emitted[name] = true
+		}
+	}
+	readme := string(testkit.MustRead(t, "README.md"))
+	start := strings.Index(readme, "## Flashblocks: `--flashblocks`")
+	end := strings.Index(readme[start+1:], "\n## ")
+	if start < 0 || end < 0 {
+		t.Fatal("README has no flashblocks section")
+	}
+	documented := map[string]bool{}
+	for _, m := range regexp.MustCompile("`(headprobe_flashblocks_[a-z_]+)`").FindAllStringSubmatch(readme[start:start+1+end], -1) {
+		documented[m[1]] = true
+	}
+	for name := range emitted {
+		if !documented[name] {
+			t.Errorf("%s is in the textfile, not in the README's flashblocks section", name)
+		}
+	}
+	for name := range documented {
+		if !emitted[name] {
+			t.Errorf("the README documents %s, which the textfile of a healthy run lacks", name)
+		}
+	}
+	if v, ok := s["headprobe_endpoint_ok{endpoint=flashblocks}"]; !ok || v != 1 {
+		t.Errorf("headprobe_endpoint_ok{endpoint=flashblocks} = %v (present %v), want 1", v, ok)
+	}
+	if v := s["headprobe_flashblocks_block_number"]; v != 17 {
+		t.Errorf("headprobe_flashblocks_block_number = %v, want 17", v)
+	}
+	promtoolCheck(t, prom)
+}
