@@ -2,12 +2,12 @@ package flashblocks
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"regexp"
 
 	"github.com/andybalholm/brotli"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -48,8 +48,14 @@ type wireBase struct {
 	BlockNumber *hexutil.Uint64 `json:"block_number"`
 }
 
-// payloadID is an 8-byte hex id, as alloy's PayloadId serializes it.
-var payloadID = regexp.MustCompile(`^0x[0-9a-fA-F]{16}$`)
+// validPayloadID reports whether id is an 8-byte hex id, as alloy's PayloadId serializes it.
+func validPayloadID(id string) bool {
+	if len(id) != 18 || id[:2] != "0x" {
+		return false
+	}
+	_, err := hex.DecodeString(id[2:])
+	return err == nil
+}
 
 // Decode decodes one websocket message: a text frame is JSON, a binary frame brotli-compressed
 // JSON. Its errors are *rpc.Failure: ClassTooLarge past MaxFrameBytes decompressed, else
@@ -78,7 +84,7 @@ func Decode(messageType int, data []byte) (Frame, error) {
 	switch {
 	case w.PayloadID == nil:
 		return Frame{}, malformed("no payload_id")
-	case !payloadID.MatchString(*w.PayloadID):
+	case !validPayloadID(*w.PayloadID):
 		return Frame{}, malformed("payload_id is not 8 bytes of hex")
 	case w.Index == nil:
 		return Frame{}, malformed("no index")

@@ -47,7 +47,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if !payloadID.MatchString(fr.PayloadID) {
+		if !validPayloadID(fr.PayloadID) {
 			t.Fatalf("payload id %q", fr.PayloadID)
 		}
 		if again, err := Decode(kind, data); err != nil || again != fr {

@@ -205,3 +205,29 @@ func TestPart_KeptSubscriptionGoneQuiet(t *testing.T) {
 		t.Errorf("took %s: it waited for a gap more", took)
 	}
 }
+
+// TestPart_TLS: wss uses the TLS configuration of the other endpoints (--tls-ca and the rest), and
+// an untrusted certificate is their TLS failure.
+func TestPart_TLS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		publishing(11)(c)
+	}))
+	defer srv.Close()
+	url := "wss" + strings.TrimPrefix(srv.URL, "https")
+	p := newPart(url, 5*time.Second)
+	defer p.Close()
+	if f, _ := observeAt(t, p, 10, 5*time.Second); f.Cause != check.CauseUnreachable || errorClass(f) != "tls" || !strings.Contains(f.Reason, "unknown authority (use --tls-ca)") {
+		t.Errorf("untrusted: cause %q class %q reason %q", f.Cause, errorClass(f), f.Reason)
+	}
+	trusted := New(Options{URL: url, Timeout: time.Second, MaxGap: 5 * time.Second, Role: partRole, Against: l2Role,
+		TLS: srv.Client().Transport.(*http.Transport).TLSClientConfig})
+	defer trusted.Close()
+	if f, _ := observeAt(t, trusted, 10, 5*time.Second); !f.OK() {
+		t.Errorf("trusted: cause %q reason %q", f.Cause, f.Reason)
+	}
+}

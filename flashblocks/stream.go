@@ -41,7 +41,7 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 	}
 	if err != nil {
 		if errors.Is(err, websocket.ErrBadHandshake) && resp != nil {
-			return nil, refused(resp)
+			err = refused(resp) // its status text is the server's: scrubbed below like any other
 		}
 		return nil, rpc.Explain(err, opts.Timeout, opts.URL, opts.Headers)
 	}
