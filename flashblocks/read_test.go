@@ -114,6 +114,8 @@ func TestSighting_Judge(t *testing.T) {
 	silent.end = at(1000)
 	cut := freshRead()
 	cut.end = at(850)
+	keptQuiet := read{start: t0, from: at(-2000), quietSince: at(-1500), gap: time.Second, end: t0}
+	keptCut := read{start: t0, from: at(-2000), quietSince: at(-300), gap: time.Second, end: at(400)}
 	closed := withFrames(frameAt(10, 90, 0))
 	closed.ended = &rpc.Failure{Class: rpc.ClassConnection, Msg: "connection closed by the server"}
 	badFrame := withFrames()
@@ -130,6 +132,8 @@ func TestSighting_Judge(t *testing.T) {
 		{"the L2's final head matches", withFrames(frameAt(10, 102, 0)), 101, nil, "", "building #102 on the L2's #101"},
 		{"no frame", silent, 100, nil, check.CauseStale, "no frame within 1s"},
 		{"no frame before the run's bound", cut, 100, nil, check.CauseStale, "no frame within 850ms (the run's bound)"},
+		{"a kept subscription gone quiet", keptQuiet, 100, nil, check.CauseStale, "no frame for 1.5s (max 1s)"},
+		{"a kept subscription cut by the run's bound", keptCut, 100, nil, check.CauseStale, "no frame for 700ms (the run's bound; max 1s)"},
 		{"an old block", withFrames(frameAt(10, 90, 0), frameAt(210, 90, 1)), 100, nil, check.CauseBehind, "building #90 while the L2 is at #100"},
 		{"more than one block ahead", withFrames(frameAt(10, 105, 0)), 100, nil, check.CauseBehind, "building #105 while the L2 is at #100"},
 		{"closed", closed, 100, nil, check.CauseUnreachable, "connection closed by the server"},

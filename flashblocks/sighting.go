@@ -60,7 +60,11 @@ func (s Sighting) Judge(_ check.Mode, _ check.Config, res *check.Result) check.F
 // last; on a subscription kept open, since its last frame.
 func (s Sighting) silence(r read) string {
 	if r.quietSince.Before(r.start) {
-		return fmt.Sprintf("no frame for %s (max %s)", r.end.Sub(r.quietSince).Round(time.Millisecond), s.gap)
+		quiet := r.end.Sub(r.quietSince)
+		if quiet < s.gap {
+			return fmt.Sprintf("no frame for %s (the run's bound; max %s)", quiet.Round(time.Millisecond), s.gap)
+		}
+		return fmt.Sprintf("no frame for %s (max %s)", quiet.Round(time.Millisecond), s.gap)
 	}
 	if waited := r.end.Sub(r.start); waited < s.gap {
 		return fmt.Sprintf("no frame within %s (the run's bound)", waited.Round(time.Millisecond))

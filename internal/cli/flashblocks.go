@@ -39,6 +39,9 @@ func (cfg *config) parseFlashblocks(c *cli.Context) error {
 	if gap <= 0 {
 		return fmt.Errorf("--%s must be greater than zero (specified: %s)", flagMaxFlashblockGap, str(c, flagMaxFlashblockGap))
 	}
+	if bound := runBound(cfg); gap > bound {
+		cfg.warnings = append(cfg.warnings, warning("--%s %s is longer than the run (interval + timeout: %s): a silent stream is judged at the run's end", flagMaxFlashblockGap, gap, bound))
+	}
 	cfg.flashblocks = &flashblocks.Options{URL: url, Headers: headers, TLS: cfg.tls, Timeout: cfg.timeout, MaxGap: gap,
 		Role: roles.Flashblocks, Against: roles.L2}
 	return nil

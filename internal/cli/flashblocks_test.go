@@ -21,6 +21,12 @@ func TestConfig_Flashblocks(t *testing.T) {
 	if f := mustParse(t, hp("--l2", "http://a:1"), env).flashblocks; f == nil || f.URL != "wss://rb:1112" || f.MaxGap != 500*time.Millisecond {
 		t.Errorf("from the environment: %+v", f)
 	}
+	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s"), nil).warnings; len(w) != 1 || !strings.Contains(w[0], "--max-flashblock-gap 5s is longer than the run (interval + timeout: 1.05s)") {
+		t.Errorf("warnings %q", w)
+	}
+	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s", "--interval", "5s"), nil).warnings; len(w) != 0 {
+		t.Errorf("a gap within the run: warnings %q", w)
+	}
 	for _, mode := range []string{"ready", "live"} {
 		if f := mustParse(t, hp(mode, "--l2", "http://a:1", "--flashblocks", "http://not-even-ws"), nil).flashblocks; f != nil {
 			t.Errorf("%s judges the stream: %+v", mode, f)
