@@ -38,9 +38,10 @@ type Part struct {
 
 	mu sync.Mutex
 	s  *stream
-	// seq and end are where the previous check on s stopped reading.
-	seq uint64
-	end time.Time
+	// seq, badSeq and end are where the previous check on s stopped reading: its last frame, its
+	// last frame that did not decode, and when.
+	seq, badSeq uint64
+	end         time.Time
 }
 
 // New is the part of the stream opts describe; nothing is dialled yet.
@@ -67,27 +68,26 @@ func (p *Part) Close() error {
 
 // subscription is the open subscription, dialled when there is none or the server ended it, with
 // where this check's read starts: after the previous check's, or at start on a fresh one.
-func (p *Part) subscription(ctx context.Context, clock check.Clock, start time.Time) (s *stream, after uint64, from, quiet time.Time, err error) {
+func (p *Part) subscription(ctx context.Context, clock check.Clock, start time.Time) (s *stream, after, badAfter uint64, from, quiet time.Time, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.s != nil && p.s.feed.view(p.seq).ended == nil {
-		v := p.s.feed.view(p.seq)
-		quiet = v.opened
-		if v.last != nil && v.last.Seq <= p.seq {
-			quiet = v.last.At
-		}
-		return p.s, p.seq, p.end, quiet, nil
-	}
 	if p.s != nil {
+		if v := p.s.feed.view(p.seq); v.ended == nil {
+			quiet = v.opened
+			if v.last != nil && v.last.Seq <= p.seq {
+				quiet = v.last.At
+			}
+			return p.s, p.seq, p.badSeq, p.end, quiet, nil
+		}
 		p.s.close()
 		p.s = nil
 	}
 	s, err = dial(ctx, clock, p.opts)
 	if err != nil {
-		return nil, 0, start, start, err
+		return nil, 0, 0, start, start, err
 	}
-	p.s, p.seq, p.end = s, 0, start
-	return s, 0, start, start, nil
+	p.s, p.seq, p.badSeq, p.end = s, 0, 0, start
+	return s, 0, 0, start, start, nil
 }
 
 // Observe reads the stream until a frame is for the block after the L2's head (as heads learns it),
@@ -96,15 +96,14 @@ func (p *Part) subscription(ctx context.Context, clock check.Clock, start time.T
 func (p *Part) Observe(ctx context.Context, clock check.Clock, _ check.Config, heads *check.Heads) check.Sighting {
 	start := clock.Now()
 	sg := Sighting{role: p.opts.Role, against: p.opts.Against, url: p.url, gap: p.opts.MaxGap}
-	s, after, from, quiet, err := p.subscription(ctx, clock, start)
+	s, after, badBefore, from, quiet, err := p.subscription(ctx, clock, start)
 	sg.r = read{start: start, from: from, gap: p.opts.MaxGap, quietSince: quiet}
 	if err != nil {
 		sg.err = failureOf(err)
 		sg.r.end = clock.Now()
 		return sg
 	}
-	badBefore := s.feed.view(after).badSeq
-	seq := after
+	seq, badSeq := after, badBefore
 	for {
 		headsChanged := heads.Changed()
 		v := s.feed.view(seq)
@@ -113,7 +112,7 @@ func (p *Part) Observe(ctx context.Context, clock check.Clock, _ check.Config, h
 			seq = f.Seq
 		}
 		if v.badSeq > badBefore {
-			sg.r.bad = v.bad
+			sg.r.bad, badSeq = v.bad, v.badSeq
 		}
 		if v.ended != nil {
 			sg.r.ended = v.ended
@@ -139,6 +138,9 @@ func (p *Part) Observe(ctx context.Context, clock check.Clock, _ check.Config, h
 	p.mu.Lock()
 	if p.s == s && seq > p.seq {
 		p.seq = seq
+	}
+	if p.s == s && badSeq > p.badSeq {
+		p.badSeq = badSeq
 	}
 	if p.s == s && sg.r.end.After(p.end) {
 		p.end = sg.r.end

@@ -231,3 +231,39 @@ func TestPart_TLS(t *testing.T) {
 		t.Errorf("trusted: cause %q reason %q", f.Cause, f.Reason)
 	}
 }
+
+// TestPart_KeptSubscriptionReportsBadFramesBetweenChecks: a frame that did not decode between two
+// checks fails the next one, once.
+func TestPart_KeptSubscriptionReportsBadFramesBetweenChecks(t *testing.T) {
+	send := make(chan []byte, 1)
+	url, _ := wsServer(t, func(c *websocket.Conn) {
+		for i := 0; ; i++ {
+			select {
+			case b := <-send:
+				c.WriteMessage(websocket.TextMessage, b)
+			default:
+			}
+			if err := c.WriteMessage(websocket.TextMessage, frameJSON(11, i)); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	p := newPart(url, 5*time.Second)
+	defer p.Close()
+	if f, _ := observeAt(t, p, 10, 5*time.Second); !f.OK() {
+		t.Fatalf("first check: %q %q", f.Cause, f.Reason)
+	}
+	send <- []byte("garbage")
+	for deadline := time.Now().Add(5 * time.Second); p.s.feed.view(0).badSeq == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the bad frame never came")
+		}
+	}
+	if f, _ := observeAt(t, p, 10, 5*time.Second); f.Cause != check.CauseMalformedFrame {
+		t.Errorf("the check after a bad frame: %q %q, want malformed", f.Cause, f.Reason)
+	}
+	if f, _ := observeAt(t, p, 10, 5*time.Second); !f.OK() {
+		t.Errorf("the check after that: %q %q, want ok", f.Cause, f.Reason)
+	}
+}
