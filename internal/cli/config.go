@@ -42,6 +42,8 @@ type endpoint struct {
 	role check.Role
 	url  string
 	opts rpc.Options
+	// source makes the endpoint's source; nil: an execution client's (rpc.New).
+	source func(url string, opts rpc.Options) check.Source
 }
 
 // parseConfig turns flags and environment into a config, naming the flag and value of the first
@@ -171,6 +173,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 		}
 	}
+	opNodeRelations, err := cfg.opNode(c, mode)
+	if err != nil {
+		return nil, err
+	}
 	allIPC := true
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
@@ -187,6 +193,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.endpoints[i].opts.ChainID = true
 		}
 	}
+	cfg.relations = append(cfg.relations, opNodeRelations...) // after the chain ids: op-node has none
 	return cfg, nil
 }
 

@@ -37,6 +37,16 @@ const (
 	flagMaxClockSkew  = "max-clock-skew"
 )
 
+// op-node's flags.
+const (
+	flagOpNode       = "op-node"
+	flagOpNodeSecret = "op-node-jwt-secret"
+	flagOpNodeHeader = "op-node-header"
+	flagMaxSafe      = "max-safe-interval"
+	flagMinPeers     = "min-peers"
+	catOpNode        = "op-node (health and ready; not live)"
+)
+
 // Help categories of the flags.
 const (
 	catEndpoints   = "Endpoints"
@@ -91,6 +101,13 @@ func probeFlags() []cli.Flag {
 		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
+		// op-node
+		text(catOpNode, flagOpNode, "", "op-node RPC `URL` (optimism_syncStatus); absent: no op-node checks"),
+		text(catOpNode, flagOpNodeSecret, "", "JWT secret `FILE` for an op-node behind a gateway that wants one"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagOpNodeHeader, Category: catOpNode, KeepSpace: true, EnvVars: env(flagOpNodeHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for op-node"}},
+		text(catOpNode, flagMaxSafe, "off", "partial when op-node's safe head is older than `DURATION` (health only)"),
+		text(catOpNode, flagMinPeers, "off", "partial when op-node has fewer than `N` p2p peers (health only)"),
 	}
 }
 
