@@ -299,7 +299,9 @@ func TestOpNode_Faults_ExitCodeAndReasonFirst(t *testing.T) {
 	}
 	silent, _ := fmListen(t, nil)
 	hex := func(field string) func(map[string]map[string]any) {
-		return func(s map[string]map[string]any) { s["unsafe_l2"][field] = fmt.Sprintf("0x%x", uint64(s["unsafe_l2"][field].(float64))) }
+		return func(s map[string]map[string]any) {
+			s["unsafe_l2"][field] = fmt.Sprintf("0x%x", uint64(s["unsafe_l2"][field].(float64)))
+		}
 	}
 	disabled := `"error":{"code":-32601,"message":"the method opp2p_peerStats does not exist/is not available"}`
 	minPeers := []string{"--min-peers", "1"}
