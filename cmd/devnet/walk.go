@@ -21,6 +21,10 @@ const chainID = 901
 type walk struct {
 	net    *devnet.Net
 	window time.Duration
+	// opNode is the op-node STAND-IN (devnet.OpNode, derived from the L2: not op-node), probed with
+	// --op-node; maxSafe is the walk's --max-safe-interval.
+	opNode  *devnet.OpNode
+	maxSafe time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
@@ -31,6 +35,7 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
 		"--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile,
 		"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork",
+		"--op-node", w.opNode.URL(), "--max-safe-interval", w.maxSafe.String(),
 	}
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
 		args = append(args, "--timeout", w.window.String())

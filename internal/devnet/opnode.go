@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/rpc"
@@ -91,15 +92,33 @@ func (o *OpNode) SetP2P(on bool) {
 	o.p2p = on
 }
 
-// StallSafe freezes the safe head where it is, as when the batcher or L1 fails: blocks are still
-// built, none is made safe.
+// StallSafe freezes the safe head, as when the batcher or L1 fails: blocks are still built, none
+// is made safe. It stops where it is, or at the newest block not stamped in the future if that is
+// older (the devnet stamps blocks parent+1 s, so fast blocks run ahead of the clock), so that its
+// age grows from now on.
 func (o *OpNode) StallSafe() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.stalledAt == nil {
-		n := o.safeNumber(o.headNumber())
-		o.stalledAt = &n
+	if o.stalledAt != nil {
+		return
 	}
+	n := o.safeNumber(o.headNumber())
+	now := uint64(time.Now().Unix())
+	for n > 0 {
+		if ref, err := o.l2Ref(n); err != nil || ref.Timestamp <= now {
+			break
+		}
+		n--
+	}
+	o.stalledAt = &n
+}
+
+// SafeHead is the safe head the stand-in reports now: its number and timestamp.
+func (o *OpNode) SafeHead() (number, timestamp uint64, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ref, err := o.l2Ref(o.safeNumber(o.headNumber()))
+	return ref.Number, ref.Timestamp, err
 }
 
 // ResumeSafe lets the safe head follow the unsafe one again.
