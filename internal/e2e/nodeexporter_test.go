@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/headprobe/headprobe/internal/devnet"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
@@ -283,6 +284,19 @@ func TestTextfile_ReadByRealNodeExporter(t *testing.T) {
 	if partial["headprobe_last_run_timestamp_seconds"] < healthy["headprobe_last_run_timestamp_seconds"] {
 		t.Errorf("partial: last run %v before the healthy run's %v", partial["headprobe_last_run_timestamp_seconds"], healthy["headprobe_last_run_timestamp_seconds"])
 	}
+	promtoolCheck(t, prom)
+
+	// With op-node (the devnet's stand-in), the builder still down: op-node's series.
+	op, err := devnet.StartOpNode(net.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	probeRun(t, append(authArgs(net), "--op-node", op.URL(), "--min-peers", "1", "--textfile", prom, "-q")...).expect(t, 1, "")
+	checkScrape(t, "op-node", ne.scrape(t), readFile(), series{
+		"headprobe_endpoint_ok{endpoint=op-node}": 1, "headprobe_op_node_lag_blocks": 0, "headprobe_op_node_peers": 8,
+		"headprobe_op_node_block_number{ref=unsafe_l2}": 1, "headprobe_op_node_block_age_seconds{ref=safe_l2}": nan,
+	})
 	promtoolCheck(t, prom)
 
 	for _, name := range documented {
