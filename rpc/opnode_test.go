@@ -20,7 +20,7 @@ import (
 
 // fixture is a recorded answer of testdata/opnode: its '#' lines name the source it follows; the
 // rest is the JSON-RPC answer, of which the result or error member is returned.
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "opnode", name))
 	if err != nil {
