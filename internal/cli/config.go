@@ -22,8 +22,8 @@ type config struct {
 	mode    check.Mode
 	check   check.Config
 	timeout time.Duration
-	// endpoints are the endpoints to judge, in role order: the L2 first, then the builder when
-	// one is given and the mode judges it.
+	// endpoints are the endpoints to judge, in role order: the L2 first, then op-node and the
+	// builder when given and the mode judges them.
 	endpoints []endpoint
 	relations []check.Relation // the checks between two endpoints' roles (the builder's against the L2)
 	maxLag    *uint64          // --max-builder-lag, nil when not given

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -10,7 +11,7 @@ import (
 	"github.com/headprobe/headprobe/rpc"
 )
 
-// opNode adds op-node's endpoint (--op-node) after the others, and returns its relations to the L2.
+// opNode adds op-node's endpoint (--op-node) after the L2's, and returns its relations to the L2.
 // live ignores op-node's flags entirely; ready reads the endpoint's, health also the thresholds of
 // op-node's own checks (--max-safe-interval, --min-peers), which only it makes.
 func (cfg *config) opNode(c *cli.Context, mode check.Mode) ([]check.Relation, error) {
@@ -44,6 +45,8 @@ func (cfg *config) opNode(c *cli.Context, mode check.Mode) ([]check.Relation, er
 	e.role = roles.OpNodeJudged(maxSafe, minPeers)
 	peers := minPeers > 0
 	e.source = func(url string, opts rpc.Options) check.Source { return rpc.NewOpNode(url, opts, peers) }
-	cfg.endpoints = append(cfg.endpoints, *e)
+	// In role order: after the L2, before the builder, so that a failing op-node (unavailable)
+	// leads the reason before a failing builder (partial).
+	cfg.endpoints = slices.Insert(cfg.endpoints, 1, *e)
 	return roles.OpNodeRelations(e.role), nil
 }

@@ -83,6 +83,24 @@ func TestConfig_OpNode_BadValuesAreRefused(t *testing.T) {
 	}
 }
 
+// op-node, an unavailable role, comes before the builder, a partial one: its failure leads the reason.
+func TestConfig_OpNode_BeforeTheBuilder(t *testing.T) {
+	cfg := mustParse(t, hp("health", "--l2", "http://l2:1", "--builder", "http://b:3", "--op-node", "http://op:2", "--check-fork"), nil)
+	if got := roleNames(cfg); !slices.Equal(got, []string{"l2", "op-node", "builder"}) {
+		t.Errorf("endpoints %v", got)
+	}
+	var names []string
+	for _, r := range cfg.relations {
+		names = append(names, r.Of.Name+" "+r.Name)
+	}
+	if !slices.Equal(names, []string{"builder chain_id", "builder lag", "builder fork", "op-node " + check.UnsafeHeadCheck, "op-node lag"}) {
+		t.Errorf("relations %v", names)
+	}
+	if !cfg.endpoints[0].opts.ChainID || !cfg.endpoints[2].opts.ChainID {
+		t.Error("with a builder, the L2's and the builder's chain ids are compared")
+	}
+}
+
 func TestConfig_OpNodeChecksWithoutOpNode_Warn(t *testing.T) {
 	cfg := mustParse(t, hp("health", "--l2", "http://l2:1", "--min-peers", "3"), nil)
 	if len(cfg.endpoints) != 1 || len(cfg.warnings) != 1 || !strings.Contains(cfg.warnings[0], "no --op-node is given") {

@@ -121,6 +121,12 @@ func TestOpNode_Diverged_IsUnavailable_NotInLive(t *testing.T) {
 	if o.code != exitHealthy || doc.OpNode != nil {
 		t.Errorf("live: exit %d, op_node %+v", o.code, doc.OpNode)
 	}
+	// op-node's failure (unavailable) leads the reason, before the builder's (partial).
+	if err := net.Builder.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	probeRun(t, append(authArgs(net), "--op-node", op.URL())...).expect(t, exitUnavailable,
+		"UNAVAILABLE: op-node unsafe head #", "; builder connection refused")
 	op.Diverge(false)
 	probeRun(t, append([]string{"ready"}, opNodeArgs(net, op.URL())...)...).expect(t, exitHealthy, "HEALTHY: ")
 }
