@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -112,5 +114,21 @@ func TestPlan_OpNodeIsNoBuilder(t *testing.T) {
 	p, err := Parse(hp("health", "--l2", "http://l2:1", "--op-node", "http://op:2"), nil)
 	if err != nil || p.Builder {
 		t.Errorf("plan builder %v, %v", p != nil && p.Builder, err)
+	}
+}
+
+// An L2 block that could not be fetched is said on stderr as op-node's, not as the builder's fork check.
+func TestWarnObservations_OpNodeComparisonNotMade(t *testing.T) {
+	h := check.Head{Number: 5}
+	seen := func(role check.Role, fork *check.Fork) check.Endpoint {
+		return check.Endpoint{Role: role, Fork: fork, Observation: check.Observation{First: &h, Last: &h, Samples: 1}}
+	}
+	r := check.Judge(check.Health, check.Config{}, []check.Endpoint{
+		seen(roles.L2, nil), seen(roles.OpNode, &check.Fork{Number: 4, Err: errors.New("timeout")}),
+	}, roles.OpNodeRelations(roles.OpNode))
+	var stderr bytes.Buffer
+	warnObservations(&stderr, r)
+	if got := stderr.String(); !strings.Contains(got, "op-node's unsafe head not compared with the L2: the L2's block #4: timeout") || strings.Contains(got, "fork check") {
+		t.Errorf("stderr %q", got)
 	}
 }

@@ -195,6 +195,11 @@ func TestOpNode_Stale_IsUnavailable_AcrossRunsToo(t *testing.T) {
 	if !strings.Contains(o.stdout, "999 ahead of the L2") {
 		t.Errorf("no distance:\n%s", o.stdout)
 	}
+	// --max-clock-skew applies to op-node's head as to the L2's.
+	future := opNodeFixture(t, true, func(s map[string]map[string]any) {
+		s["unsafe_l2"]["timestamp"] = s["unsafe_l2"]["timestamp"].(float64) + 3600
+	})
+	probeRun(t, opNodeArgs(net, future)...).expect(t, exitUnavailable, "UNAVAILABLE: op-node head #1000 is stamped 1h0m0s in the future (max skew 30s)")
 	// The state file remembers op-node's head as the L2's: pretend the first run was a minute ago.
 	state := filepath.Join(t.TempDir(), "headprobe.state")
 	args := opNodeArgs(net, fresh, "--state-file", state, "--max-stall", "20s")
