@@ -86,3 +86,17 @@ func TestOpNode_JudgedByHealthAndReady_NotLive(t *testing.T) {
 		t.Errorf("role %+v", OpNode)
 	}
 }
+
+// Before op-node knows a safe head it answers a zeroed safe_l2: that is no safe head, said so.
+func TestOpNodeJudged_ZeroedSafeHead(t *testing.T) {
+	role := OpNodeJudged(20*time.Minute, 0)
+	e := opNodeSeen(role, 0, nil, nil)
+	e.Last.Detail.(*rpc.SyncStatus).SafeL2 = rpc.BlockRef{}
+	r := check.Judge(check.Health, check.Config{}, []check.Endpoint{l2Seen(), e}, OpNodeRelations(role))
+	if r.State != check.Partial || r.Reason != "op-node has no safe head yet (safe_l2 is zeroed; max safe age 20m0s)" {
+		t.Errorf("%s %q", r.State, r.Reason)
+	}
+	if line := e.Last.Detail.Line(); line != "safe none, finalized none, L1 head none, current L1 none" {
+		t.Errorf("line %q", line)
+	}
+}

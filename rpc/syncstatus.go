@@ -72,13 +72,21 @@ func seconds(s uint64) time.Duration {
 
 // Line is the text report's detail: the safe and finalized heads with their ages, L1's head and
 // op-node's current L1, and the peers when asked for (the unsafe head is the line's head).
+// A ref op-node has zeroed (not known yet) shows as none.
 func (s *SyncStatus) Line() string {
-	parts := []string{
-		fmt.Sprintf("safe #%d age %s", s.SafeL2.Number, s.Age(s.SafeL2)),
-		fmt.Sprintf("finalized #%d age %s", s.FinalizedL2.Number, s.Age(s.FinalizedL2)),
-		fmt.Sprintf("L1 head #%d", s.HeadL1.Number),
-		fmt.Sprintf("current L1 #%d", s.CurrentL1.Number),
+	withAge := func(name string, r BlockRef) string {
+		if r.zero() {
+			return name + " none"
+		}
+		return fmt.Sprintf("%s #%d age %s", name, r.Number, s.Age(r))
 	}
+	number := func(name string, r BlockRef) string {
+		if r.zero() {
+			return name + " none"
+		}
+		return fmt.Sprintf("%s #%d", name, r.Number)
+	}
+	parts := []string{withAge("safe", s.SafeL2), withAge("finalized", s.FinalizedL2), number("L1 head", s.HeadL1), number("current L1", s.CurrentL1)}
 	switch {
 	case s.Peers != nil:
 		parts = append(parts, fmt.Sprintf("peers %d", s.Peers.Connected))
