@@ -56,8 +56,12 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	fmt.Printf("Started an op-node STAND-IN at %s: not op-node (that needs an L1), but its optimism_syncStatus and opp2p_peerStats\n"+
 		"derived from the L2: unsafe = the L2's head, safe %d blocks behind; the walk stalls its safe head and makes it diverge.\n\n", op.URL(), devnet.DefaultSafeLag)
 
-	// The safe head is DefaultSafeLag blocks behind: --max-safe-interval leaves room for that.
-	maxSafe := max(time.Second, (5 * period).Round(time.Second))
+	// The safe head is DefaultSafeLag blocks behind: --max-safe-interval leaves room for that, and
+	// the walk starts once the safe head is past the genesis (as old as the walk).
+	maxSafe := max(2*time.Second, (6 * period).Round(time.Second))
+	if err := waitForSafe(ctx, op); err != nil {
+		return err
+	}
 	w := walk{net: net, window: 2 * period, opNode: op, maxSafe: maxSafe}
 	fork := &forked{ctx: ctx, net: net, period: period}
 	defer fork.close()
@@ -150,6 +154,25 @@ func stallSafe(ctx context.Context, op *devnet.OpNode, maxSafe time.Duration) er
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// waitForSafe waits until the stand-in's safe head is past the genesis.
+func waitForSafe(ctx context.Context, op *devnet.OpNode) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		number, _, err := op.SafeHead()
+		if err != nil || number > 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the stand-in's safe head did not leave the genesis within 30s")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }
