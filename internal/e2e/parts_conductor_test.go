@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/devnet"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
@@ -86,16 +87,19 @@ func TestConductor_ReadyAndLiveIgnoreIt(t *testing.T) {
 	}
 }
 
-// partsTextfileRun writes the textfile with rollup-boost (200, enabled) and op-conductor (a
-// healthy leader) beside the net's L2, so that their series are read by node_exporter and linted
-// by promtool with the others (nodeexporter_test.go). It returns the series it must hold.
-func partsTextfileRun(t *testing.T, l2URL, secretFile, prom string) map[string]float64 {
+// partsTextfileRun writes the textfile with rollup-boost (200, enabled), op-conductor (a healthy
+// leader) and op-node (following the L2 and sequencing, parts_opnode_conductor_test.go) beside
+// the L2, so that their series are read by node_exporter and linted by promtool with the others
+// (nodeexporter_test.go). It returns the series it must hold.
+func partsTextfileRun(t *testing.T, l2 *devnet.Node, secretFile, prom string) map[string]float64 {
 	t.Helper()
-	probeRun(t, "--l2", l2URL, "--l2-jwt-secret", secretFile, "--max-unsafe-interval", "60", "-q", "--textfile", prom,
+	probeRun(t, "--l2", l2.AuthURL(), "--l2-jwt-secret", secretFile, "--max-unsafe-interval", "60", "-q", "--textfile", prom,
 		"--rollup-boost", healthz(t, 200), "--rollup-boost-debug", executionMode(t, `"result":{"execution_mode":"enabled"}`),
-		"--conductor", testkit.NewFakeRPC(conductorAnswers(true, true)).Start(t)).expect(t, exitHealthy, "")
+		"--conductor", testkit.NewFakeRPC(conductorAnswers(true, true)).Start(t),
+		"--op-node", opNodeFake(t, l2, `"result":true`).start(t)).expect(t, exitHealthy, "")
 	return map[string]float64{
 		"headprobe_status": 0, "headprobe_endpoint_ok{endpoint=rollup-boost}": 1, "headprobe_endpoint_ok{endpoint=conductor}": 1,
+		"headprobe_endpoint_ok{endpoint=op-node}": 1, "headprobe_conductor_op_node_sequencing": 1,
 		"headprobe_rollup_boost_healthz_status_code": 200, "headprobe_rollup_boost_agrees": 1,
 		"headprobe_rollup_boost_execution_mode{mode=enabled}": 1, "headprobe_rollup_boost_execution_mode{mode=disabled}": 0,
 		"headprobe_conductor_leader": 1, "headprobe_conductor_active": 1, "headprobe_conductor_paused": 0,

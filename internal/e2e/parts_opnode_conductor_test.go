@@ -98,11 +98,15 @@ func (r *recorder) methods() []string {
 	return out
 }
 
-// syncStatusOf is the devnet op-node stand-in's optimism_syncStatus answer for l2, taken after a
-// fresh block is sealed: its unsafe head is the L2's head, fresh.
+// syncStatusOf is the devnet op-node stand-in's optimism_syncStatus answer for l2, taken now: its
+// unsafe head is the L2's head (fresh, as sequencer seals one), nothing sealed.
 func syncStatusOf(t *testing.T, l2 *devnet.Node) string {
 	t.Helper()
-	op := opNodeNet(t, l2)
+	op, err := devnet.StartOpNode(l2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
 	resp, err := http.Post(op.URL(), "application/json", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"optimism_syncStatus","params":[]}`))
 	if err != nil {
 		t.Fatal(err)
