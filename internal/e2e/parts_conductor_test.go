@@ -135,3 +135,29 @@ func TestWatch_FollowsTheConductorsRole(t *testing.T) {
 		}
 	}
 }
+
+// TestConductor_HealthViewSeesFlashblocks: the conductor's health view is compared with every
+// other check of the run, the flashblocks stream's too: a dead stream beside a conductor saying
+// healthy is a disagreement, and beside one saying unhealthy it is none.
+func TestConductor_HealthViewSeesFlashblocks(t *testing.T) {
+	net := sequencer(t)
+	dead := "ws" + strings.TrimPrefix(testkit.RefusedURL(t), "http")
+	note := func(want string) func(*testing.T, map[string]any) {
+		return func(t *testing.T, p map[string]any) {
+			if n, _ := p["note"].(string); (want == "") != (n == "") || !strings.Contains(n, want) {
+				t.Errorf("note %q, want %q", n, want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		healthy bool
+		want    string
+	}{
+		{"conductor healthy", true, "healthy while headprobe's checks fail: it will not fail over"},
+		{"conductor unhealthy", false, ""},
+	} {
+		args := append([]string{"health"}, authArgs(net, "--max-unsafe-interval", "60", "--flashblocks", dead, "--conductor", testkit.NewFakeRPC(conductorAnswers(true, tc.healthy)).Start(t))...)
+		t.Run(tc.name, partCase{args: args, code: exitPartial, words: []string{"flashblocks "}, key: "conductor", doc: note(tc.want)}.run)
+	}
+}
