@@ -283,13 +283,17 @@ func TestConductorWithOpNode_AdminFaults_AreNotes(t *testing.T) {
 
 // TestConductorWithOpNode_AdminGoesToOpNodeWithItsHeaders: admin_sequencerActive is sent to the
 // op-node URL with op-node's headers and JWT, never the conductor's; the conductor gets its own.
+// With --chain-id, op-node (which has no eth_chainId) is still asked its sync status alone.
 func TestConductorWithOpNode_AdminGoesToOpNodeWithItsHeaders(t *testing.T) {
 	net := sequencer(t)
 	op := opNodeFake(t, net.L2, `"result":true`)
 	cond := &recorder{inner: testkit.NewFakeRPC(conductorAnswers(true, true))}
 	args := conductorArgs(net, op.start(t), cond.start(t), "--op-node-header", "X-Op: op-node-token", "--op-node-jwt-secret", net.JWTSecretFile,
-		"--conductor-header", "X-Cond: conductor-token")
+		"--conductor-header", "X-Cond: conductor-token", "--chain-id", "901")
 	probeRun(t, args...).expect(t, exitHealthy, "HEALTHY: ", "op-node sequencing")
+	if got := strings.Join(op.methods(), " "); got != "optimism_syncStatus admin_sequencerActive" && got != "admin_sequencerActive optimism_syncStatus" {
+		t.Errorf("op-node was asked %q, want its sync status and admin_sequencerActive once each", got)
+	}
 	admin := op.requests("admin_sequencerActive")
 	if len(admin) != 1 {
 		t.Fatalf("op-node got %d admin_sequencerActive requests, want 1", len(admin))
