@@ -142,10 +142,11 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 	return g.Apply(set)
 }
 
-// EnvVars is every environment variable headprobe reads, one per flag (watch's --every included).
+// EnvVars is every environment variable headprobe reads, one per flag (watch's and serve's
+// --every and serve's --listen included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars
