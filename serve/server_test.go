@@ -170,7 +170,7 @@ func TestMetrics_CountChecksAndChangesAndCarryTheTextfileSeries(t *testing.T) {
 		{"headprobe_checks_total", []string{"status", "unknown"}, 0},
 		{"headprobe_state_changes_total", nil, 2},
 		{"headprobe_check_duration_seconds", nil, 6},
-		{"headprobe_last_check_timestamp_seconds", nil, float64(t0.Add(10*time.Second).Unix())},
+		{"headprobe_last_check_timestamp_seconds", nil, float64(t0.Add(10 * time.Second).Unix())},
 		{"headprobe_build_info", []string{"version", "v1.2.3", "revision", "abc", "goversion", "go1.26"}, 1},
 		{"headprobe_status", nil, 0},
 		{"headprobe_head_number", []string{"endpoint", "builder"}, 15},

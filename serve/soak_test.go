@@ -137,4 +137,3 @@ func TestRun_Soak_HeapGoroutinesAndConnectionsStayFlat(t *testing.T) {
 		t.Errorf("/metrics after the soak lacks %q", want)
 	}
 }
-
