@@ -75,7 +75,7 @@ func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
 
 func TestEvery_BeforeAOneShotCommandIsWarned(t *testing.T) {
 	cfg := mustParse(t, hp("--every", "1s", "ready", "--l2", "http://b:1"), nil)
-	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch; ready ignores it" {
+	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch and serve; ready ignores it" {
 		t.Errorf("warnings %q", cfg.warnings)
 	}
 	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.warnings) != 0 {
