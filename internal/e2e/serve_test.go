@@ -34,9 +34,20 @@ var serveAnswering = regexp.MustCompile(`^headprobe serve: answering on http://(
 // waits for the line that says where it answers; the process is killed at the end of the test.
 func startServe(t *testing.T, args ...string) *served {
 	t.Helper()
+	s, answering := launchServe(t, args...)
+	if !answering {
+		t.Fatalf("serve exited before answering: %v; %s", s.err, s.output())
+	}
+	return s
+}
+
+// launchServe is startServe, but for a serve that may exit at start (a refused configuration):
+// answering is false when it exited before saying where it answers, with s.err its exit.
+func launchServe(t *testing.T, args ...string) (s *served, answering bool) {
+	t.Helper()
 	cmd := exec.Command(binary, append(append([]string{"serve"}, args...), "--listen", "127.0.0.1:0")...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	s := &served{cmd: cmd, stdout: &strings.Builder{}, stderr: &strings.Builder{}, mu: &sync.Mutex{}, exited: make(chan struct{})}
+	s = &served{cmd: cmd, stdout: &strings.Builder{}, stderr: &strings.Builder{}, mu: &sync.Mutex{}, exited: make(chan struct{})}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -81,12 +92,13 @@ func startServe(t *testing.T, args ...string) *served {
 	select {
 	case a := <-addr:
 		s.base = "http://" + a
+		return s, true
 	case <-s.exited:
-		t.Fatalf("serve exited before answering: %v; %s", s.err, s.output())
+		return s, false
 	case <-time.After(15 * time.Second):
 		t.Fatalf("serve did not say where it answers within 15 s; %s", s.output())
+		return s, false
 	}
-	return s
 }
 
 // output is what the process printed so far.
