@@ -183,7 +183,7 @@ func TestSidecar_CheckCatchesMistakes(t *testing.T) {
 		{`args: ["serve", "--listen", ":8080"]`, `args: ["serve", "--listen", "127.0.0.1:8080"]`}, // unreachable from the kubelet
 		{`args: ["serve", "--listen", ":8080"]`, `args: ["serve", "--listen", ":9090"]`},          // not the declared port
 		{`args: ["serve", "--listen", ":8080"]`, `args: ["serve", "--lisen", ":8080"]`},           // unknown flag
-		{`value: "2s" # a check`, `value: "0s" # a check`},                                         // bad --every
+		{`value: "2s" # a check`, `value: "0s" # a check`},                                        // bad --every
 		{"HEADPROBE_EVERY", "HEADPROBE_EVERYY"},                                                   // no such variable
 		{"restartPolicy: Always # a native", "restartPolicy: OnFailure # a native"},
 		{"path: /readyz", "path: /healthz"},

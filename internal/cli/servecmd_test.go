@@ -95,7 +95,9 @@ func startServe(t *testing.T, args ...string) (addr string, stdout, stderr *lock
 	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
-	go func() { code <- Run(ctx, hp(append(append([]string{"serve"}, args...), "--listen", "127.0.0.1:0")...), stdout, stderr) }()
+	go func() {
+		code <- Run(ctx, hp(append(append([]string{"serve"}, args...), "--listen", "127.0.0.1:0")...), stdout, stderr)
+	}()
 	stop = func() int {
 		cancel()
 		select {
