@@ -26,15 +26,11 @@ type walk struct {
 // probe prints the headprobe command for the current step against the L2 and the given
 // builder, runs it, prints its output and returns its exit code.
 func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
-	args := []string{
+	args := append([]string{
 		"headprobe", "health",
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
 		"--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile,
-		"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork",
-	}
-	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
-		args = append(args, "--timeout", w.window.String())
-	}
+	}, w.flags()...)
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
 	var out, errOut bytes.Buffer
 	code := cli.Run(ctx, args, &out, &errOut)
@@ -43,3 +39,15 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
 	}
 	return code
 }
+
+// flags are the thresholds of every step's check: the window, the chain id and the fork check.
+func (w walk) flags() []string {
+	f := []string{"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork"}
+	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
+		f = append(f, "--timeout", w.window.String())
+	}
+	return f
+}
+
+// every is serve's period between checks: half the window, a block period.
+func (w walk) every() time.Duration { return w.window / 2 }
