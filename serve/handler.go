@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"bytes"
 	"mime"
 	"net/http"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/report"
 )
 
 // Handler answers serve's endpoints:
@@ -61,21 +59,12 @@ func (s *Server) verdict(mode check.Mode) http.Handler {
 			return
 		}
 		now := s.clock.Now()
-		res, _, _ := s.verdicts.current(mode, now, s.limit)
-		code := res.State.HTTPStatus()
-		if !asJSON {
-			plain(w, code, report.Headline(res))
-			return
+		v, _, _ := s.verdicts.answer(mode, now, s.limit)
+		contentType := "text/plain; charset=utf-8"
+		if asJSON {
+			contentType = "application/json"
 		}
-		if res.Start.IsZero() {
-			res.Start = now // no check yet: the document is as of now
-		}
-		var body bytes.Buffer
-		if err := report.JSON(&body, res); err != nil {
-			plain(w, http.StatusInternalServerError, "internal error: "+err.Error())
-			return
-		}
-		write(w, code, "application/json", body.Bytes())
+		write(w, v.Result.State.HTTPStatus(), contentType, v.body(asJSON, now))
 	})
 }
 

@@ -1,11 +1,13 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
 )
 
 // modes are the modes whose verdicts are kept, each derived from the health check.
@@ -15,6 +17,20 @@ var modes = [...]check.Mode{check.Health, check.Ready, check.Live}
 type Verdict struct {
 	Result   check.Result
 	Finished time.Time
+	// bodies are the answer's text and JSON, rendered at the first request that asks for each
+	// and then only copied; nil for an answer made at the request (no fresh verdict).
+	bodies *bodies
+}
+
+// bodies are a verdict's rendered answers.
+type bodies struct {
+	textOnce, jsonOnce sync.Once
+	text, json         []byte
+}
+
+// newVerdict is r as finished at finished, its answers to be rendered when first asked for.
+func newVerdict(r check.Result, finished time.Time) Verdict {
+	return Verdict{Result: r, Finished: finished, bodies: &bodies{}}
 }
 
 // Derive is the verdict of mode on a health check's observations: check.Judge is pure, so ready
@@ -54,7 +70,7 @@ func (v *verdicts) record(health check.Result, finished time.Time) (changed, fir
 	}
 	prev, had := v.latest[check.Health]
 	for _, m := range modes {
-		v.latest[m] = Verdict{Result: Derive(health, m), Finished: finished}
+		v.latest[m] = newVerdict(Derive(health, m), finished)
 	}
 	if health.State == check.Healthy {
 		v.lastSuccess = health.Start
@@ -80,17 +96,52 @@ func StaleAfter(every, window, timeout time.Duration) time.Duration {
 // current is what mode answers at now: the latest verdict while it is fresh, else an Unknown
 // result that says why there is none (its Start is the stale check's, or zero before the first).
 func (v *verdicts) current(mode check.Mode, now time.Time, limit time.Duration) (r check.Result, lastSuccess time.Time, fresh bool) {
+	latest, lastSuccess, fresh := v.answer(mode, now, limit)
+	return latest.Result, lastSuccess, fresh
+}
+
+// answer is current's verdict with its rendered bodies when fresh; a stale or missing one is
+// rendered only when asked for (see Verdict.body).
+func (v *verdicts) answer(mode check.Mode, now time.Time, limit time.Duration) (latest Verdict, lastSuccess time.Time, fresh bool) {
 	latest, lastSuccess, ok := v.get(mode)
 	if !ok {
-		return check.Result{Mode: mode, State: check.Unknown, Reason: "no verdict yet: the first check has not finished"}, lastSuccess, false
+		return Verdict{Result: check.Result{Mode: mode, State: check.Unknown, Reason: "no verdict yet: the first check has not finished"}}, lastSuccess, false
 	}
 	age := now.Sub(latest.Finished)
 	if age <= limit {
-		return latest.Result, lastSuccess, true
+		return latest, lastSuccess, true
 	}
-	r = check.Result{Mode: mode, State: check.Unknown, Config: latest.Result.Config, Start: latest.Result.Start,
+	r := check.Result{Mode: mode, State: check.Unknown, Config: latest.Result.Config, Start: latest.Result.Start,
 		Reason: fmt.Sprintf("no fresh verdict: last check finished %s ago", ago(age))}
-	return r, lastSuccess, false
+	return Verdict{Result: r, Finished: latest.Finished}, lastSuccess, false
+}
+
+// body is the answer in text or JSON: rendered once per recorded verdict, or, for an answer made
+// at the request (no fresh verdict), now, its JSON time now when no check has started.
+func (v Verdict) body(asJSON bool, now time.Time) []byte {
+	if v.bodies == nil {
+		return render(v.Result, asJSON, now)
+	}
+	b := v.bodies
+	if asJSON {
+		b.jsonOnce.Do(func() { b.json = render(v.Result, true, now) })
+		return b.json
+	}
+	b.textOnce.Do(func() { b.text = render(v.Result, false, now) })
+	return b.text
+}
+
+// render is r's first line, or its JSON document.
+func render(r check.Result, asJSON bool, now time.Time) []byte {
+	if !asJSON {
+		return []byte(report.Headline(r) + "\n")
+	}
+	if r.Start.IsZero() {
+		r.Start = now // no check yet: the document is as of now
+	}
+	var doc bytes.Buffer
+	report.JSON(&doc, r)
+	return doc.Bytes()
 }
 
 // ago shows an age past the freshness limit: to the tenth of a second under 10 s ("1.4s"), to the
