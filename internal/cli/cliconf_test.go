@@ -225,7 +225,7 @@ func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
 }
 
 func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}, {"serve", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		if code := Run(context.Background(), hp(args...), &stdout, &stderr); code != check.Healthy.ExitCode() {
 			t.Fatalf("%q: exit %d", args, code)
