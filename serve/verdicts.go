@@ -112,7 +112,7 @@ func (v *verdicts) answer(mode check.Mode, now time.Time, limit time.Duration) (
 		return latest, lastSuccess, true
 	}
 	r := check.Result{Mode: mode, State: check.Unknown, Config: latest.Result.Config, Start: latest.Result.Start,
-		Reason: fmt.Sprintf("no fresh verdict: last check finished %s ago", ago(age))}
+		Reason: fmt.Sprintf("no fresh verdict: last check finished %s ago", ago(age, limit))}
 	return Verdict{Result: r, Finished: latest.Finished}, lastSuccess, false
 }
 
@@ -144,11 +144,13 @@ func render(r check.Result, asJSON bool, now time.Time) []byte {
 	return doc.Bytes()
 }
 
-// ago shows an age past the freshness limit: to the tenth of a second under 10 s ("1.4s"), to the
-// second above ("9s", "2m5s").
-func ago(d time.Duration) string {
-	if d < 10*time.Second {
-		return d.Truncate(100 * time.Millisecond).String()
+// ago shows an age past the freshness limit with the coarsest precision that still shows it past
+// the limit: "9s" past 5s, but "241ms" past 240ms, never an age that looks fresh.
+func ago(d, limit time.Duration) string {
+	for unit := time.Second; unit >= time.Microsecond; unit /= 10 {
+		if t := d.Truncate(unit); t > limit {
+			return t.String()
+		}
 	}
-	return d.Truncate(time.Second).String()
+	return d.String()
 }

@@ -52,6 +52,9 @@ func TestStaleAfter_IsTwoPeriodsAndTheRunsLength(t *testing.T) {
 	if got := StaleAfter(2*time.Second, 0, time.Second); got != 5*time.Second {
 		t.Errorf("every 2s, timeout 1s: %s, want 5s (2 × every + timeout)", got)
 	}
+	if got := ago(241*time.Millisecond, 240*time.Millisecond); got != "241ms" {
+		t.Errorf("241ms past a 240ms limit shows as %q", got)
+	}
 	if got := StaleAfter(2*time.Second, 3*time.Second, time.Second); got != 8*time.Second {
 		t.Errorf("with a 3s window: %s, want 8s", got)
 	}
@@ -75,8 +78,9 @@ func TestCurrent_FreshUpToTheLimitThenNoFreshVerdict(t *testing.T) {
 		age  time.Duration
 		want string
 	}{
-		{limit + time.Nanosecond, "no fresh verdict: last check finished 5s ago"},
-		{limit + 1400*time.Millisecond, "no fresh verdict: last check finished 6.4s ago"},
+		{limit + time.Millisecond, "no fresh verdict: last check finished 5.001s ago"},
+		{limit + 1400*time.Millisecond, "no fresh verdict: last check finished 6s ago"},
+		{limit + 1, "no fresh verdict: last check finished 5.000000001s ago"},
 		{9 * time.Second, "no fresh verdict: last check finished 9s ago"},
 		{125*time.Second + 300*time.Millisecond, "no fresh verdict: last check finished 2m5s ago"},
 	} {
