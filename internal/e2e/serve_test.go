@@ -338,3 +338,42 @@ func TestServe_SignalsDrainAndExitZero(t *testing.T) {
 		wg.Wait()
 	}
 }
+
+// TestServe_SlowOrHugeRequestsAreCut: a client that never finishes its headers is disconnected
+// after the read-header timeout (2 s) while others are answered, and headers past 8 KiB are
+// refused with 431.
+func TestServe_SlowOrHugeRequestsAreCut(t *testing.T) {
+	ep := fmRPC(fmFresh)(t, nil)
+	s := startServe(t, "--l2", ep.url, "--every", "200ms", "--max-stall", "1h")
+	s.await(t, "/healthz", 200, 10*time.Second)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n"); err != nil { // and never the blank line
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if a := s.get(t, "/livez"); a.code != 200 {
+		t.Errorf("another client while one is slow: %d", a.code)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 512)
+	n, err := conn.Read(buf)
+	took := time.Since(start)
+	if took < 1500*time.Millisecond || took > 2*time.Second+fmStartSlack || strings.HasPrefix(string(buf[:n]), "HTTP/1.1 200") {
+		t.Errorf("the slow client: %q (%v) after %s, want the connection cut at the 2 s read-header timeout", buf[:n], err, took)
+	}
+	req, _ := http.NewRequest("GET", s.base+"/healthz", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 16<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("16 KiB of headers: %d, want 431", resp.StatusCode)
+	}
+	s.stop(t, syscall.SIGTERM)
+}
