@@ -9,7 +9,11 @@ import (
 // A result of no run yet (serve before its first check) has a status and no last-run time, rather
 // than a time in year 1.
 func TestMetrics_NoRunYetHasNoLastRunTime(t *testing.T) {
-	families, err := Metrics(check.Result{State: check.Unknown}, 0).Gather()
+	reg, err := Metrics(check.Result{State: check.Unknown}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,11 @@ func WriteTextfile(path string, r check.Result) error {
 
 // renderTextfile is the text exposition of Metrics(r, lastSuccess), through expfmt.
 func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
-	families, err := Metrics(r, lastSuccess).Gather()
+	reg, err := Metrics(r, lastSuccess)
+	if err != nil {
+		return nil, err
+	}
+	families, err := reg.Gather()
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +59,8 @@ func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 // Metrics is a client_golang registry holding the verdict's series: those of the textfile, and of
 // `headprobe serve`'s /metrics for its latest verdict. lastSuccess is when the last healthy run
 // started (0: none), kept unless r is healthy; a zero r.Start (no run yet) has no last-run time.
-func Metrics(r check.Result, lastSuccess float64) *prometheus.Registry {
+// The error is a part's series that do not fit together (a name given twice with other labels).
+func Metrics(r check.Result, lastSuccess float64) (*prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string) prometheus.Gauge {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
@@ -84,6 +89,9 @@ func Metrics(r check.Result, lastSuccess float64) *prometheus.Registry {
 			progress.WithLabelValues(e.Role.Name).Set(float64(e.Progress))
 		}
 	}
+	if err := detailSeries(reg, r, ok); err != nil {
+		return nil, err
+	}
 	for _, l := range r.Lags() {
 		if l.Known {
 			gauge("headprobe_"+l.Of.Key()+"_lag_blocks",
@@ -100,7 +108,7 @@ func Metrics(r check.Result, lastSuccess float64) *prometheus.Registry {
 	if lastSuccess > 0 {
 		gauge(lastSuccessName, "When the last healthy run started.").Set(lastSuccess)
 	}
-	return reg
+	return reg, nil
 }
 
 // anyRegularFile is the textfile's test of a file headprobe may replace: any regular file.

@@ -77,7 +77,11 @@ func (s *Server) gatherer() prometheus.Gatherer {
 		if !lastSuccess.IsZero() {
 			success = float64(lastSuccess.UnixNano()) / 1e9
 		}
-		return report.Metrics(r, success).Gather()
+		reg, err := report.Metrics(r, success)
+		if err != nil {
+			return nil, err
+		}
+		return reg.Gather()
 	})
 	return prometheus.Gatherers{verdict, s.metrics.reg}
 }

@@ -34,9 +34,10 @@ func newVerdict(r check.Result, finished time.Time) Verdict {
 }
 
 // Derive is the verdict of mode on a health check's observations: check.Judge is pure, so ready
-// and live judge the very heads the health check saw, at the same time, by their own criteria
-// (ready the roles that building blocks needs, live whether they answer), without a request of
-// their own. A health result that judged nothing (an internal error) stays what it is.
+// and live judge the very heads and parts' sightings (rollup-boost's /healthz) the health check
+// saw, at the same time, by their own criteria (ready the roles that building blocks needs, live
+// whether they answer), without a request of their own. A health result that judged nothing (an
+// internal error) stays what it is.
 func Derive(health check.Result, mode check.Mode) check.Result {
 	if mode == check.Health {
 		return health
@@ -46,7 +47,7 @@ func Derive(health check.Result, mode check.Mode) check.Result {
 		r.Mode, r.State, r.Endpoints, r.Relations = mode, check.Unknown, nil, nil
 		return r
 	}
-	r := check.Judge(mode, health.Config, health.Endpoints, health.Relations)
+	r := check.Judge(mode, health.Config, health.Endpoints, health.Relations, health.Sightings...)
 	r.Start, r.Duration = health.Start, health.Duration
 	return r
 }

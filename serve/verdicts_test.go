@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -91,5 +92,40 @@ func TestCurrent_FreshUpToTheLimitThenNoFreshVerdict(t *testing.T) {
 		if !r.Start.Equal(t0) {
 			t.Errorf("%s old: start %s, want the stale check's %s", c.age, r.Start, t0)
 		}
+	}
+}
+
+// rollupBoostRole is a part judged in health and ready, as rollup-boost's /healthz is.
+var rollupBoostRole = check.Role{Name: "rollup-boost", Title: "rollup-boost", Failure: check.Unavailable, Modes: []check.Mode{check.Health, check.Ready}}
+
+// fakePart sees a fixed answer; its sighting fails when down.
+type fakePart struct{ down bool }
+
+func (p fakePart) Role() check.Role { return rollupBoostRole }
+func (p fakePart) Observe(context.Context, check.Clock, check.Config, *check.Heads) check.Sighting {
+	return fakeSighting(p)
+}
+
+type fakeSighting struct{ down bool }
+
+func (s fakeSighting) Judge(check.Mode, check.Config, *check.Result) check.Finding {
+	if s.down {
+		return check.Finding{Role: rollupBoostRole, Cause: check.CauseUnreachable, Reason: "/healthz 503"}
+	}
+	return check.Finding{Role: rollupBoostRole, Reason: "/healthz 200"}
+}
+
+// A part judged in ready (rollup-boost's /healthz) counts in serve's ready as in `headprobe
+// ready`: its sighting from the health check is judged again; live leaves it out.
+func TestDerive_JudgesThePartsSightingsAgain(t *testing.T) {
+	clock := newFakeClock()
+	targets := []check.Target{{Role: l2Role, URL: "http://l2", Source: &fakeSource{clock: clock, number: 1}}}
+	health := check.Run(context.Background(), clock, check.Health, cfg, targets, nil, fakePart{down: true})
+	ready, live := Derive(health, check.Ready), Derive(health, check.Live)
+	if health.State != check.Unavailable || ready.State != check.Unavailable || live.State != check.Healthy {
+		t.Errorf("rollup-boost down: health %s, ready %s (%q), live %s; want unavailable, unavailable, healthy", health.State, ready.State, ready.Reason, live.State)
+	}
+	if len(ready.Parts) != 1 || len(live.Parts) != 0 {
+		t.Errorf("ready has %d parts, live %d; want rollup-boost's finding in ready only", len(ready.Parts), len(live.Parts))
 	}
 }

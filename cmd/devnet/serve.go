@@ -67,9 +67,8 @@ func startServed(ctx context.Context, w walk) (*served, error) {
 	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(s.builder.Load()) }, ErrorLog: log.New(io.Discard, "", 0)}
 	s.proxy = &http.Server{Handler: rp, ReadHeaderTimeout: time.Second}
 	go s.proxy.Serve(ln)
-	args := append([]string{"headprobe", "serve", "--listen", "127.0.0.1:0", "--every", w.every().String(),
-		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
-		"--builder", "http://" + ln.Addr().String(), "--builder-jwt-secret", w.net.JWTSecretFile}, w.flags()...)
+	args := append([]string{"headprobe", "serve", "--listen", "127.0.0.1:0", "--every", w.every().String()},
+		w.flags("http://"+ln.Addr().String())...)
 	fmt.Printf("   $ %s   (in process, for the whole walk; the builder behind a proxy the fork step swaps)\n", strings.Join(args, " "))
 	var serveCtx context.Context
 	serveCtx, s.stop = context.WithCancel(ctx)

@@ -21,16 +21,19 @@ const chainID = 901
 type walk struct {
 	net    *devnet.Net
 	window time.Duration
+	// flash is the flashblocks publisher following the builder; gap its --max-flashblock-gap.
+	flash *devnet.Flashblocks
+	gap   time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
-// builder, runs it, prints its output and returns its exit code.
-func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
-	args := append([]string{
-		"headprobe", "health",
-		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
-		"--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile,
-	}, w.flags()...)
+// builder (none when nil), with the extra flags, runs it, prints its output and returns its exit code.
+func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...string) int {
+	builder := ""
+	if builderNode != nil {
+		builder = builderNode.AuthURL()
+	}
+	args := append([]string{"headprobe", "health"}, w.flags(builder, extra...)...)
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
 	var out, errOut bytes.Buffer
 	code := cli.Run(ctx, args, &out, &errOut)
@@ -40,9 +43,21 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
 	return code
 }
 
-// flags are the thresholds of every step's check: the window, the chain id and the fork check.
-func (w walk) flags() []string {
-	f := []string{"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork"}
+// flags are a step's endpoints and thresholds: the L2, the builder at builderURL (none when ""),
+// with the fork check and its flashblocks stream, the window and the chain id, and the extra flags.
+func (w walk) flags(builderURL string, extra ...string) []string {
+	f := []string{"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile}
+	if builderURL != "" {
+		f = append(f, "--builder", builderURL, "--builder-jwt-secret", w.net.JWTSecretFile)
+	}
+	f = append(f, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
+	if builderURL != "" {
+		f = append(f, "--check-fork")
+		if w.flash != nil { // the publisher follows the builder
+			f = append(f, "--flashblocks", w.flash.URL(), "--max-flashblock-gap", w.gap.String())
+		}
+	}
+	f = append(f, extra...)
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
 		f = append(f, "--timeout", w.window.String())
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
@@ -35,6 +36,9 @@ type config struct {
 	textfile  string      // Prometheus textfile to write, or ""
 	stateFile string      // where heads are remembered between runs, or ""
 	tls       *tls.Config // shared by both endpoints; nil = system defaults
+	parts     partsConfig // rollup-boost and op-conductor (parts.go)
+	// flashblocks is the flashblocks stream to judge (--flashblocks, health only), or nil.
+	flashblocks *flashblocks.Options
 }
 
 // endpoint is one validated endpoint.
@@ -170,12 +174,18 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		} else if cfg.checkFork || cfg.maxLag != nil {
 			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 		}
+		if err := cfg.parseFlashblocks(c); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.parseParts(c, mode); err != nil {
+		return nil, err
 	}
 	allIPC := true
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
 	}
-	if cfg.tls != nil && allIPC {
+	if cfg.tls != nil && allIPC && cfg.flashblocks == nil {
 		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
 	if c.Command.Name != "watch" && c.Command.Name != serveName && onCommandLine(c, flagEvery) != nil {
@@ -196,7 +206,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 // endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
 func (cfg *config) endpoint(c *cli.Context, role check.Role, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
 	url := strings.TrimSpace(str(c, urlFlag))
-	secretFile := str(c, secretFlag)
+	secretFile := ""
+	if secretFlag != "" { // the parts have no JWT
+		secretFile = str(c, secretFlag)
+	}
 	if url == "" {
 		return nil, nil
 	}

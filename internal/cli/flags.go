@@ -37,6 +37,14 @@ const (
 	flagMaxClockSkew  = "max-clock-skew"
 )
 
+// The flashblocks stream's flags (health only).
+const (
+	flagFlashblocks       = "flashblocks"
+	flagFlashblocksHeader = "flashblocks-header"
+	flagMaxFlashblockGap  = "max-flashblock-gap"
+	catFlashblocks        = "Flashblocks (health only)"
+)
+
 // Help categories of the flags.
 const (
 	catEndpoints   = "Endpoints"
@@ -91,6 +99,20 @@ func probeFlags() []cli.Flag {
 		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
+		// rollup-boost and op-conductor (parts.go)
+		text(catEndpoints, flagRollupBoost, "", "rollup-boost `URL`: GET /healthz (or the URL's own path); ready: only unavailability"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagRollupBoostHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagRollupBoostHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for --rollup-boost and --rollup-boost-debug"}},
+		text(catEndpoints, flagRollupBoostDebug, "", "rollup-boost debug `URL`: execution mode; disabled waives the builder (health only)"),
+		text(catEndpoints, flagConductor, "", "op-conductor RPC `URL`: this node's role, paused/stopped, its health view (health only)"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagConductorHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagConductorHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"}},
+
+		// The flashblocks stream.
+		text(catFlashblocks, flagFlashblocks, "", "flashblocks stream `URL`, ws or wss (rollup-boost: port 1112); partial when dead or behind"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagFlashblocksHeader, Category: catFlashblocks, KeepSpace: true, EnvVars: env(flagFlashblocksHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"}},
+		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
 	}
 }
 

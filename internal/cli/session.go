@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
@@ -30,6 +31,9 @@ type session struct {
 	// stateWarned is set when loading already warned about the state file, which covers what
 	// saving it would say: it is not headprobe's and is left as it is.
 	stateWarned bool
+	// parts are the endpoints judged by more than a head: rollup-boost, op-conductor (parts.go) and
+	// the flashblocks stream, when given; those holding connections are closed with the session.
+	parts []check.Part
 }
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
@@ -48,6 +52,10 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	}
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
+	}
+	s.parts = cfg.newParts()
+	if cfg.flashblocks != nil {
+		s.parts = append(s.parts, flashblocks.New(*cfg.flashblocks))
 	}
 	return s
 }
@@ -78,7 +86,7 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations, s.parts...)
 }
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
@@ -143,9 +151,14 @@ func (s *session) warn(msg string) {
 	}
 }
 
-// close releases the endpoints' connections.
+// close releases the endpoints' connections and the parts'.
 func (s *session) close() {
 	for _, t := range s.targets {
 		t.Source.(*rpc.Client).Close()
+	}
+	for _, p := range s.parts {
+		if c, ok := p.(io.Closer); ok {
+			c.Close()
+		}
 	}
 }
