@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,28 +114,36 @@ func (s *served) get(path string) (int, string) {
 	return resp.StatusCode, strings.TrimSpace(string(body))
 }
 
-// await polls /healthz until it answers want's status and state, for at most within, then
-// prints the answers of /healthz, /readyz and /livez and what serve logged meanwhile; it returns
-// the state /healthz answered.
+// await polls /healthz until a check that started after the call answers want's state, for at
+// most within, then prints the answers of /healthz, /readyz and /livez and what serve logged
+// meanwhile; it returns the state of the last check seen.
 func (s *served) await(ctx context.Context, want check.State, within time.Duration) check.State {
-	deadline := time.Now().Add(within)
-	var code int
-	var line string
+	since, deadline := time.Now(), time.Now().Add(within)
+	got := check.Unknown
 	for {
-		code, line = s.get("/healthz")
-		if (code == want.HTTPStatus() && strings.HasPrefix(line, strings.ToUpper(want.String())+":")) || time.Now().After(deadline) || ctx.Err() != nil {
+		_, body := s.get("/healthz?format=json")
+		var doc struct {
+			Status string `json:"status"`
+			Time   string `json:"time"`
+		}
+		if json.Unmarshal([]byte(body), &doc) == nil {
+			if start, err := time.Parse(time.RFC3339Nano, doc.Time); err == nil && start.After(since) {
+				for _, st := range []check.State{check.Healthy, check.Partial, check.Unavailable} {
+					if doc.Status == st.String() {
+						got = st
+					}
+				}
+				if got == want {
+					break
+				}
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	got := check.Unknown
-	for _, st := range []check.State{check.Healthy, check.Partial, check.Unavailable} {
-		if strings.HasPrefix(line, strings.ToUpper(st.String())+":") {
-			got = st
-		}
-	}
-	fmt.Printf("   GET /healthz → %d %s\n", code, line)
-	for _, path := range []string{"/readyz", "/livez"} {
+	for _, path := range []string{"/healthz", "/readyz", "/livez"} {
 		c, l := s.get(path)
 		fmt.Printf("   GET %-8s → %d %s\n", path, c, l)
 	}

@@ -24,6 +24,10 @@ type walk struct {
 	// flash is the flashblocks publisher following the builder; gap its --max-flashblock-gap.
 	flash *devnet.Flashblocks
 	gap   time.Duration
+	// opNode is the op-node STAND-IN (devnet.OpNode, derived from the L2: not op-node), probed with
+	// --op-node; maxSafe is the walk's --max-safe-interval.
+	opNode  *devnet.OpNode
+	maxSafe time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
@@ -43,10 +47,14 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...stri
 	return code
 }
 
-// flags are a step's endpoints and thresholds: the L2, the builder at builderURL (none when ""),
-// with the fork check and its flashblocks stream, the window and the chain id, and the extra flags.
+// flags are a step's endpoints and thresholds: the L2 and op-node, the builder at builderURL (none
+// when ""), with the fork check and its flashblocks stream, the window and the chain id, and the
+// extra flags.
 func (w walk) flags(builderURL string, extra ...string) []string {
-	f := []string{"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile}
+	f := []string{
+		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
+		"--op-node", w.opNode.URL(), "--max-safe-interval", w.maxSafe.String(),
+	}
 	if builderURL != "" {
 		f = append(f, "--builder", builderURL, "--builder-jwt-secret", w.net.JWTSecretFile)
 	}
