@@ -18,12 +18,12 @@ import (
 )
 
 // soakChecks is how many checks the soak runs: 10,000 in the test suite, as watch's soak, or
-// HEADPROBE_SOAK_CHECKS (the bench's S3 sets 100,000).
+// SERVE_SOAK_CHECKS (the bench's S3 sets 100,000).
 func soakChecks(t *testing.T) int {
-	if v := os.Getenv("HEADPROBE_SOAK_CHECKS"); v != "" {
+	if v := os.Getenv("SERVE_SOAK_CHECKS"); v != "" {
 		var n int
 		if _, err := fmt.Sscan(v, &n); err != nil || n < 2000 {
-			t.Fatalf("HEADPROBE_SOAK_CHECKS=%q: want a number ≥ 2000", v)
+			t.Fatalf("SERVE_SOAK_CHECKS=%q: want a number ≥ 2000", v)
 		}
 		return n
 	}

@@ -243,7 +243,7 @@ var s3Line = regexp.MustCompile(`S3: checks=(\d+) heap_growth_bytes=(-?\d+) goro
 // growth, with the goroutines and open connections in the note (growth of either fails it).
 func (b *bench) soak() result {
 	cmd := exec.Command("go", "test", "-count=1", "-run", "TestRun_Soak", "-v", "./serve/")
-	cmd.Env = append(childEnv(), "HEADPROBE_SOAK_CHECKS=100000")
+	cmd.Env = append(childEnv(), "SERVE_SOAK_CHECKS=100000")
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
 	if err != nil {
 		return result{err: err}
