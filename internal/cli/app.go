@@ -15,6 +15,10 @@ import (
 func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	action := func(mode check.Mode) cli.ActionFunc {
 		return func(c *cli.Context) error {
+			if isSet(c, flagTargets) {
+				*code = fleetAction(c, mode, stdout, stderr, dry)
+				return nil
+			}
 			cfg, err := parseConfig(c, mode)
 			if dry != nil {
 				dry.record(c, mode.String(), cfg, 0, err)

@@ -35,6 +35,9 @@ const (
 	flagStateFile     = "state-file"
 	flagMaxStall      = "max-stall"
 	flagMaxClockSkew  = "max-clock-skew"
+	flagTargets       = "targets"
+	flagTarget        = "target"
+	flagMaxConcurrent = "max-concurrent"
 )
 
 // Help categories of the flags.
@@ -45,6 +48,7 @@ const (
 	catAcrossRuns  = "Across runs"
 	catOutput      = "Output"
 	catTLS         = "TLS"
+	catFleet       = "Fleet"
 )
 
 // env is the environment variable of a flag.
@@ -91,6 +95,9 @@ func probeFlags() []cli.Flag {
 		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
+		text(catFleet, flagTargets, "", "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"),
+		text(catFleet, flagTarget, "", "probe only the target of this `NAME` in --targets"),
+		text(catFleet, flagMaxConcurrent, "16", "with --targets: probe at most `N` targets at once"),
 	}
 }
 
