@@ -128,9 +128,9 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 				defer func() { <-slots }()
 			case <-runCtx.Done():
 			}
+			waited := fmt.Sprintf("the run's bound of %s passed while it waited for one of --%s %d slots", bound, flagMaxConcurrent, maxConcurrent)
 			if runCtx.Err() != nil {
-				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check,
-					Reason: fmt.Sprintf("not checked: the run's bound of %s passed while all --%s %d slots were busy", bound, flagMaxConcurrent, maxConcurrent)}
+				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check, Reason: "not checked: " + waited}
 				return
 			}
 			defer func() {
@@ -139,7 +139,12 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 						Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
 				}
 			}()
+			start := time.Now()
 			results[i], warnings[i] = checkMember(runCtx, cfg, marks)
+			if runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by the wait, not by its own bound
+				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: start, Duration: results[i].Duration, Config: cfg.check,
+					Reason: "not checked in full: " + waited}
+			}
 		}()
 	}
 	wg.Wait()

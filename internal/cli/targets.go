@@ -13,6 +13,7 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // maxTargetsFile bounds what --targets reads: a few hundred targets take well under this.
@@ -87,7 +88,7 @@ func (e *TargetError) Error() string {
 		b.WriteString(strings.Join(where, ", ") + ": ")
 	}
 	b.WriteString(e.Err.Error())
-	return b.String()
+	return rpc.OneLine(b.String())
 }
 
 // Unwrap is the reason.
