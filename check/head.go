@@ -16,6 +16,9 @@ type Head struct {
 	ChainID uint64
 	// ChainIDKnown says ChainID was reported by the endpoint (0 is a valid answer).
 	ChainIDKnown bool
+	// Detail is what else the sample answered, for the role's criteria and the renderers (op-node's
+	// sync status); nil for an execution client. A pointer, so that heads stay comparable.
+	Detail Detail
 }
 
 // Source fetches an endpoint's current unsafe head; its error text is shown to the operator as is.

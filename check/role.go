@@ -18,6 +18,19 @@ type Role struct {
 	Failure State
 	// Modes are the modes that judge the role; the others neither observe nor judge it.
 	Modes []Mode
+	// Criteria are the role's further checks of its head endpoint, made in order after the common
+	// criteria passed (op-node's safe head, its peers); none for the L2 and the builder.
+	Criteria []Criterion
+}
+
+// Criterion is a further check of a role's head endpoint.
+type Criterion struct {
+	// Failure is the state its failure gives the run; the role's when left Healthy.
+	Failure State
+	// Modes are the modes that make the check; all that judge the role when empty.
+	Modes []Mode
+	// Check returns why the observation fails, or "" when it passes.
+	Check func(cfg Config, o Observation) (Cause, string)
 }
 
 // JudgedIn reports whether mode judges the role.

@@ -21,10 +21,11 @@ type Target struct {
 	Remember bool
 }
 
-// Run observes, concurrently, each target whose role the mode judges, makes the relations' fetches
-// (the fork check's block) and judges them. Targets are given in role order, one per role; Live
-// takes a single sample whatever cfg.Interval says.
-func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Target, relations []Relation) Result {
+// Run observes, concurrently, each target and each part whose role the mode judges, makes the
+// relations' fetches (the fork check's block) and judges them. Targets are given in role order, one
+// per role; Live takes a single sample whatever cfg.Interval says. The parts see the targets'
+// heads as they arrive.
+func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Target, relations []Relation, parts ...Part) Result {
 	start := clock.Now()
 	window := cfg
 	if mode == Live {
@@ -36,15 +37,40 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 			judged = append(judged, t)
 		}
 	}
+	var observed []Part
+	for _, p := range parts {
+		if p.Role().JudgedIn(mode) {
+			observed = append(observed, p)
+		}
+	}
 	seen := make([]Endpoint, len(judged))
-	panics := make([]any, len(judged))
+	sightings := make([]Sighting, len(observed))
+	panics := make([]any, len(judged)+len(observed))
+	heads := NewHeads()
 	var wg sync.WaitGroup
+	for i, p := range observed {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[len(judged)+i] = recover() }()
+			sightings[i] = p.Observe(ctx, clock, window, heads)
+		}()
+	}
 	for i, t := range judged {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
-			o := observeWith(ctx, clock, t.Source, window, t.OnSample)
+			onSample := t.OnSample
+			if len(observed) > 0 {
+				onSample = func(o Observation) {
+					heads.Set(t.Role.Name, *o.Last)
+					if t.OnSample != nil {
+						t.OnSample(o)
+					}
+				}
+			}
+			o := observeWith(ctx, clock, t.Source, window, onSample)
 			if o.Last != nil && (t.Previous != nil || t.Remember) {
 				m, stuck := advanceMark(t.Previous, *o.Last, clock.Now(), cfg.MinBlocks)
 				o.Mark, o.StuckFor = &m, stuck
@@ -66,7 +92,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 			rel.fetch(ctx, &seen[of], seen[against], judged[against].Source)
 		}
 	}
-	r := Judge(mode, cfg, seen, relations)
+	r := Judge(mode, cfg, seen, relations, sightings...)
 	r.Start = start
 	r.Duration = clock.Now().Sub(start)
 	return r

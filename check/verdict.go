@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,12 @@ type Endpoint struct {
 	Reason string
 	// Fork is the fork check against another endpoint, when a SameFork relation made one.
 	Fork *Fork
+	// Failure is the state the endpoint's failure gives the run: its role's, or that of the
+	// role's criterion that failed it.
+	Failure State
+	// Waived, when set, says why the endpoint's failure does not count (a part's finding: rollup-boost
+	// is not using the builder); the endpoint is still judged and shown.
+	Waived string
 }
 
 // Name is the endpoint's name, its role's.
@@ -34,6 +41,8 @@ type Result struct {
 	Reason string
 	// Endpoints are the judged endpoints in role order (the L2 first); none for a run that never reached them.
 	Endpoints []Endpoint
+	// Parts are the findings on the judged parts (rollup-boost, op-conductor, flashblocks), in order.
+	Parts []Finding
 	// Relations are the checks between endpoints the run was judged with.
 	Relations []Relation
 	// Config is the thresholds the run was judged by.
@@ -49,8 +58,12 @@ func (r *Result) reason() string {
 	failing, size := false, 0
 	for i := range r.Endpoints {
 		e := &r.Endpoints[i]
-		failing = failing || !e.OK
-		size += len(e.Role.Name) + len(e.Reason) + 3
+		failing = failing || e.counts()
+		size += len(e.Role.Name) + len(e.Reason) + len(e.Waived) + 5
+	}
+	for _, f := range r.Parts {
+		failing = failing || !f.OK()
+		size += len(f.Role.Name) + len(f.Reason) + 3
 	}
 	sep := ", "
 	if failing {
@@ -58,20 +71,36 @@ func (r *Result) reason() string {
 	}
 	var b strings.Builder
 	b.Grow(size)
-	for i := range r.Endpoints {
-		e := &r.Endpoints[i]
-		if e.OK == failing { // when one fails, only the failing ones
-			continue
-		}
+	add := func(name, reason string) {
 		if b.Len() > 0 {
 			b.WriteString(sep)
 		}
-		b.WriteString(e.Role.Name)
+		b.WriteString(name)
 		b.WriteByte(' ')
-		b.WriteString(e.Reason)
+		b.WriteString(reason)
+	}
+	for i := range r.Endpoints {
+		e := &r.Endpoints[i]
+		if e.counts() != failing { // when one fails, only the failing ones
+			continue
+		}
+		if e.Waived != "" && !e.OK {
+			add(e.Role.Name, e.Reason+" (not counted: "+e.Waived+")")
+			continue
+		}
+		add(e.Role.Name, e.Reason)
+	}
+	for _, f := range r.Parts {
+		if f.OK() == failing {
+			continue
+		}
+		add(f.Role.Name, f.Reason)
 	}
 	return b.String()
 }
+
+// counts reports whether the endpoint fails the run: it failed and no part waived it.
+func (e *Endpoint) counts() bool { return !e.OK && e.Waived == "" }
 
 // Endpoint is the judged endpoint of that name, or nil.
 func (r Result) Endpoint(name string) *Endpoint {
@@ -87,13 +116,22 @@ func (r Result) Endpoint(name string) *Endpoint {
 //  1. each endpoint whose role the mode judges is held to the criteria (see criteria);
 //  2. each relation fails its Of endpoint, if that passed so far and both were judged;
 //  3. any failing endpoint of an Unavailable role → Unavailable;
-//  4. else any failing endpoint of a Partial role → Partial;
-//  5. else Healthy.
-func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result {
+//  3. each part's sighting is judged, in order, seeing the endpoints and the parts before it;
+//  4. any failing endpoint (not waived) or part whose failure is Unavailable → Unavailable;
+//  5. else any whose failure is Partial → Partial;
+//  6. else Healthy.
+//
+// A role's criteria are made after the common ones passed; a part whose role the mode does not
+// judge is left out.
+func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation, sightings ...Sighting) Result {
 	r := Result{Mode: mode, Config: cfg, Relations: relations, State: Healthy, Endpoints: make([]Endpoint, 0, len(seen))}
 	for _, e := range seen {
 		if e.Role.JudgedIn(mode) {
+			e.Failure, e.Waived = e.Role.Failure, ""
 			e.Cause, e.Reason = criteria(mode, cfg, e.Observation)
+			if e.Cause == "" {
+				e.judgeRole(mode, cfg)
+			}
 			e.OK = e.Cause == ""
 			r.Endpoints = append(r.Endpoints, e)
 		}
@@ -104,7 +142,12 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result 
 			continue
 		}
 		if cause, why := rel.check(of, against); cause != "" {
-			of.OK, of.Cause, of.Reason = false, cause, why
+			of.OK, of.Cause, of.Reason, of.Failure = false, cause, why, of.Role.Failure
+		}
+	}
+	for _, s := range sightings {
+		if f := s.Judge(mode, cfg, &r); f.Role.JudgedIn(mode) {
+			r.Parts = append(r.Parts, f)
 		}
 	}
 	switch {
@@ -117,14 +160,35 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation) Result 
 	return r
 }
 
-// failing reports whether an endpoint of a role whose failure means s failed.
+// failing reports whether an endpoint or a part whose failure means s failed.
 func (r *Result) failing(s State) bool {
 	for i := range r.Endpoints {
-		if e := &r.Endpoints[i]; !e.OK && e.Role.Failure == s {
+		if e := &r.Endpoints[i]; e.counts() && e.Failure == s {
+			return true
+		}
+	}
+	for _, f := range r.Parts {
+		if !f.OK() && f.failure() == s {
 			return true
 		}
 	}
 	return false
+}
+
+// judgeRole makes the role's own criteria on an endpoint that passed the common ones.
+func (e *Endpoint) judgeRole(mode Mode, cfg Config) {
+	for _, c := range e.Role.Criteria {
+		if len(c.Modes) > 0 && !slices.Contains(c.Modes, mode) {
+			continue
+		}
+		if cause, why := c.Check(cfg, e.Observation); cause != "" {
+			e.Cause, e.Reason = cause, why
+			if c.Failure != Healthy {
+				e.Failure = c.Failure
+			}
+			return
+		}
+	}
 }
 
 // criteria checks, in order: the request succeeded with a head (else CauseUnreachable); (Live

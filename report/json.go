@@ -27,6 +27,30 @@ type Result struct {
 	// Endpoints follow the fields above, each under its role's key ("l2", "builder"), in role
 	// order; an endpoint not judged is absent.
 	Endpoints []Keyed `json:"-"`
+	// Parts follow the endpoints, each under its role's key ("rollup_boost", "conductor").
+	Parts []KeyedPart `json:"-"`
+}
+
+// KeyedPart is a part of the JSON document with the key it goes under, its role's.
+type KeyedPart struct {
+	Key string
+	*Part
+}
+
+// Part is a part's finding in the JSON document: these fields, then its detail's.
+type Part struct {
+	OK     bool   `json:"ok"`
+	Reason string `json:"reason"`
+	Cause  string `json:"cause,omitempty"`
+	Note   string `json:"note,omitempty"`
+	// Detail is the part's own fields (check.Detail's Doc), joined to the object.
+	Detail any `json:"-"`
+}
+
+// MarshalJSON writes the fields, then the detail's.
+func (p Part) MarshalJSON() ([]byte, error) {
+	type fields Part
+	return joinObjects(fields(p), p.Detail)
 }
 
 // Keyed is an endpoint of the JSON document with the key it goes under, its role's.
@@ -54,7 +78,37 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		}
 		out = append(append(append(append(out, ','), key...), ':'), value...)
 	}
+	for _, p := range r.Parts {
+		key, err := json.Marshal(p.Key)
+		if err != nil {
+			return nil, err
+		}
+		value, err := json.Marshal(p.Part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(append(out, ','), key...), ':'), value...)
+	}
 	return append(out, '}'), nil
+}
+
+// joinObjects is the JSON object of a's fields followed by b's; b nil adds none.
+func joinObjects(a, b any) ([]byte, error) {
+	out, err := json.Marshal(a)
+	if err != nil || b == nil {
+		return out, err
+	}
+	more, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(more) < 2 || more[0] != '{' {
+		return nil, errors.New("report: a detail's document is not a JSON object")
+	}
+	if len(more) == 2 { // {}
+		return out, nil
+	}
+	return append(append(out[:len(out)-1], ','), more[1:]...), nil
 }
 
 // Endpoint is the endpoint of that key in the document, or nil.
@@ -90,6 +144,16 @@ type Endpoint struct {
 	LatencySeconds    float64  `json:"latency_seconds"`
 	Reorg             *Reorg   `json:"reorg,omitempty"`
 	Fork              *Fork    `json:"fork,omitempty"`
+	// Waived says why the endpoint's failure does not count (a part waived it).
+	Waived string `json:"waived,omitempty"`
+	// Detail is the head's further fields (check.Detail's Doc, op-node's sync status), joined to the object.
+	Detail any `json:"-"`
+}
+
+// MarshalJSON writes the fields, then the detail's.
+func (e Endpoint) MarshalJSON() ([]byte, error) {
+	type fields Endpoint
+	return joinObjects(fields(e), e.Detail)
 }
 
 // Fork is the fork check in the JSON document (the builder's, against the L2): the height compared
@@ -134,6 +198,13 @@ func Document(r check.Result) Result {
 	for _, e := range r.Endpoints {
 		doc.Endpoints = append(doc.Endpoints, Keyed{Key: e.Role.Key(), Endpoint: endpoint(e)})
 	}
+	for _, f := range r.Parts {
+		p := &Part{OK: f.OK(), Reason: f.Reason, Cause: string(f.Cause), Note: f.Note}
+		if f.Detail != nil {
+			p.Detail = f.Detail.Doc()
+		}
+		doc.Parts = append(doc.Parts, KeyedPart{Key: f.Role.Key(), Part: p})
+	}
 	return doc
 }
 
@@ -153,6 +224,10 @@ func endpoint(e check.Endpoint) *Endpoint {
 		WindowSeconds:     e.Window.Seconds(),
 		Samples:           e.Samples,
 		LatencySeconds:    e.Latency.Seconds(),
+		Waived:            e.Waived,
+	}
+	if e.Last != nil && e.Last.Detail != nil {
+		out.Detail = e.Last.Detail.Doc()
 	}
 	var f *rpc.Failure
 	if errors.As(e.Err, &f) {

@@ -28,8 +28,14 @@ func Text(w io.Writer, r check.Result, colored bool) error {
 	for _, e := range r.Endpoints {
 		width = max(width, len(e.Role.Name))
 	}
+	for _, f := range r.Parts {
+		width = max(width, len(f.Role.Name))
+	}
 	for _, e := range r.Endpoints {
 		fmt.Fprintf(&b, "  %-*s  %s\n", width, e.Role.Name, endpointLine(r, e))
+	}
+	for _, f := range r.Parts {
+		fmt.Fprintf(&b, "  %-*s  %s\n", width, f.Role.Name, partLine(f))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -62,7 +68,32 @@ func endpointLine(r check.Result, e check.Endpoint) string {
 	if e.Err != nil {
 		parts = append(parts, e.Err.Error())
 	}
+	if e.Last != nil && e.Last.Detail != nil {
+		parts = append(parts, e.Last.Detail.Line())
+	}
+	if !e.OK && e.Waived != "" {
+		parts = append(parts, "not counted: "+e.Waived)
+	}
 	parts = append(parts, "latency "+e.Latency.Round(10*time.Microsecond).String(), e.URL)
+	return strings.Join(parts, "  ")
+}
+
+// partLine is the detail of one part after its name: its verdict, its detail (or its reason) and
+// its note.
+func partLine(f check.Finding) string {
+	parts := []string{"ok  "}
+	if !f.OK() {
+		parts[0] = "FAIL"
+	}
+	if f.Detail != nil {
+		parts = append(parts, f.Detail.Line())
+	}
+	if f.Detail == nil || !f.OK() {
+		parts = append(parts, f.Reason)
+	}
+	if f.Note != "" {
+		parts = append(parts, f.Note)
+	}
 	return strings.Join(parts, "  ")
 }
 

@@ -139,6 +139,9 @@ func registry(r check.Result, lastSuccess float64, labels map[string]string) (*p
 			progress.WithLabelValues(e.Role.Name).Set(float64(e.Progress))
 		}
 	}
+	if err := detailSeries(reg, r, ok); err != nil {
+		return nil, err
+	}
 	for _, l := range r.Lags() {
 		if l.Known {
 			gauge("headprobe_"+l.Of.Key()+"_lag_blocks",
