@@ -123,10 +123,19 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			queued, acquired := false, true
 			select {
 			case slots <- struct{}{}:
+			default: // every slot is busy: wait for one, within the run's bound
+				queued = true
+				select {
+				case slots <- struct{}{}:
+				case <-runCtx.Done():
+					acquired = false
+				}
+			}
+			if acquired {
 				defer func() { <-slots }()
-			case <-runCtx.Done():
 			}
 			waited := fmt.Sprintf("the run's bound of %s passed while it waited for one of --%s %d slots", bound, flagMaxConcurrent, maxConcurrent)
 			if runCtx.Err() != nil {
@@ -141,7 +150,7 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 			}()
 			start := time.Now()
 			results[i], warnings[i] = checkMember(runCtx, cfg, marks)
-			if runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by the wait, not by its own bound
+			if queued && runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by its wait, not by its own bound
 				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: start, Duration: results[i].Duration, Config: cfg.check,
 					Reason: "not checked in full: " + waited}
 			}

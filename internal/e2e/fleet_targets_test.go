@@ -1,0 +1,127 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fleetTarget is one target of a generated targets file and the state it must end in.
+type fleetTarget struct {
+	name, l2, builder string
+	extra             string // more keys, YAML flow style
+	state             string
+}
+
+// writeTargets writes targets as a targets file with the given defaults.
+func writeTargets(t *testing.T, defaults string, targets []fleetTarget) string {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "defaults: {%s}\ntargets:\n", defaults)
+	for _, tg := range targets {
+		fmt.Fprintf(&b, "  %s:\n    l2: %s\n", tg.name, tg.l2)
+		if tg.builder != "" {
+			fmt.Fprintf(&b, "    builder: %s\n", tg.builder)
+		}
+		if tg.extra != "" {
+			fmt.Fprintf(&b, "    %s\n", tg.extra)
+		}
+		fmt.Fprintf(&b, "    labels: {kind: %q}\n", tg.state)
+	}
+	path := filepath.Join(t.TempDir(), "targets.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestFleet_FortyTargetsWorstFirst probes 40 targets at once: a real devnet sequencer (L2 and
+// builder over the JWT-authenticated Engine API) and Go fakes, some of them failing: stale, a
+// builder refused, an L2 that never answers, one refusing. The exit code is the worst state's, the
+// lines are worst first, then by name, and the summary counts them.
+func TestFleet_FortyTargetsWorstFirst(t *testing.T) {
+	net := sequencer(t)
+	fresh := func() string { hits := newFaultHits(); return fmHTTP(t, hits, fmRPCHandler(hits, fmFresh)) }
+	stale := func() string {
+		hits := newFaultHits()
+		return fmHTTP(t, hits, fmRPCHandler(hits, fmWithField("timestamp", "0x1")))
+	}
+	targets := []fleetTarget{{
+		name: "devnet-seq", l2: net.L2.AuthURL(), builder: net.Builder.AuthURL(), state: "healthy",
+		extra: "l2-jwt-secret: " + net.JWTSecretFile + "\n    builder-jwt-secret: " + net.JWTSecretFile,
+	}}
+	for i := range 31 {
+		targets = append(targets, fleetTarget{name: fmt.Sprintf("chain-%02d", i), l2: fresh(), builder: fresh(), state: "healthy"})
+	}
+	for i := range 3 {
+		targets = append(targets, fleetTarget{name: fmt.Sprintf("partial-%d", i), l2: fresh(), builder: "http://" + fmClosedPort(t), state: "partial"})
+	}
+	for i := range 2 {
+		targets = append(targets, fleetTarget{name: fmt.Sprintf("stale-%d", i), l2: stale(), state: "unavailable"})
+		// A short timeout of its own: even when it waits for a slot, it is judged within the run's bound.
+		targets = append(targets, fleetTarget{name: fmt.Sprintf("hang-%d", i), l2: fmSilent(t, nil).url, extra: "timeout: 150ms", state: "unavailable"})
+	}
+	targets = append(targets, fleetTarget{name: "refused", l2: "http://" + fmClosedPort(t), state: "unavailable"})
+	if len(targets) != 40 {
+		t.Fatalf("%d targets", len(targets))
+	}
+	path := writeTargets(t, "timeout: 500ms, max-unsafe-interval: 30s", targets)
+
+	run := probeRun(t, "health", "--targets", path, "--max-concurrent", "10")
+	if run.code != exitUnavailable {
+		t.Errorf("exit %d, want the worst state's %d", run.code, exitUnavailable)
+	}
+	lines := strings.Split(strings.TrimSuffix(run.stdout, "\n"), "\n")
+	if len(lines) != 41 {
+		t.Fatalf("%d lines, want 40 and a summary:\n%s", len(lines), run.stdout)
+	}
+	if got := lines[40]; got != "3 of 40 partial, 5 unavailable" {
+		t.Errorf("summary %q", got)
+	}
+	rank := map[string]int{"unavailable": 0, "partial": 1, "healthy": 2}
+	want := slices.Clone(targets)
+	slices.SortStableFunc(want, func(a, b fleetTarget) int {
+		if rank[a.state] != rank[b.state] {
+			return rank[a.state] - rank[b.state]
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for i, tg := range want {
+		fields := strings.Fields(lines[i])
+		if len(fields) < 2 || fields[0] != tg.name || fields[1] != strings.ToUpper(tg.state)+":" {
+			t.Errorf("line %d %q, want %s %s", i+1, lines[i], tg.name, strings.ToUpper(tg.state))
+		}
+	}
+	if limit := 500*time.Millisecond + 50*time.Millisecond + fmStartSlack + 2*time.Second; run.wall > limit {
+		t.Errorf("the run took %s of wall time, want within its bound (timeout + margin) and the process's start", run.wall)
+	}
+
+	// JSON: each probe within its bound, each document with its target and labels.
+	j := probeRun(t, "health", "--targets", path, "-o", "json")
+	var docs []struct {
+		Target          string            `json:"target"`
+		Labels          map[string]string `json:"labels"`
+		Status          string            `json:"status"`
+		DurationSeconds float64           `json:"duration_seconds"`
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &docs); err != nil || len(docs) != 40 || j.code != exitUnavailable {
+		t.Fatalf("JSON: %v, %d documents, exit %d", err, len(docs), j.code)
+	}
+	for i, d := range docs {
+		if d.Target != want[i].name || d.Status != want[i].state || d.Labels["kind"] != want[i].state {
+			t.Errorf("document %d: %+v, want %s %s", i, d, want[i].name, want[i].state)
+		}
+		if d.DurationSeconds > 0.55 {
+			t.Errorf("%s took %.3fs, past its bound of 550ms", d.Target, d.DurationSeconds)
+		}
+	}
+
+	// One target alone: the usual report, its own exit code.
+	probeRun(t, "health", "--targets", path, "--target", "devnet-seq").expect(t, exitHealthy, "HEALTHY: l2 head #1")
+	probeRun(t, "--targets", path, "--target", "partial-1").expect(t, exitPartial, "PARTIAL: builder")
+}
