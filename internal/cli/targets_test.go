@@ -271,3 +271,16 @@ func TestFleetSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestTargetsFile_RefusalAsTheREADMEShowsIt(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte("targets:\n  base-0:\n    l2: http://a:1\n    timout: 1s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var stdout bytes.Buffer
+	Run(context.Background(), hp("--targets", "fleet.yaml"), &stdout, &bytes.Buffer{})
+	if want := "UNKNOWN: fleet.yaml:4: target \"base-0\", key \"timout\": is not a flag's long name (did you mean timeout?)\n"; stdout.String() != want {
+		t.Errorf("%q, want %q", stdout.String(), want)
+	}
+}
