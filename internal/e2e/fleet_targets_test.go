@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -124,4 +125,97 @@ func TestFleet_FortyTargetsWorstFirst(t *testing.T) {
 	// One target alone: the usual report, its own exit code.
 	probeRun(t, "health", "--targets", path, "--target", "devnet-seq").expect(t, exitHealthy, "HEALTHY: l2 head #1")
 	probeRun(t, "--targets", path, "--target", "partial-1").expect(t, exitPartial, "PARTIAL: builder")
+}
+
+// TestFleet_TextfileReadByRealNodeExporter writes one textfile for three targets, whose labels
+// differ in name, and has a real node_exporter serve it and promtool lint it: every series carries
+// its target and labels, and each target's last success is carried over on its own.
+func TestFleet_TextfileReadByRealNodeExporter(t *testing.T) {
+	dir := t.TempDir()
+	prom := filepath.Join(dir, "fleet.prom")
+	ne := startNodeExporter(t, dir)
+	realTool(t, "prometheus", "promtool")
+	net := sequencer(t)
+	hits := newFaultHits()
+	fake := fmHTTP(t, hits, fmRPCHandler(hits, fmFresh))
+	path := filepath.Join(t.TempDir(), "targets.yaml")
+	text := fmt.Sprintf(`targets:
+  devnet:
+    l2: %s
+    builder: %s
+    labels: {chain: devnet, role: sequencer}
+  fake:
+    l2: %s
+    labels: {chain: fake}
+  down:
+    l2: http://%s
+`, net.L2.HTTPURL(), net.Builder.HTTPURL(), fake, fmClosedPort(t))
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := func() series {
+		data, err := os.ReadFile(prom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseExposition(t, data)
+	}
+	nan := math.NaN()
+	probeRun(t, "--targets", path, "--textfile", prom, "-q").expect(t, exitUnavailable, "")
+	first := read()
+	checkScrape(t, "first", withoutEmptyLabels(ne.scrape(t)), first, series{
+		"headprobe_status{chain=devnet,role=sequencer,target=devnet}":                         0,
+		"headprobe_status{chain=fake,target=fake}":                                            0,
+		"headprobe_status{target=down}":                                                       2,
+		"headprobe_up{chain=devnet,endpoint=builder,role=sequencer,target=devnet}":            1,
+		"headprobe_up{endpoint=l2,target=down}":                                               0,
+		"headprobe_builder_lag_blocks{chain=devnet,role=sequencer,target=devnet}":             0,
+		"headprobe_last_success_timestamp_seconds{chain=fake,target=fake}":                    nan,
+		"headprobe_last_success_timestamp_seconds{chain=devnet,role=sequencer,target=devnet}": nan,
+	})
+	if _, ok := first["headprobe_last_success_timestamp_seconds{target=down}"]; ok {
+		t.Error("a target never healthy has a last success")
+	}
+	promtoolCheck(t, prom)
+
+	if err := net.Builder.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	probeRun(t, "--targets", path, "--textfile", prom, "-q").expect(t, exitUnavailable, "")
+	second := read()
+	devnetSuccess := "headprobe_last_success_timestamp_seconds{chain=devnet,role=sequencer,target=devnet}"
+	checkScrape(t, "second", withoutEmptyLabels(ne.scrape(t)), second, series{
+		"headprobe_status{chain=devnet,role=sequencer,target=devnet}": 1,
+		devnetSuccess: first[devnetSuccess],
+	})
+	if fakeSuccess := "headprobe_last_success_timestamp_seconds{chain=fake,target=fake}"; second[fakeSuccess] < first[fakeSuccess] {
+		t.Errorf("the healthy target's last success went back: %v, was %v", second[fakeSuccess], first[fakeSuccess])
+	}
+	promtoolCheck(t, prom)
+}
+
+// withoutEmptyLabels drops the labels with an empty value from scraped series, as Prometheus does
+// on ingestion: node_exporter gives every series of a family the same label names, filling the
+// ones a target has not (role="") with "".
+func withoutEmptyLabels(in series) series {
+	out := series{}
+	for k, v := range in {
+		name, labels, ok := strings.Cut(strings.TrimSuffix(k, "}"), "{")
+		if !ok {
+			out[k] = v
+			continue
+		}
+		var kept []string
+		for _, l := range strings.Split(labels, ",") {
+			if !strings.HasSuffix(l, "=") {
+				kept = append(kept, l)
+			}
+		}
+		if len(kept) == 0 {
+			out[name] = v
+		} else {
+			out[name+"{"+strings.Join(kept, ",")+"}"] = v
+		}
+	}
+	return out
 }
