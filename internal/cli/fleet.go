@@ -58,6 +58,13 @@ func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry 
 			members, contexts = append(members, cfg), append(contexts, tc)
 		}
 	}
+	if err == nil {
+		for _, w := range file.overrideWarnings(c) {
+			for _, cfg := range members {
+				cfg.warnings = append(cfg.warnings, w)
+			}
+		}
+	}
 	if dry != nil {
 		dry.recordFleet(contexts, mode, members, int(min(maxConcurrent, 1<<20)), err)
 		return check.Healthy.ExitCode()
@@ -82,6 +89,34 @@ func watchTarget(c *cli.Context) (*cli.Context, *config, error) {
 		return c, nil, err
 	}
 	return file.parseTarget(c, t, check.Health)
+}
+
+// overrideWarnings are, for a run over every target, the endpoint URLs that the command line or
+// the environment gives over the targets' own keys: all those targets then probe the same endpoint.
+func (f *targetsFile) overrideWarnings(c *cli.Context) []string {
+	var warnings []string
+	for _, flag := range probeFlags() {
+		name := flag.Names()[0]
+		if df, ok := flag.(cli.DocGenerationFlag); !ok || !strings.Contains(df.GetUsage(), "`URL`") {
+			continue
+		}
+		source := ""
+		if onCommandLine(c, name) != nil {
+			source = "--" + name + " on the command line"
+		} else if _, inEnv := fromEnv(c, name); inEnv {
+			source = env(name)[0]
+		}
+		overridden := 0
+		for _, t := range f.targets {
+			if _, ok := t.values[name]; ok {
+				overridden++
+			}
+		}
+		if source != "" && overridden > 0 {
+			warnings = append(warnings, warning("%s overrides key %s of %d targets of %s: they all probe the same endpoint", source, name, overridden, f.path))
+		}
+	}
+	return warnings
 }
 
 // fleetBound is the hard deadline of a run over many targets: the longest of their runs' bounds.

@@ -179,3 +179,17 @@ func TestFleet_TargetWaitingPastTheBoundIsNotChecked(t *testing.T) {
 		t.Errorf("exit %d, %+v: want the waiting target unknown (not checked) and the stuck one unavailable", code, docs)
 	}
 }
+
+func TestFleet_AnEndpointGivenOverTheFileIsWarned(t *testing.T) {
+	path := targetsYAML(t, "targets:\n  a: {l2: http://a:1}\n  b: {l2: http://b:1, timeout: 2s}\n")
+	p := fleetPlan(t, hp("--targets", path), "HEADPROBE_L2=http://c:1", "HEADPROBE_TIMEOUT=3s")
+	want := "warning: HEADPROBE_L2 overrides key l2 of 2 targets of " + path + ": they all probe the same endpoint"
+	for _, tp := range p.Targets {
+		if len(tp.Warnings) != 1 || tp.Warnings[0] != want || tp.cfg.endpoints[0].url != "http://c:1" {
+			t.Errorf("target %s: warnings %q, l2 %s; want %q", tp.Target, tp.Warnings, tp.cfg.endpoints[0].url, want)
+		}
+	}
+	if p := fleetPlan(t, hp("--targets", path, "--target", "a", "--l2", "http://c:1")); len(p.Warnings) != 0 {
+		t.Errorf("one target: warnings %q (overriding one target's key is deliberate)", p.Warnings)
+	}
+}
