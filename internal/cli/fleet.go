@@ -147,6 +147,13 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 			warn(warning("%s", w))
 		}
 	}
+	configured := make([][]string, len(members))
+	for i, cfg := range members {
+		configured[i] = cfg.warnings
+	}
+	for _, w := range fleetWarnings(members, configured) { // before the run, as for one target
+		warn(w)
+	}
 	bound := fleetBound(members)
 	runCtx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
@@ -236,7 +243,7 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 }
 
 // checkMember checks one target, its endpoints starting from their marks in the state file, and
-// returns the result and the warnings of its configuration and observations.
+// returns the result and the warnings about its observations.
 func checkMember(ctx context.Context, cfg *config, marks map[string]check.Mark) (check.Result, []string) {
 	own := *cfg
 	own.stateFile, own.textfile, own.warnings = "", "", nil // the fleet's, written once for all
@@ -253,7 +260,7 @@ func checkMember(ctx context.Context, cfg *config, marks map[string]check.Mark) 
 	r := s.check(ctx)
 	var observed bytes.Buffer
 	warnObservations(&observed, r)
-	lines := append([]string(nil), cfg.warnings...)
+	var lines []string
 	for _, line := range strings.Split(strings.TrimSpace(observed.String()), "\n") {
 		if line != "" {
 			lines = append(lines, line)

@@ -193,3 +193,15 @@ func TestFleet_AnEndpointGivenOverTheFileIsWarned(t *testing.T) {
 		t.Errorf("one target: warnings %q (overriding one target's key is deliberate)", p.Warnings)
 	}
 }
+
+func TestFleetWarnings_SharedOnceOthersAfterTheirTarget(t *testing.T) {
+	members := []*config{{target: "a"}, {target: "b"}}
+	got := fleetWarnings(members, [][]string{
+		{"warning: HEADPROBE_FOO is not a headprobe variable", "warning: --l2-jwt-secret: x is readable by every user"},
+		{"warning: HEADPROBE_FOO is not a headprobe variable"},
+	})
+	want := []string{"warning: HEADPROBE_FOO is not a headprobe variable", "warning: target a: --l2-jwt-secret: x is readable by every user"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%q, want %q", got, want)
+	}
+}
