@@ -144,6 +144,7 @@ func loadTargets(path string) (*targetsFile, error) {
 	fail := func(line int, format string, a ...any) error {
 		return &TargetError{Path: path, Line: line, Err: fmt.Errorf(format, a...)}
 	}
+	failErr := func(line int, err error) error { return &TargetError{Path: path, Line: line, Err: err} }
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fail(0, "%v", err) // yaml's message names the line
@@ -168,7 +169,7 @@ func loadTargets(path string) (*targetsFile, error) {
 			return nil
 		}
 		return fail(k.Line, "unknown section %q (want %s: and %s:)", key, sectionDefaults, sectionTargets)
-	}, path)
+	}, failErr)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +206,7 @@ func loadTargets(path string) (*targetsFile, error) {
 		}
 		f.targets = append(f.targets, t)
 		return nil
-	}, path)
+	}, failErr)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +256,7 @@ func (f *targetsFile) target(name string, line int, node *yaml.Node, defaults bo
 		}
 		t.values[key] = value
 		return nil
-	}, f.path)
+	}, func(line int, err error) error { return fail(line, "", err) })
 	return t, err
 }
 
@@ -295,7 +296,7 @@ func readLabels(node *yaml.Node) (map[string]string, error) {
 		}
 		labels[name] = value
 		return nil
-	}, "")
+	}, func(_ int, err error) error { return err })
 	return labels, err
 }
 
@@ -332,17 +333,17 @@ func scalars(node *yaml.Node) ([]string, error) {
 	return values, nil
 }
 
-// eachPair calls fn for each key of a mapping, in order, refusing a key given twice or not a
-// plain scalar (path "" leaves the refusal to the caller).
-func eachPair(node *yaml.Node, fn func(key string, k, v *yaml.Node) error, path string) error {
+// eachPair calls fn for each key of a mapping, in order, refusing with fail a key given twice or
+// not a plain scalar.
+func eachPair(node *yaml.Node, fn func(key string, k, v *yaml.Node) error, fail func(line int, err error) error) error {
 	seen := map[string]int{}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := deref(node.Content[i]), node.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			return &TargetError{Path: path, Line: k.Line, Err: errors.New("a key must be a plain name")}
+			return fail(k.Line, errors.New("a key must be a plain name"))
 		}
 		if first, dup := seen[k.Value]; dup {
-			return &TargetError{Path: path, Line: k.Line, Err: fmt.Errorf("%q is given twice (first on line %d)", k.Value, first)}
+			return fail(k.Line, fmt.Errorf("%q is given twice (first on line %d)", k.Value, first))
 		}
 		seen[k.Value] = k.Line
 		if err := fn(k.Value, k, v); err != nil {

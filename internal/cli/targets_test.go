@@ -68,7 +68,7 @@ func TestTargetsFile_Refusals(t *testing.T) {
 		{"bad label", "targets:\n  a:\n    l2: http://a:1\n    labels: {chain-id: x}\n", "a", "labels", 4, false, "not a Prometheus label name"},
 		{"reserved label", "targets:\n  a:\n    l2: http://a:1\n    labels: {target: x}\n", "a", "labels", 4, false, "headprobe's own"},
 		{"endpoint label", "targets:\n  a:\n    l2: http://a:1\n    labels: {endpoint: x}\n", "a", "labels", 4, false, "headprobe's own"},
-		{"key twice", "targets:\n  a:\n    l2: http://a:1\n    l2: http://b:1\n", "", "", 4, false, "given twice (first on line 3)"},
+		{"key twice", "targets:\n  a:\n    l2: http://a:1\n    l2: http://b:1\n", "a", "", 4, false, `"l2" is given twice (first on line 3)`},
 		{"target twice", "targets:\n  a:\n    l2: http://a:1\n  a:\n    l2: http://b:1\n", "", "", 4, false, "given twice"},
 		{"bad name", "targets:\n  \"a b\":\n    l2: http://a:1\n", "", "", 2, false, "target name"},
 		{"unknown section", "defaults: {}\ntargts:\n  a:\n    l2: http://a:1\n", "", "", 2, false, `unknown section "targts"`},
