@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -218,4 +219,24 @@ func withoutEmptyLabels(in series) series {
 		}
 	}
 	return out
+}
+
+// TestFleet_InterruptedEndsEveryTarget: SIGTERM during a run over many targets ends it at once:
+// every target unknown (interrupted), exit 3, the textfile written, no state saved.
+func TestFleet_InterruptedEndsEveryTarget(t *testing.T) {
+	ep := fmRPC(fmFresh)(t, nil)
+	targets := []fleetTarget{{name: "a", l2: ep.url, state: "unknown"}, {name: "b", l2: fmSilent(t, nil).url, state: "unknown"}}
+	path := writeTargets(t, "interval: 30s, timeout: 30s", targets)
+	dir := t.TempDir()
+	prom, state := filepath.Join(dir, "fleet.prom"), filepath.Join(dir, "state")
+	o := faultCase{signal: syscall.SIGTERM}.interrupt(t, ep, []string{"--targets", path, "--textfile", prom, "--state-file", state})
+	if o.code != exitUnknown || o.stdout != "a  UNKNOWN: interrupted\nb  UNKNOWN: interrupted\n2 of 2 unknown\n" {
+		t.Errorf("exit %d, stdout %q", o.code, o.stdout)
+	}
+	if m, err := os.ReadFile(prom); err != nil || !strings.Contains(string(m), `headprobe_status{kind="unknown",target="b"} 3`) {
+		t.Errorf("textfile: %v\n%s", err, m)
+	}
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("the state file was written by an interrupted run: %v", err)
+	}
 }
