@@ -91,7 +91,7 @@ func exposition(g prometheus.Gatherer) ([]byte, error) {
 // per-endpoint series use.
 func ValidLabel(name string) error {
 	switch {
-	case !model.LabelName(name).IsValidLegacy():
+	case !model.LegacyValidation.IsValidLabelName(name):
 		return fmt.Errorf("%q is not a Prometheus label name (letters, digits and _, not starting with a digit)", name)
 	case strings.HasPrefix(name, "__"):
 		return fmt.Errorf("label %q: names starting with __ are reserved", name)
