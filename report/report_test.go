@@ -211,6 +211,7 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 	emitted := map[string]bool{}
 	names := append(tags(Result{}), tags(Endpoint{})...)
 	names = append(names, roles.L2.Key(), roles.Builder.Key()) // the endpoints' keys
+	names = append(names, partJSONFields()...)                 // rollup-boost's and op-conductor's (partfields_test.go)
 	for _, name := range names {
 		if name == "-" {
 			continue // Endpoints, written under the roles' keys

@@ -15,7 +15,7 @@ import (
 //	2026-11-25T12:00:00Z HEALTHY l2=#123 builder=#123 lag=0 l2 head #123 is 1s old, builder head #123 is 1s old
 //
 // Each endpoint is name=#head, followed by lag= when it has a lag against another; a missing head
-// or lag is "-".
+// or lag is "-". A part whose detail is Labelled follows as name=label (conductor=leader).
 func (w *Watcher) Line(out io.Writer) error {
 	r, at, ok := w.Last()
 	if !ok {
@@ -31,6 +31,7 @@ func (w *Watcher) Line(out io.Writer) error {
 			}
 		}
 	}
+	parts = append(parts, labelsOf(r)...)
 	parts = append(parts, rpc.OneLine(r.Reason))
 	_, err := io.WriteString(out, strings.Join(parts, " ")+"\n")
 	return err

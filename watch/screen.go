@@ -17,7 +17,8 @@ const ClearScreen = "\033[H\033[J"
 
 // Screen writes one whole terminal screen for the latest result, in a single write: the clear
 // sequence, the verdict with how long it has held, one row per endpoint (head, short hash, age,
-// blocks per second, latency), the lags between endpoints and the last state changes. every is shown in
+// blocks per second, latency), one row per part, the lags between endpoints, the last state
+// changes and the last changes of the parts' labels (op-conductor's role). every is shown in
 // the title; colored paints the state.
 func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error {
 	r, at, ok := w.Last()
@@ -30,6 +31,7 @@ func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error
 	state := strings.ToUpper(r.State.String())
 	fmt.Fprintf(&b, "%s for %s: %s\n\n", report.StateColor(r.State, colored).Sprint(state), w.Held().Round(time.Second), rpc.OneLine(r.Reason))
 	w.endpointTable(&b, r)
+	partRows(&b, r)
 	for _, l := range r.Lags() {
 		fmt.Fprintf(&b, "\n%s lag: %s\n", l.Of.Name, lagPhrase(l))
 	}
@@ -41,8 +43,34 @@ func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error
 		}
 		fmt.Fprintf(&b, "  %s  %s → %s  %s\n", c.At.UTC().Format(time.RFC3339), from, strings.ToUpper(c.To.String()), rpc.OneLine(c.Reason))
 	}
+	if changes := w.LabelChanges(); len(changes) > 0 {
+		b.WriteString("\nrole changes:\n")
+		for _, c := range changes {
+			fmt.Fprintf(&b, "  %s  %s %s → %s\n", c.At.UTC().Format(time.RFC3339), c.Part, c.From, c.To)
+		}
+	}
 	_, err := io.WriteString(out, b.String())
 	return err
+}
+
+// partRows writes one row per part (rollup-boost, op-conductor): its verdict and what it saw.
+func partRows(b *strings.Builder, r check.Result) {
+	if len(r.Parts) > 0 {
+		b.WriteByte('\n')
+	}
+	for _, f := range r.Parts {
+		status, what := "ok  ", f.Reason
+		if !f.OK() {
+			status = "FAIL"
+		}
+		if f.Detail != nil && f.OK() {
+			what = f.Detail.Line()
+		}
+		if f.Note != "" {
+			what += "  " + f.Note
+		}
+		fmt.Fprintf(b, "  %s  %s  %s\n", f.Role.Name, status, rpc.OneLine(what))
+	}
 }
 
 // endpointTable writes the aligned per-endpoint rows.

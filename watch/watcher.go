@@ -22,6 +22,8 @@ type Watcher struct {
 	// windows are the recent head samples of each endpoint seen, by name.
 	windows map[string]*window
 	changes changeLog
+	// labels follow the parts' labels (op-conductor's role).
+	labels labelLog
 }
 
 // New returns a Watcher that stamps observations with now.
@@ -37,6 +39,7 @@ func (w *Watcher) Observe(r check.Result) {
 		w.since = now
 	}
 	w.seen, w.last, w.at = true, r, now
+	w.labels.observe(now, r)
 	for _, e := range r.Endpoints {
 		if w.windows[e.Role.Name] == nil {
 			w.windows[e.Role.Name] = &window{}

@@ -1,7 +1,8 @@
 // Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 sealing 1 s
 // blocks and a builder following it, chain id 901, JWT-authenticated Engine-API ports on
 // 127.0.0.1) and walks headprobe through its states: healthy → builder stalled → partial →
-// builder resumed → healthy → builder on a fork → partial → L2 stalled → unavailable.
+// builder resumed → healthy → builder stopped, rollup-boost (a stand-in) answers 206 → partial →
+// builder on a fork → partial → L2 stalled → unavailable.
 // With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
 package main
 
@@ -46,6 +47,12 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if err := waitForBlock(ctx, net.L2, net.Builder); err != nil {
 		return err
 	}
+	rb, err := devnet.StartRollupBoost(net, devnet.RollupBoostOptions{})
+	if err != nil {
+		return err
+	}
+	defer rb.Close()
+	fmt.Printf("Started a STAND-IN for rollup-boost's /healthz at %s: it is not rollup-boost (Rust, not runnable here), it applies rollup-boost's rule (health.rs) to these two nodes\n\n", rb.URL)
 
 	w := walk{net: net, window: 2 * period}
 	fork := &forked{ctx: ctx, net: net, period: period}
@@ -54,12 +61,15 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		title  string
 		before func() error
 		want   check.State
+		// rollupBoost probes the L2 and the rollup-boost stand-in, without the builder.
+		rollupBoost bool
 	}{
-		{"The L2 seals a block every period; the builder imports each one", nil, check.Healthy},
-		{"The builder stalls: it still answers, but its head stops moving", stall(net.Builder), check.Partial},
-		{"The builder resumes: it catches up and follows again", resume(net.Builder), check.Healthy},
-		{"Another builder on the same genesis builds blocks of its own: a fork", fork.start, check.Partial},
-		{"The L2 stalls: no blocks are being built", func() error { fork.close(); net.L2.Stall(); return nil }, check.Unavailable},
+		{"The L2 seals a block every period; the builder imports each one", nil, check.Healthy, false},
+		{"The builder stalls: it still answers, but its head stops moving", stall(net.Builder), check.Partial, false},
+		{"The builder resumes: it catches up and follows again", resume(net.Builder), check.Healthy, false},
+		{"The builder stops; rollup-boost (the STAND-IN, applying rollup-boost's rule) answers 206 Partial Content, and headprobe asks it, not the builder", stop(net.Builder), check.Partial, true},
+		{"Another builder on the same genesis builds blocks of its own: a fork", restartThen(net.Builder, fork.start), check.Partial, false},
+		{"The L2 stalls: no blocks are being built", func() error { fork.close(); net.L2.Stall(); return nil }, check.Unavailable, false},
 	}
 	failed := 0
 	for i, s := range steps {
@@ -76,7 +86,12 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		if fork.node != nil {
 			builder = fork.node
 		}
-		code := w.probe(ctx, builder)
+		var code int
+		if s.rollupBoost {
+			code = w.probe(ctx, nil, "--rollup-boost", rb.URL)
+		} else {
+			code = w.probe(ctx, builder)
+		}
 		mark := "as expected"
 		if code != s.want.ExitCode() {
 			mark = fmt.Sprintf("UNEXPECTED: want exit %d (%s)", s.want.ExitCode(), s.want)
@@ -87,7 +102,7 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
-	fmt.Println("The walk is complete: healthy → partial → healthy → partial → unavailable.")
+	fmt.Println("The walk is complete: healthy → partial → healthy → partial (rollup-boost's stand-in) → partial → unavailable.")
 	fork.close()
 	if keep {
 		net.L2.Resume()
@@ -109,6 +124,21 @@ func stateOf(code int) check.State {
 // stall returns a step that stalls n.
 func stall(n *devnet.Node) func() error {
 	return func() error { n.Stall(); return nil }
+}
+
+// stop returns a step that stops n: its ports refuse connections.
+func stop(n *devnet.Node) func() error {
+	return func() error { return n.Stop() }
+}
+
+// restartThen returns a step that restarts n (it follows again), then runs next.
+func restartThen(n *devnet.Node, next func() error) func() error {
+	return func() error {
+		if err := n.Restart(); err != nil {
+			return err
+		}
+		return next()
+	}
 }
 
 // resume returns a step that resumes n.

@@ -24,14 +24,20 @@ type walk struct {
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
-// builder, runs it, prints its output and returns its exit code.
-func (w walk) probe(ctx context.Context, builderNode *devnet.Node) int {
+// builder (none when nil), with the extra flags, runs it, prints its output and returns its exit code.
+func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...string) int {
 	args := []string{
 		"headprobe", "health",
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
-		"--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile,
-		"--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID), "--check-fork",
 	}
+	if builderNode != nil {
+		args = append(args, "--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile)
+	}
+	args = append(args, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
+	if builderNode != nil {
+		args = append(args, "--check-fork")
+	}
+	args = append(args, extra...)
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
 		args = append(args, "--timeout", w.window.String())
 	}

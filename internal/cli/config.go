@@ -35,6 +35,8 @@ type config struct {
 	textfile  string      // Prometheus textfile to write, or ""
 	stateFile string      // where heads are remembered between runs, or ""
 	tls       *tls.Config // shared by both endpoints; nil = system defaults
+	parts     partsConfig // rollup-boost and op-conductor (parts.go)
+
 	// target is the targets file's target the run probes, labels its textfile series' constant
 	// labels (its name and the file's labels); "" and nil without --targets.
 	target string
@@ -178,6 +180,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 		}
 	}
+	if err := cfg.parseParts(c, mode); err != nil {
+		return nil, err
+	}
 	allIPC := true
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
@@ -200,7 +205,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 // endpoint validates one endpoint's URL and secret file; nil when its URL flag is empty.
 func (cfg *config) endpoint(c *cli.Context, role check.Role, urlFlag, secretFlag, headerFlag string) (*endpoint, error) {
 	url := strings.TrimSpace(str(c, urlFlag))
-	secretFile := str(c, secretFlag)
+	secretFile := ""
+	if secretFlag != "" { // the parts have no JWT
+		secretFile = str(c, secretFlag)
+	}
 	if url == "" {
 		return nil, nil
 	}

@@ -30,6 +30,8 @@ type session struct {
 	// stateWarned is set when loading already warned about the state file, which covers what
 	// saving it would say: it is not headprobe's and is left as it is.
 	stateWarned bool
+	// parts are rollup-boost and op-conductor, when given (parts.go).
+	parts []check.Part
 }
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
@@ -49,6 +51,7 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
 	}
+	s.parts = cfg.newParts()
 	return s
 }
 
@@ -78,7 +81,7 @@ func (s *session) rememberAcrossChecks() {
 func (s *session) check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations, s.parts...)
 }
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
@@ -147,5 +150,10 @@ func (s *session) warn(msg string) {
 func (s *session) close() {
 	for _, t := range s.targets {
 		t.Source.(*rpc.Client).Close()
+	}
+	for _, p := range s.parts {
+		if c, ok := p.(io.Closer); ok {
+			c.Close()
+		}
 	}
 }

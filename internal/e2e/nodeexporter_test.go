@@ -285,6 +285,11 @@ func TestTextfile_ReadByRealNodeExporter(t *testing.T) {
 	}
 	promtoolCheck(t, prom)
 
+	// rollup-boost and op-conductor (parts_conductor_test.go): their series, served and linted too.
+	parts := partsTextfileRun(t, net.L2.AuthURL(), net.JWTSecretFile, prom)
+	checkScrape(t, "parts", ne.scrape(t), readFile(), parts)
+	promtoolCheck(t, prom)
+
 	for _, name := range documented {
 		if !covered[name] {
 			t.Errorf("documented metric %s was in neither file", name)

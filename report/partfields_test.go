@@ -1,0 +1,23 @@
+package report
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/headprobe/headprobe/conductor"
+	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/rollupboost"
+)
+
+// partJSONFields are the JSON names the parts add to the document: their keys, the fields of
+// every part, and the fields of rollup-boost's and op-conductor's details.
+func partJSONFields() []string {
+	names := []string{roles.RollupBoost.Key(), roles.Conductor.Key()}
+	for _, v := range []any{Part{}, rollupboost.Doc{}, conductor.Doc{}} {
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			names = append(names, strings.Split(rt.Field(i).Tag.Get("json"), ",")[0])
+		}
+	}
+	return names
+}

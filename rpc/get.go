@@ -1,0 +1,91 @@
+package rpc
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+)
+
+// maxGetBody is how much of a plain HTTP answer's body a Getter reads: a health endpoint answers
+// a few words (rollup-boost's "Partial Content"); the rest is left unread.
+const maxGetBody = 4 << 10
+
+// Getter fetches one plain HTTP URL (rollup-boost's /healthz) through the JSON-RPC client's
+// transport: the same timeout, headers, TLS, body cap and refusal of redirects, and the same
+// failure classes. It keeps its connections across checks (watch) until Close.
+type Getter struct {
+	url     string
+	opts    Options
+	secrets []string
+	client  *http.Client
+}
+
+// Answer is a plain HTTP answer: its status code and its body, scrubbed of secrets, on one line
+// and clipped.
+type Answer struct {
+	Status int
+	Body   string
+}
+
+// NewGetter returns a Getter for url (http or https, already validated); nothing is sent yet.
+func NewGetter(url string, opts Options) *Getter {
+	c := &Client{url: url, opts: opts}
+	return &Getter{url: url, opts: opts, secrets: secretsOf(url, opts.Headers), client: c.httpClient()}
+}
+
+// Get sends GET within the timeout. An answer whose status is one of expected is returned; any
+// other status, and every transport failure, is a scrubbed *Failure.
+func (g *Getter) Get(run context.Context, expected ...int) (Answer, error) {
+	ctx, cancel := context.WithTimeout(run, g.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.url, nil)
+	if err != nil {
+		return Answer{}, &Failure{Class: ClassConnection, Msg: "cannot make the request: " + echo(stripURL(err).Error(), maxEcho, g.secrets)}
+	}
+	for name, values := range g.opts.Headers {
+		req.Header[name] = slices.Clone(values)
+	}
+	resp, err := g.client.Do(req)
+	if err != nil {
+		return Answer{}, runDeadline(run, g.fail(err))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxGetBody))
+	if err != nil {
+		return Answer{}, runDeadline(run, g.fail(err))
+	}
+	if slices.Contains(expected, resp.StatusCode) {
+		return Answer{Status: resp.StatusCode, Body: echo(strings.TrimSpace(string(body)), maxEcho, g.secrets)}, nil
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		return Answer{}, g.scrubbed(&Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401): the endpoint wants credentials (give them with its --*-header flag)"})
+	}
+	return Answer{}, g.scrubbed(fromHTTPStatus(gethrpc.HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, Body: body}, g.secrets))
+}
+
+// fail classifies a transport error as the JSON-RPC client does.
+func (g *Getter) fail(err error) *Failure {
+	return g.scrubbed(classify(err, g.opts.Timeout, g.secrets))
+}
+
+// scrubbed replaces the secrets in a failure's text.
+func (g *Getter) scrubbed(f *Failure) *Failure {
+	return &Failure{Class: f.Class, Msg: scrubText(f.Msg, g.secrets)}
+}
+
+// Close releases the idle connections.
+func (g *Getter) Close() error {
+	g.client.CloseIdleConnections()
+	return nil
+}
+
+// CloseIdleConnections lets a Getter's Close reach the transport under the body cap.
+func (t cappedTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
