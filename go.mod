@@ -3,6 +3,7 @@ module github.com/headprobe/headprobe
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/ethereum/go-ethereum v1.17.10
 	github.com/fatih/color v1.19.0
 	github.com/golang-jwt/jwt/v5 v5.3.1

@@ -1,8 +1,9 @@
 // Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 sealing 1 s
 // blocks and a builder following it, chain id 901, JWT-authenticated Engine-API ports on
 // 127.0.0.1) and walks headprobe through its states: healthy → builder stalled → partial →
-// builder resumed → healthy → builder stopped, rollup-boost (a stand-in) answers 206 → partial →
-// builder on a fork → partial → L2 stalled → unavailable.
+// builder resumed → healthy → flashblocks stalled → partial → flashblocks resumed → healthy →
+// builder stopped, rollup-boost (a stand-in) answers 206 → partial → builder on a fork → partial →
+// L2 stalled → unavailable.
 // With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
 package main
 
@@ -54,7 +55,13 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	defer rb.Close()
 	fmt.Printf("Started a STAND-IN for rollup-boost's /healthz at %s: it is not rollup-boost (Rust, not runnable here), it applies rollup-boost's rule (health.rs) to these two nodes\n\n", rb.URL)
 
-	w := walk{net: net, window: 2 * period}
+	// The builder's flashblocks: five per block, as op-rbuilder's 200 ms in 1 s blocks.
+	flash, err := devnet.StartFlashblocks(net.Builder, devnet.FlashblocksOptions{Every: period / 5})
+	if err != nil {
+		return err
+	}
+	defer flash.Close()
+	w := walk{net: net, window: 2 * period, flash: flash, gap: period}
 	fork := &forked{ctx: ctx, net: net, period: period}
 	defer fork.close()
 	steps := []struct {
@@ -67,6 +74,8 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		{"The L2 seals a block every period; the builder imports each one", nil, check.Healthy, false},
 		{"The builder stalls: it still answers, but its head stops moving", stall(net.Builder), check.Partial, false},
 		{"The builder resumes: it catches up and follows again", resume(net.Builder), check.Healthy, false},
+		{"The builder's flashblocks stream stalls: blocks are sealed, no flashblock comes", stallFlashblocks(flash), check.Partial, false},
+		{"The flashblocks stream resumes: the next block's flashblocks come again", resumeFlashblocks(flash), check.Healthy, false},
 		{"The builder stops; rollup-boost (the STAND-IN, applying rollup-boost's rule) answers 206 Partial Content, and headprobe asks it, not the builder", stop(net.Builder), check.Partial, true},
 		{"Another builder on the same genesis builds blocks of its own: a fork", restartThen(net.Builder, fork.start), check.Partial, false},
 		{"The L2 stalls: no blocks are being built", func() error { fork.close(); net.L2.Stall(); return nil }, check.Unavailable, false},
@@ -102,11 +111,11 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
-	fmt.Println("The walk is complete: healthy → partial → healthy → partial (rollup-boost's stand-in) → partial → unavailable.")
+	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (rollup-boost's stand-in) → partial (fork) → unavailable.")
 	fork.close()
 	if keep {
 		net.L2.Resume()
-		return serve(ctx, net)
+		return serve(ctx, net, flash)
 	}
 	return nil
 }
@@ -146,6 +155,17 @@ func resume(n *devnet.Node) func() error {
 	return func() error { n.Resume(); return nil }
 }
 
+// stallFlashblocks returns a step that stalls the flashblocks publisher.
+func stallFlashblocks(f *devnet.Flashblocks) func() error {
+	return func() error { f.Stall(); return nil }
+}
+
+// resumeFlashblocks returns a step that resumes the flashblocks publisher, brotli-compressed from
+// then on, as rollup-boost's websocket-proxy sends them.
+func resumeFlashblocks(f *devnet.Flashblocks) func() error {
+	return func() error { f.Compress(true); f.Resume(); return nil }
+}
+
 // waitForBlock waits until every node has sealed its first block.
 func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
 	deadline := time.Now().Add(30 * time.Second)
@@ -165,13 +185,14 @@ func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
 }
 
 // serve prints the endpoints and waits for Ctrl-C.
-func serve(ctx context.Context, net *devnet.Net) error {
+func serve(ctx context.Context, net *devnet.Net, flash *devnet.Flashblocks) error {
 	fmt.Printf("\nThe nodes keep running (the L2 sealing, the builder following it). Try headprobe against them:\n")
 	fmt.Printf("  L2       HTTP %s   Engine API %s\n", net.L2.HTTPURL(), net.L2.AuthURL())
 	fmt.Printf("  builder  HTTP %s   Engine API %s\n", net.Builder.HTTPURL(), net.Builder.AuthURL())
+	fmt.Printf("  flashblocks %s\n", flash.URL())
 	fmt.Printf("  JWT secret file: %s\n\n", filepath.Clean(net.JWTSecretFile))
-	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s \\\n      --chain-id %d --max-builder-lag 5 --check-fork\n\n",
-		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile, chainID)
+	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s \\\n      --chain-id %d --max-builder-lag 5 --check-fork --flashblocks %s\n\n",
+		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile, chainID, flash.URL())
 	fmt.Println("Ctrl-C stops them.")
 	<-ctx.Done()
 	return nil

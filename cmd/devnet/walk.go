@@ -21,6 +21,9 @@ const chainID = 901
 type walk struct {
 	net    *devnet.Net
 	window time.Duration
+	// flash is the flashblocks publisher following the builder; gap its --max-flashblock-gap.
+	flash *devnet.Flashblocks
+	gap   time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
@@ -36,6 +39,9 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...stri
 	args = append(args, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
 	if builderNode != nil {
 		args = append(args, "--check-fork")
+		if w.flash != nil { // the publisher follows the builder
+			args = append(args, "--flashblocks", w.flash.URL(), "--max-flashblock-gap", w.gap.String())
+		}
 	}
 	args = append(args, extra...)
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout

@@ -246,8 +246,8 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 		name := f.Names()[0]
 		usage := f.(cli.DocGenerationFlag).GetUsage()
 		category := f.(cli.CategorizableFlag).GetCategory()
-		healthOnly := strings.Contains(usage, "(health only)") || category == catConsistency
-		ignored := strings.HasPrefix(name, "builder") || name == flagMaxLag || name == flagCheckFork
+		healthOnly := strings.Contains(usage, "(health only)") || strings.Contains(category, "(health only)")
+		ignored := strings.HasPrefix(name, "builder") || name == flagMaxLag || name == flagCheckFork || category == catFlashblocks
 		ignored = ignored || name == flagRollupBoostDebug || strings.HasPrefix(name, flagConductor) // parts.go
 		if ignored != healthOnly {
 			t.Errorf("--%s: marked health only %v, want %v", name, healthOnly, ignored)

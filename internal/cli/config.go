@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
@@ -36,6 +37,8 @@ type config struct {
 	stateFile string      // where heads are remembered between runs, or ""
 	tls       *tls.Config // shared by both endpoints; nil = system defaults
 	parts     partsConfig // rollup-boost and op-conductor (parts.go)
+	// flashblocks is the flashblocks stream to judge (--flashblocks, health only), or nil.
+	flashblocks *flashblocks.Options
 
 	// target is the targets file's target the run probes, labels its textfile series' constant
 	// labels (its name and the file's labels); "" and nil without --targets.
@@ -179,6 +182,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		} else if cfg.checkFork || cfg.maxLag != nil {
 			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 		}
+		if err := cfg.parseFlashblocks(c); err != nil {
+			return nil, err
+		}
 	}
 	if err := cfg.parseParts(c, mode); err != nil {
 		return nil, err
@@ -187,7 +193,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
 	}
-	if cfg.tls != nil && allIPC {
+	if cfg.tls != nil && allIPC && cfg.flashblocks == nil {
 		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
 	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {

@@ -40,6 +40,14 @@ const (
 	flagMaxConcurrent = "max-concurrent"
 )
 
+// The flashblocks stream's flags (health only).
+const (
+	flagFlashblocks       = "flashblocks"
+	flagFlashblocksHeader = "flashblocks-header"
+	flagMaxFlashblockGap  = "max-flashblock-gap"
+	catFlashblocks        = "Flashblocks (health only)"
+)
+
 // Help categories of the flags.
 const (
 	catEndpoints   = "Endpoints"
@@ -103,6 +111,13 @@ func probeFlags() []cli.Flag {
 		text(catEndpoints, flagConductor, "", "op-conductor RPC `URL`: this node's role, paused/stopped, its health view (health only)"),
 		cmdSlice{&cli.StringSliceFlag{Name: flagConductorHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagConductorHeader),
 			Usage: "extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"}},
+
+		// The flashblocks stream.
+		text(catFlashblocks, flagFlashblocks, "", "flashblocks stream `URL`, ws or wss (rollup-boost: port 1112); partial when dead or behind"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagFlashblocksHeader, Category: catFlashblocks, KeepSpace: true, EnvVars: env(flagFlashblocksHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"}},
+		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
+
 		text(catFleet, flagTargets, "", "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"),
 		text(catFleet, flagTarget, "", "probe only the target of this `NAME` in --targets"),
 		text(catFleet, flagMaxConcurrent, "16", "with --targets: probe at most `N` targets at once"),

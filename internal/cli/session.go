@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
@@ -30,7 +31,8 @@ type session struct {
 	// stateWarned is set when loading already warned about the state file, which covers what
 	// saving it would say: it is not headprobe's and is left as it is.
 	stateWarned bool
-	// parts are rollup-boost and op-conductor, when given (parts.go).
+	// parts are the endpoints judged by more than a head: rollup-boost, op-conductor (parts.go) and
+	// the flashblocks stream, when given; those holding connections are closed with the session.
 	parts []check.Part
 }
 
@@ -52,6 +54,9 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 		s.targets = append(s.targets, s.target(e, show))
 	}
 	s.parts = cfg.newParts()
+	if cfg.flashblocks != nil {
+		s.parts = append(s.parts, flashblocks.New(*cfg.flashblocks))
+	}
 	return s
 }
 
@@ -146,7 +151,7 @@ func (s *session) warn(msg string) {
 	}
 }
 
-// close releases the endpoints' connections.
+// close releases the endpoints' connections and the parts'.
 func (s *session) close() {
 	for _, t := range s.targets {
 		t.Source.(*rpc.Client).Close()

@@ -1,0 +1,85 @@
+package flashblocks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
+)
+
+// stream is one subscription: a websocket whose frames a background reader records in a feed
+// until the connection ends or close is called.
+type stream struct {
+	conn *websocket.Conn
+	feed *feed
+	done chan struct{} // closed when the reader has returned
+}
+
+// dial subscribes to the stream within opts.Timeout (and ctx): the handshake's failures are
+// *rpc.Failure of the other endpoints' classes.
+func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error) {
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	d := websocket.Dialer{
+		Proxy:            http.ProxyFromEnvironment,
+		NetDialContext:   (&net.Dialer{Timeout: opts.Timeout}).DialContext,
+		TLSClientConfig:  opts.TLS,
+		HandshakeTimeout: opts.Timeout,
+		ReadBufferSize:   4096,
+		WriteBufferSize:  1024,
+	}
+	conn, resp, err := d.DialContext(ctx, opts.URL, opts.Headers)
+	if resp != nil && resp.Body != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		if errors.Is(err, websocket.ErrBadHandshake) && resp != nil {
+			err = refused(resp) // its status text is the server's: scrubbed below like any other
+		}
+		return nil, rpc.Explain(err, opts.Timeout, opts.URL, opts.Headers)
+	}
+	conn.SetReadLimit(MaxFrameBytes)
+	s := &stream{conn: conn, feed: newFeed(clock.Now()), done: make(chan struct{})}
+	go s.read(clock)
+	return s, nil
+}
+
+// refused explains a handshake the server answered without upgrading, as the other endpoints'
+// WebSocket client does: 401 is unauthorized, anything else a bad handshake.
+func refused(resp *http.Response) *rpc.Failure {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return &rpc.Failure{Class: rpc.ClassUnauthorized, Msg: "unauthorized (HTTP 401 on the WebSocket handshake): check --flashblocks-header"}
+	}
+	status := strings.TrimSpace(resp.Status)
+	if status == "" {
+		status = fmt.Sprint(resp.StatusCode)
+	}
+	return &rpc.Failure{Class: rpc.ClassConnection, Msg: "websocket: bad handshake (HTTP status " + rpc.OneLine(status) + ")"}
+}
+
+// read records every message until the connection fails; its error ends the feed.
+func (s *stream) read(clock check.Clock) {
+	defer close(s.done)
+	for {
+		kind, data, err := s.conn.ReadMessage()
+		if err != nil {
+			s.feed.end(clock.Now(), err)
+			return
+		}
+		f, err := Decode(kind, data)
+		s.feed.add(clock.Now(), f, err)
+	}
+}
+
+// close ends the subscription and waits for the reader.
+func (s *stream) close() {
+	s.conn.Close()
+	<-s.done
+}
