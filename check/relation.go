@@ -27,6 +27,7 @@ const (
 	sameChain relationKind = iota
 	lag
 	sameFork
+	sameHead // SameUnsafeHead, in relation_opnode.go
 )
 
 // SameChain fails of with CauseWrongChain when both report a chain id and the two differ.
@@ -62,7 +63,7 @@ func (f *Fork) Diverged() bool { return f != nil && f.Err == nil && f.Hash != f.
 // fetch makes the I/O the relation needs once both endpoints were observed without an error:
 // the fork check's block from against's source.
 func (rel Relation) fetch(ctx context.Context, of *Endpoint, against Endpoint, src Source) {
-	if rel.kind == sameFork && of.Err == nil && against.Err == nil {
+	if (rel.kind == sameFork || rel.kind == sameHead) && of.Err == nil && against.Err == nil {
 		of.Fork = compareFork(ctx, src, rel.Against.Title, against.Last, of.Last)
 	}
 }
@@ -107,6 +108,10 @@ func (rel Relation) check(of, against *Endpoint) (Cause, string) {
 	case sameFork:
 		if f := of.Fork; f.Diverged() {
 			return CauseForked, fmt.Sprintf("on a fork at #%d: %s %s, %s %s", f.Number, rel.Of.Title, ShortHash(f.Hash), rel.Against.Title, ShortHash(f.AgainstHash))
+		}
+	case sameHead:
+		if f := of.Fork; f.Diverged() {
+			return CauseDiverged, rel.divergedReason(f)
 		}
 	}
 	return "", ""

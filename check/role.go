@@ -19,7 +19,8 @@ type Role struct {
 	// Modes are the modes that judge the role; the others neither observe nor judge it.
 	Modes []Mode
 	// Criteria are the role's further checks of its head endpoint, made in order after the common
-	// criteria passed (op-node's safe head, its peers); none for the L2 and the builder.
+	// criteria and the relations of which it is the Of passed (op-node's safe head, its peers); none
+	// for the L2 and the builder.
 	Criteria []Criterion
 }
 

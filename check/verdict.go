@@ -115,6 +115,7 @@ func (r Result) Endpoint(name string) *Endpoint {
 // Judge passes the verdict on the observed endpoints, given in role order, in rollup-boost's order:
 //  1. each endpoint whose role the mode judges is held to the criteria (see criteria);
 //  2. each relation fails its Of endpoint, if that passed so far and both were judged;
+//     then each endpoint that passed so far is held to its role's own criteria;
 //  3. any failing endpoint of an Unavailable role → Unavailable;
 //  3. each part's sighting is judged, in order, seeing the endpoints and the parts before it;
 //  4. any failing endpoint (not waived) or part whose failure is Unavailable → Unavailable;
@@ -129,9 +130,6 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation, sightin
 		if e.Role.JudgedIn(mode) {
 			e.Failure, e.Waived = e.Role.Failure, ""
 			e.Cause, e.Reason = criteria(mode, cfg, e.Observation)
-			if e.Cause == "" {
-				e.judgeRole(mode, cfg)
-			}
 			e.OK = e.Cause == ""
 			r.Endpoints = append(r.Endpoints, e)
 		}
@@ -143,6 +141,12 @@ func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation, sightin
 		}
 		if cause, why := rel.check(of, against); cause != "" {
 			of.OK, of.Cause, of.Reason, of.Failure = false, cause, why, of.Role.Failure
+		}
+	}
+	for i := range r.Endpoints { // a role's own criteria come after its relations (op-node: diverged before safe_stale)
+		if e := &r.Endpoints[i]; e.OK {
+			e.judgeRole(mode, cfg)
+			e.OK = e.Cause == ""
 		}
 	}
 	for _, s := range sightings {

@@ -146,6 +146,9 @@ type Endpoint struct {
 	Fork              *Fork    `json:"fork,omitempty"`
 	// Waived says why the endpoint's failure does not count (a part waived it).
 	Waived string `json:"waived,omitempty"`
+	// L2Block and L2DistanceBlocks are op-node's comparison with the L2 (see sameHead).
+	L2Block          *L2Block `json:"l2_block,omitempty"`
+	L2DistanceBlocks *int64   `json:"l2_distance_blocks,omitempty"`
 	// Detail is the head's further fields (check.Detail's Doc, op-node's sync status), joined to the object.
 	Detail any `json:"-"`
 }
@@ -196,7 +199,11 @@ func Document(r check.Result) Result {
 		},
 	}
 	for _, e := range r.Endpoints {
-		doc.Endpoints = append(doc.Endpoints, Keyed{Key: e.Role.Key(), Endpoint: endpoint(e)})
+		out := endpoint(e)
+		if c, ok := r.HeadComparison(e.Role.Name); ok {
+			out.sameHead(c)
+		}
+		doc.Endpoints = append(doc.Endpoints, Keyed{Key: e.Role.Key(), Endpoint: out})
 	}
 	for _, f := range r.Parts {
 		p := &Part{OK: f.OK(), Reason: f.Reason, Cause: string(f.Cause), Note: f.Note}

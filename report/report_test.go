@@ -212,6 +212,8 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 	names := append(tags(Result{}), tags(Endpoint{})...)
 	names = append(names, roles.L2.Key(), roles.Builder.Key()) // the endpoints' keys
 	names = append(names, partJSONFields()...)                 // rollup-boost's and op-conductor's (partfields_test.go)
+	names = append(names, roles.OpNode.Key())                  // op-node's, with its sync status's fields
+	names = append(names, tags(rpc.SyncDoc{})...)
 	for _, name := range names {
 		if name == "-" {
 			continue // Endpoints, written under the roles' keys

@@ -68,6 +68,9 @@ func endpointLine(r check.Result, e check.Endpoint) string {
 	if e.Err != nil {
 		parts = append(parts, e.Err.Error())
 	}
+	if c, ok := r.HeadComparison(e.Role.Name); ok && c.Lag.Known {
+		parts = append(parts, distance(c))
+	}
 	if e.Last != nil && e.Last.Detail != nil {
 		parts = append(parts, e.Last.Detail.Line())
 	}

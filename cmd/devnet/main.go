@@ -1,9 +1,11 @@
 // Command devnet starts a local OP-stack-like pair of real go-ethereum nodes (an L2 sealing 1 s
 // blocks and a builder following it, chain id 901, JWT-authenticated Engine-API ports on
-// 127.0.0.1) and walks headprobe through its states: healthy → builder stalled → partial →
-// builder resumed → healthy → flashblocks stalled → partial → flashblocks resumed → healthy →
-// builder stopped, rollup-boost (a stand-in) answers 206 → partial → builder on a fork → partial →
-// L2 stalled → unavailable.
+// 127.0.0.1), with STAND-INs for op-node's sync status (derived from the L2: op-node needs an L1)
+// and rollup-boost's /healthz (rollup-boost's rule applied to the nodes: it is Rust), and walks
+// headprobe through its states: healthy → builder stalled → partial → builder resumed → healthy →
+// flashblocks stalled → partial → flashblocks resumed → healthy → builder stopped, rollup-boost
+// answers 206 → partial → builder on a fork → partial → op-node's safe head stalls → partial →
+// op-node diverges from the L2 → unavailable → L2 stalled → unavailable.
 // With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
 package main
 
@@ -61,7 +63,21 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		return err
 	}
 	defer flash.Close()
-	w := walk{net: net, window: 2 * period, flash: flash, gap: period}
+	op, err := devnet.StartOpNode(net.L2)
+	if err != nil {
+		return err
+	}
+	defer op.Close()
+	fmt.Printf("Started an op-node STAND-IN at %s: not op-node (that needs an L1), but its optimism_syncStatus and opp2p_peerStats\n"+
+		"derived from the L2: unsafe = the L2's head, safe %d blocks behind; the walk stalls its safe head and makes it diverge.\n\n", op.URL(), devnet.DefaultSafeLag)
+
+	// The safe head is DefaultSafeLag blocks behind: --max-safe-interval leaves room for that, and
+	// the walk starts once the safe head is past the genesis (as old as the walk).
+	maxSafe := max(2*time.Second, (6 * period).Round(time.Second))
+	if err := waitForSafe(ctx, op); err != nil {
+		return err
+	}
+	w := walk{net: net, window: 2 * period, flash: flash, gap: period, opNode: op, maxSafe: maxSafe}
 	fork := &forked{ctx: ctx, net: net, period: period}
 	defer fork.close()
 	steps := []struct {
@@ -78,7 +94,11 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		{"The flashblocks stream resumes: the next block's flashblocks come again", resumeFlashblocks(flash), check.Healthy, false},
 		{"The builder stops; rollup-boost (the STAND-IN, applying rollup-boost's rule) answers 206 Partial Content, and headprobe asks it, not the builder", stop(net.Builder), check.Partial, true},
 		{"Another builder on the same genesis builds blocks of its own: a fork", restartThen(net.Builder, fork.start), check.Partial, false},
-		{"The L2 stalls: no blocks are being built", func() error { fork.close(); net.L2.Stall(); return nil }, check.Unavailable, false},
+		{"op-node's safe head stalls (stand-in): blocks are built, none is made safe (the batcher or L1 is failing)",
+			func() error { fork.close(); return stallSafe(ctx, op, maxSafe) }, check.Partial, false},
+		{"op-node diverges from the L2 (stand-in): its unsafe head is not the L2's block",
+			func() error { op.ResumeSafe(); op.Diverge(true); return nil }, check.Unavailable, false},
+		{"The L2 stalls: no blocks are being built", func() error { op.Diverge(false); net.L2.Stall(); return nil }, check.Unavailable, false},
 	}
 	failed := 0
 	for i, s := range steps {
@@ -111,11 +131,11 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
-	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (rollup-boost's stand-in) → partial (fork) → unavailable.")
+	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (rollup-boost's stand-in) → partial (fork) → partial (op-node stand-in) → unavailable (op-node stand-in) → unavailable.")
 	fork.close()
 	if keep {
 		net.L2.Resume()
-		return serve(ctx, net, flash)
+		return serve(ctx, net, flash, op)
 	}
 	return nil
 }
@@ -166,6 +186,48 @@ func resumeFlashblocks(f *devnet.Flashblocks) func() error {
 	return func() error { f.Compress(true); f.Resume(); return nil }
 }
 
+// stallSafe stalls the stand-in's safe head and waits until it is older than maxSafe.
+func stallSafe(ctx context.Context, op *devnet.OpNode, maxSafe time.Duration) error {
+	op.StallSafe()
+	deadline := time.Now().Add(maxSafe + 5*time.Second)
+	for {
+		_, ts, err := op.SafeHead()
+		if err != nil {
+			return err
+		}
+		if age := time.Now().Unix() - int64(ts); age > int64(maxSafe/time.Second) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the stand-in's safe head did not get older than %s", maxSafe)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// waitForSafe waits until the stand-in's safe head is past the genesis.
+func waitForSafe(ctx context.Context, op *devnet.OpNode) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		number, _, err := op.SafeHead()
+		if err != nil || number > 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the stand-in's safe head did not leave the genesis within 30s")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // waitForBlock waits until every node has sealed its first block.
 func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
 	deadline := time.Now().Add(30 * time.Second)
@@ -185,14 +247,17 @@ func waitForBlock(ctx context.Context, nodes ...*devnet.Node) error {
 }
 
 // serve prints the endpoints and waits for Ctrl-C.
-func serve(ctx context.Context, net *devnet.Net, flash *devnet.Flashblocks) error {
+func serve(ctx context.Context, net *devnet.Net, flash *devnet.Flashblocks, op *devnet.OpNode) error {
 	fmt.Printf("\nThe nodes keep running (the L2 sealing, the builder following it). Try headprobe against them:\n")
 	fmt.Printf("  L2       HTTP %s   Engine API %s\n", net.L2.HTTPURL(), net.L2.AuthURL())
 	fmt.Printf("  builder  HTTP %s   Engine API %s\n", net.Builder.HTTPURL(), net.Builder.AuthURL())
 	fmt.Printf("  flashblocks %s\n", flash.URL())
+	fmt.Printf("  op-node  STAND-IN %s (sync status derived from the L2; not op-node)\n", op.URL())
 	fmt.Printf("  JWT secret file: %s\n\n", filepath.Clean(net.JWTSecretFile))
 	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --builder %s --builder-jwt-secret %s \\\n      --chain-id %d --max-builder-lag 5 --check-fork --flashblocks %s\n\n",
 		net.L2.AuthURL(), net.JWTSecretFile, net.Builder.AuthURL(), net.JWTSecretFile, chainID, flash.URL())
+	fmt.Printf("  go run . --l2 %s --l2-jwt-secret %s --op-node %s \\\n      --max-safe-interval 20m --min-peers 1\n\n",
+		net.L2.AuthURL(), net.JWTSecretFile, op.URL())
 	fmt.Println("Ctrl-C stops them.")
 	<-ctx.Done()
 	return nil

@@ -24,6 +24,10 @@ type walk struct {
 	// flash is the flashblocks publisher following the builder; gap its --max-flashblock-gap.
 	flash *devnet.Flashblocks
 	gap   time.Duration
+	// opNode is the op-node STAND-IN (devnet.OpNode, derived from the L2: not op-node), probed with
+	// --op-node; maxSafe is the walk's --max-safe-interval.
+	opNode  *devnet.OpNode
+	maxSafe time.Duration
 }
 
 // probe prints the headprobe command for the current step against the L2 and the given
@@ -32,6 +36,7 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...stri
 	args := []string{
 		"headprobe", "health",
 		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
+		"--op-node", w.opNode.URL(), "--max-safe-interval", w.maxSafe.String(),
 	}
 	if builderNode != nil {
 		args = append(args, "--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile)

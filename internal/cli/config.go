@@ -23,8 +23,8 @@ type config struct {
 	mode    check.Mode
 	check   check.Config
 	timeout time.Duration
-	// endpoints are the endpoints to judge, in role order: the L2 first, then the builder when
-	// one is given and the mode judges it.
+	// endpoints are the endpoints to judge, in role order: the L2 first, then op-node and the
+	// builder when given and the mode judges them.
 	endpoints []endpoint
 	relations []check.Relation // the checks between two endpoints' roles (the builder's against the L2)
 	maxLag    *uint64          // --max-builder-lag, nil when not given
@@ -51,6 +51,8 @@ type endpoint struct {
 	role check.Role
 	url  string
 	opts rpc.Options
+	// source makes the endpoint's source; nil: an execution client's (rpc.New).
+	source func(url string, opts rpc.Options) check.Source
 }
 
 // parseConfig turns flags and environment into a config, naming the flag and value of the first
@@ -189,6 +191,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if err := cfg.parseParts(c, mode); err != nil {
 		return nil, err
 	}
+	opNodeRelations, err := cfg.opNode(c, mode)
+	if err != nil {
+		return nil, err
+	}
 	allIPC := true
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
@@ -205,6 +211,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.endpoints[i].opts.ChainID = true
 		}
 	}
+	cfg.relations = append(cfg.relations, opNodeRelations...) // after the chain ids: op-node has none
 	return cfg, nil
 }
 

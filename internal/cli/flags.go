@@ -48,6 +48,16 @@ const (
 	catFlashblocks        = "Flashblocks (health only)"
 )
 
+// op-node's flags.
+const (
+	flagOpNode       = "op-node"
+	flagOpNodeSecret = "op-node-jwt-secret"
+	flagOpNodeHeader = "op-node-header"
+	flagMaxSafe      = "max-safe-interval"
+	flagMinPeers     = "min-peers"
+	catOpNode        = "op-node (health and ready; not live)"
+)
+
 // Help categories of the flags.
 const (
 	catEndpoints   = "Endpoints"
@@ -117,6 +127,13 @@ func probeFlags() []cli.Flag {
 		cmdSlice{&cli.StringSliceFlag{Name: flagFlashblocksHeader, Category: catFlashblocks, KeepSpace: true, EnvVars: env(flagFlashblocksHeader),
 			Usage: "extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"}},
 		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
+		// op-node
+		text(catOpNode, flagOpNode, "", "op-node RPC `URL` (optimism_syncStatus); absent: no op-node checks"),
+		text(catOpNode, flagOpNodeSecret, "", "JWT secret `FILE` for an op-node behind a gateway that wants one"),
+		cmdSlice{&cli.StringSliceFlag{Name: flagOpNodeHeader, Category: catOpNode, KeepSpace: true, EnvVars: env(flagOpNodeHeader),
+			Usage: "extra HTTP `HEADER` \"Name: value\" for op-node"}},
+		text(catOpNode, flagMaxSafe, "off", "partial when op-node's safe head is older than `DURATION` (health only)"),
+		text(catOpNode, flagMinPeers, "off", "partial when op-node has fewer than `N` p2p peers (health only)"),
 
 		text(catFleet, flagTargets, "", "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"),
 		text(catFleet, flagTarget, "", "probe only the target of this `NAME` in --targets"),

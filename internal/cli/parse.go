@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -91,8 +93,9 @@ func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.
 	}
 	p := &Plan{
 		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
-		Builder: len(cfg.endpoints) > 1, Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output,
-		Quiet: cfg.quiet, Warnings: cfg.warnings, Target: cfg.target, Labels: cfg.labels, cfg: cfg,
+		Builder:  slices.ContainsFunc(cfg.endpoints, func(e endpoint) bool { return e.role.Name == roles.Builder.Name }),
+		Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output, Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
+		Target: cfg.target, Labels: cfg.labels,
 	}
 	for _, f := range []string{flagL2Secret, flagBuilderSecret} {
 		if s := str(c, f); s != "" {

@@ -54,7 +54,9 @@ func warnObservations(stderr io.Writer, r check.Result) {
 		if e.Ahead > time.Second {
 			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Role.Name, e.Last.Number, e.AheadText()))
 		}
-		if e.Fork != nil && e.Fork.Err != nil {
+		if c, ok := r.HeadComparison(e.Role.Name); ok && e.Fork != nil && e.Fork.Err != nil {
+			fmt.Fprintln(stderr, warning("%s's unsafe head not compared with the %s: the %s's block #%d: %v", e.Role.Name, c.Against.Title, c.Against.Title, e.Fork.Number, e.Fork.Err))
+		} else if e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintln(stderr, warning("fork check not made: the L2's block #%d: %v", e.Fork.Number, e.Fork.Err))
 		}
 	}

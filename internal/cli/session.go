@@ -62,7 +62,13 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 
 // target makes the check's view of an endpoint, with its mark from the state file.
 func (s *session) target(e endpoint, show *progress) check.Target {
-	t := check.Target{Role: e.role, URL: rpc.Redact(e.url), Source: rpc.New(e.url, e.opts), OnSample: show.sample(e.role.Name)}
+	var src check.Source
+	if e.source != nil {
+		src = e.source(e.url, e.opts)
+	} else {
+		src = rpc.New(e.url, e.opts)
+	}
+	t := check.Target{Role: e.role, URL: rpc.Redact(e.url), Source: src, OnSample: show.sample(e.role.Name)}
 	if s.cfg.stateFile != "" {
 		t.Remember = true
 		if m, ok := s.marks[statefile.Key(e.role.Name, e.url)]; ok {
@@ -154,7 +160,9 @@ func (s *session) warn(msg string) {
 // close releases the endpoints' connections and the parts'.
 func (s *session) close() {
 	for _, t := range s.targets {
-		t.Source.(*rpc.Client).Close()
+		if c, ok := t.Source.(interface{ Close() }); ok {
+			c.Close()
+		}
 	}
 	for _, p := range s.parts {
 		if c, ok := p.(io.Closer); ok {

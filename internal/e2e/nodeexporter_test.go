@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/headprobe/headprobe/internal/devnet"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
@@ -288,6 +289,17 @@ func TestTextfile_ReadByRealNodeExporter(t *testing.T) {
 	// rollup-boost and op-conductor (parts_conductor_test.go): their series, served and linted too.
 	parts := partsTextfileRun(t, net.L2.AuthURL(), net.JWTSecretFile, prom)
 	checkScrape(t, "parts", ne.scrape(t), readFile(), parts)
+	// With op-node (the devnet's stand-in), the builder still down: op-node's series.
+	op, err := devnet.StartOpNode(net.L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	probeRun(t, append(authArgs(net), "--op-node", op.URL(), "--min-peers", "1", "--textfile", prom, "-q")...).expect(t, 1, "")
+	checkScrape(t, "op-node", ne.scrape(t), readFile(), series{
+		"headprobe_endpoint_ok{endpoint=op-node}": 1, "headprobe_op_node_lag_blocks": 0, "headprobe_op_node_peers": 8,
+		"headprobe_op_node_block_number{ref=unsafe_l2}": 1, "headprobe_op_node_block_age_seconds{ref=safe_l2}": nan,
+	})
 	promtoolCheck(t, prom)
 
 	for _, name := range documented {
