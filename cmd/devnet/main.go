@@ -77,7 +77,9 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	if err := waitForSafe(ctx, op); err != nil {
 		return err
 	}
-	w := walk{net: net, window: 2 * period, flash: flash, gap: period, opNode: op, maxSafe: maxSafe}
+	// The flashblocks gap is the period, but at least 400 ms: on fast blocks under load (-race) the
+	// builder's next block, and so its first flashblock, comes late.
+	w := walk{net: net, window: 2 * period, flash: flash, gap: max(period, 400*time.Millisecond), opNode: op, maxSafe: maxSafe}
 	fork := &forked{ctx: ctx, net: net, period: period}
 	defer fork.close()
 	steps := []struct {

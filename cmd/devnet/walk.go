@@ -52,6 +52,9 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...stri
 	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
 		args = append(args, "--timeout", w.window.String())
 	}
+	if w.window < 2*time.Second { // blocks faster than 1 s: the devnet stamps each parent+1 s, so heads run ahead of the clock
+		args = append(args, "--max-clock-skew", "0")
+	}
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
 	var out, errOut bytes.Buffer
 	code := cli.Run(ctx, args, &out, &errOut)

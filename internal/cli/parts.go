@@ -68,9 +68,10 @@ func (cfg *config) parseParts(c *cli.Context, mode check.Mode) error {
 	return nil
 }
 
-// newParts makes the parts the configuration names, in judging order: rollup-boost, then
-// op-conductor (which sees rollup-boost's finding among headprobe's verdict).
-func (cfg *config) newParts() []check.Part {
+// newParts makes the parts the configuration names, in judging order: rollup-boost, the others
+// given (flashblocks), then op-conductor, which sees every other finding among headprobe's verdict
+// when it compares its own health view with it.
+func (cfg *config) newParts(others ...check.Part) []check.Part {
 	var parts []check.Part
 	p := cfg.parts
 	if p.rollupBoost.url != "" || p.rollupBoostDebug.url != "" {
@@ -84,6 +85,7 @@ func (cfg *config) newParts() []check.Part {
 		}
 		parts = append(parts, rb)
 	}
+	parts = append(parts, others...)
 	if e := p.conductor; e.url != "" {
 		c := &conductor.Part{Client: rpc.New(e.url, e.opts), URL: rpc.Redact(e.url)}
 		for _, n := range cfg.endpoints {

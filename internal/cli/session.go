@@ -53,10 +53,11 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
 	}
-	s.parts = cfg.newParts()
+	var others []check.Part
 	if cfg.flashblocks != nil {
-		s.parts = append(s.parts, flashblocks.New(*cfg.flashblocks))
+		others = append(others, flashblocks.New(*cfg.flashblocks))
 	}
+	s.parts = cfg.newParts(others...)
 	return s
 }
 

@@ -82,7 +82,9 @@ func TestFlashblocks_Faults(t *testing.T) {
 			t.Parallel()
 			l2 := fmRPC(fmFresh)(t, nil)
 			for _, output := range []string{"text", "json"} {
-				args := []string{"--l2", l2.url, "--flashblocks", c.serve(t), "-o", output}
+				// A generous timeout: the fake L2 answers from this loaded test process (a 1 s timeout
+				// flaked under load); the stream's own bound is --max-flashblock-gap's 1 s.
+				args := []string{"--l2", l2.url, "--flashblocks", c.serve(t), "--timeout", "3s", "-o", output}
 				o := fx.execRSS(t, args...)
 				fmWithinBound(t, output, fmRunBound(t, args), o)
 				if o.maxRSSKiB <= 0 || o.maxRSSKiB >= 50_000 {

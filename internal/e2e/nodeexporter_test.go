@@ -286,8 +286,8 @@ func TestTextfile_ReadByRealNodeExporter(t *testing.T) {
 	}
 	promtoolCheck(t, prom)
 
-	// rollup-boost and op-conductor (parts_conductor_test.go): their series, served and linted too.
-	parts := partsTextfileRun(t, net.L2.AuthURL(), net.JWTSecretFile, prom)
+	// rollup-boost, op-conductor and op-node (parts_conductor_test.go): their series, served and linted too.
+	parts := partsTextfileRun(t, net.L2, net.JWTSecretFile, prom)
 	checkScrape(t, "parts", ne.scrape(t), readFile(), parts)
 	// With op-node (the devnet's stand-in), the builder still down: op-node's series.
 	op, err := devnet.StartOpNode(net.L2)

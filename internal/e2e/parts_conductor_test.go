@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/devnet"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
@@ -86,16 +87,19 @@ func TestConductor_ReadyAndLiveIgnoreIt(t *testing.T) {
 	}
 }
 
-// partsTextfileRun writes the textfile with rollup-boost (200, enabled) and op-conductor (a
-// healthy leader) beside the net's L2, so that their series are read by node_exporter and linted
-// by promtool with the others (nodeexporter_test.go). It returns the series it must hold.
-func partsTextfileRun(t *testing.T, l2URL, secretFile, prom string) map[string]float64 {
+// partsTextfileRun writes the textfile with rollup-boost (200, enabled), op-conductor (a healthy
+// leader) and op-node (following the L2 and sequencing, parts_opnode_conductor_test.go) beside
+// the L2, so that their series are read by node_exporter and linted by promtool with the others
+// (nodeexporter_test.go). It returns the series it must hold.
+func partsTextfileRun(t *testing.T, l2 *devnet.Node, secretFile, prom string) map[string]float64 {
 	t.Helper()
-	probeRun(t, "--l2", l2URL, "--l2-jwt-secret", secretFile, "--max-unsafe-interval", "60", "-q", "--textfile", prom,
+	probeRun(t, "--l2", l2.AuthURL(), "--l2-jwt-secret", secretFile, "--max-unsafe-interval", "60", "-q", "--textfile", prom,
 		"--rollup-boost", healthz(t, 200), "--rollup-boost-debug", executionMode(t, `"result":{"execution_mode":"enabled"}`),
-		"--conductor", testkit.NewFakeRPC(conductorAnswers(true, true)).Start(t)).expect(t, exitHealthy, "")
+		"--conductor", testkit.NewFakeRPC(conductorAnswers(true, true)).Start(t),
+		"--op-node", opNodeFake(t, l2, `"result":true`).start(t)).expect(t, exitHealthy, "")
 	return map[string]float64{
 		"headprobe_status": 0, "headprobe_endpoint_ok{endpoint=rollup-boost}": 1, "headprobe_endpoint_ok{endpoint=conductor}": 1,
+		"headprobe_endpoint_ok{endpoint=op-node}": 1, "headprobe_conductor_op_node_sequencing": 1,
 		"headprobe_rollup_boost_healthz_status_code": 200, "headprobe_rollup_boost_agrees": 1,
 		"headprobe_rollup_boost_execution_mode{mode=enabled}": 1, "headprobe_rollup_boost_execution_mode{mode=disabled}": 0,
 		"headprobe_conductor_leader": 1, "headprobe_conductor_active": 1, "headprobe_conductor_paused": 0,
@@ -129,5 +133,31 @@ func TestWatch_FollowsTheConductorsRole(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("no line with the new leader within 10 s: %q", got)
 		}
+	}
+}
+
+// TestConductor_HealthViewSeesFlashblocks: the conductor's health view is compared with every
+// other check of the run, the flashblocks stream's too: a dead stream beside a conductor saying
+// healthy is a disagreement, and beside one saying unhealthy it is none.
+func TestConductor_HealthViewSeesFlashblocks(t *testing.T) {
+	net := sequencer(t)
+	dead := "ws" + strings.TrimPrefix(testkit.RefusedURL(t), "http")
+	note := func(want string) func(*testing.T, map[string]any) {
+		return func(t *testing.T, p map[string]any) {
+			if n, _ := p["note"].(string); (want == "") != (n == "") || !strings.Contains(n, want) {
+				t.Errorf("note %q, want %q", n, want)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		healthy bool
+		want    string
+	}{
+		{"conductor healthy", true, "healthy while headprobe's checks fail: it will not fail over"},
+		{"conductor unhealthy", false, ""},
+	} {
+		args := append([]string{"health"}, authArgs(net, "--max-unsafe-interval", "60", "--flashblocks", dead, "--conductor", testkit.NewFakeRPC(conductorAnswers(true, tc.healthy)).Start(t))...)
+		t.Run(tc.name, partCase{args: args, code: exitPartial, words: []string{"flashblocks "}, key: "conductor", doc: note(tc.want)}.run)
 	}
 }
