@@ -43,6 +43,9 @@ type Result struct {
 	Endpoints []Endpoint
 	// Parts are the findings on the judged parts (rollup-boost, op-conductor, flashblocks), in order.
 	Parts []Finding
+	// Sightings are what the parts saw, as the run judged them: Judge is pure, so `serve` judges
+	// them again, with the endpoints, for ready and live.
+	Sightings []Sighting
 	// Relations are the checks between endpoints the run was judged with.
 	Relations []Relation
 	// Config is the thresholds the run was judged by.
@@ -125,7 +128,7 @@ func (r Result) Endpoint(name string) *Endpoint {
 // A role's criteria are made after the common ones passed; a part whose role the mode does not
 // judge is left out.
 func Judge(mode Mode, cfg Config, seen []Endpoint, relations []Relation, sightings ...Sighting) Result {
-	r := Result{Mode: mode, Config: cfg, Relations: relations, State: Healthy, Endpoints: make([]Endpoint, 0, len(seen))}
+	r := Result{Mode: mode, Config: cfg, Relations: relations, Sightings: sightings, State: Healthy, Endpoints: make([]Endpoint, 0, len(seen))}
 	for _, e := range seen {
 		if e.Role.JudgedIn(mode) {
 			e.Failure, e.Waived = e.Role.Failure, ""

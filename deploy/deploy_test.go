@@ -423,8 +423,16 @@ type podSpec struct {
 }
 
 type k8sContainer struct {
-	Name string `yaml:"name"`
-	Env  []struct {
+	Name          string   `yaml:"name"`
+	Image         string   `yaml:"image"`
+	Command       []string `yaml:"command"`
+	Args          []string `yaml:"args"`
+	RestartPolicy string   `yaml:"restartPolicy"`
+	Ports         []struct {
+		Name          string `yaml:"name"`
+		ContainerPort int    `yaml:"containerPort"`
+	} `yaml:"ports"`
+	Env []struct {
 		Name      string `yaml:"name"`
 		Value     string `yaml:"value"`
 		ValueFrom any    `yaml:"valueFrom"`
@@ -442,6 +450,10 @@ type k8sProbe struct {
 	Exec *struct {
 		Command []string `yaml:"command"`
 	} `yaml:"exec"`
+	HTTPGet *struct {
+		Path string `yaml:"path"`
+		Port any    `yaml:"port"` // a number or a port name
+	} `yaml:"httpGet"`
 	TimeoutSeconds   *int `yaml:"timeoutSeconds"`
 	PeriodSeconds    *int `yaml:"periodSeconds"`
 	FailureThreshold *int `yaml:"failureThreshold"`

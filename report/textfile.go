@@ -61,8 +61,7 @@ func WriteSeries(path string, runs ...Series) error {
 	return fsx.WriteAtomic(path, data, 0o644, anyRegularFile)
 }
 
-// renderTextfile is the text exposition of r, through client_golang's registry and expfmt.
-// lastSuccess is the previous file's last-success time (0: none), kept unless r is healthy.
+// renderTextfile is the text exposition of Metrics(r, lastSuccess), through expfmt.
 func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 	reg, err := registry(r, lastSuccess, nil)
 	if err != nil {
@@ -84,6 +83,14 @@ func exposition(g prometheus.Gatherer) ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// Metrics is a client_golang registry holding the verdict's series: those of the textfile, and of
+// `headprobe serve`'s /metrics for its latest verdict. lastSuccess is when the last healthy run
+// started (0: none), kept unless r is healthy; a zero r.Start (no run yet) has no last-run time.
+// The error is a part's series that do not fit together (a name given twice with other labels).
+func Metrics(r check.Result, lastSuccess float64) (*prometheus.Registry, error) {
+	return registry(r, lastSuccess, nil)
 }
 
 // ValidLabel is nil when name may label a target's series: a Prometheus label name (letters,
@@ -148,10 +155,12 @@ func registry(r check.Result, lastSuccess float64, labels map[string]string) (*p
 				fmt.Sprintf("Blocks the %s's head is behind the %s's (negative: ahead).", l.Of.Title, l.Against.Title)).Set(float64(l.Blocks))
 		}
 	}
-	run := float64(r.Start.UnixNano()) / 1e9
-	gauge("headprobe_last_run_timestamp_seconds", "When the last run started.").Set(run)
-	if r.State == check.Healthy {
-		lastSuccess = run
+	if !r.Start.IsZero() {
+		run := float64(r.Start.UnixNano()) / 1e9
+		gauge("headprobe_last_run_timestamp_seconds", "When the last run started.").Set(run)
+		if r.State == check.Healthy {
+			lastSuccess = run
+		}
 	}
 	if lastSuccess > 0 {
 		gauge(lastSuccessName, "When the last healthy run started.").Set(lastSuccess)

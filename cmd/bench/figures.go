@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// figure is one budgeted measurement of issues #5 and #10.
+// figure is one budgeted measurement of issues #5, #10 and #13 (serve).
 type figure struct {
 	ID     string
 	What   string
@@ -27,6 +27,10 @@ var figures = []figure{
 	{"P6", "refused ports: time to verdict", "ms", 50},
 	{"P7", "accepts and never answers, `--timeout 1s`: wall time", "s", 1.1},
 	{"P8", "both endpoints answer after 300 ms: wall time / 300 ms", "×", 1.2},
+	{"S1", "`serve`: its own CPU per `GET /healthz` (10,000 requests, /proc/PID/stat) / CPU of one exec'd `health`", "×", 0.02},
+	{"S2", "`serve` under `wrk -t1 -c50 -d10s --latency` on `/healthz`: p99 latency (any error fails it)", "ms", 2},
+	{"S2R", "`serve`: RSS growth over that wrk run, after a 2 s warm-up at the same load", "MB", 2},
+	{"S3", "`serve` soak, 100,000 checks on a fake clock (SERVE_SOAK_CHECKS=100000 go test ./serve/ -run Soak): live heap growth", "MB", 1},
 }
 
 // result is what measuring a figure gave: one value per run, or an error.

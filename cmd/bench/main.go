@@ -1,11 +1,12 @@
-// Command bench measures headprobe against the performance budgets of issues #5 and #10 on this
+// Command bench measures headprobe against the performance budgets of issues #5, #10 and #13 on this
 // machine, against loopback JSON-RPC endpoints it serves itself, next to the floor program of
 // cmd/bench/floor (go-ethereum's rpc client alone), and prints a markdown table of medians:
 //
 //	go run ./cmd/bench [-n 10] [-tags T] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
 //
 // It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w') and the floor
-// program with the same flags, so it needs the go tool, and curl for the P1 and P4 baselines. Figures are medians of -n runs; run it on an
+// program with the same flags, so it needs the go tool, curl for the P1 and P4 baselines and wrk
+// for serve's load figure S2 (S3 runs serve's soak test with go test). Figures are medians of -n runs; run it on an
 // otherwise idle machine. The exit code is 1 when a figure misses its budget.
 package main
 
@@ -84,7 +85,7 @@ func (o options) run() (pass bool, err error) {
 			continue
 		}
 		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
-			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8)", id)
+			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3)", id)
 		}
 		selected[id] = true
 	}
@@ -126,7 +127,12 @@ func (o options) run() (pass bool, err error) {
 			results[id] = r
 		}
 	}
-	measure := map[string]func() result{"P3": b.size, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow}
+	if want("S2", "S2R") {
+		for id, r := range b.serveLoad() {
+			results[id] = r
+		}
+	}
+	measure := map[string]func() result{"P3": b.size, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak}
 	for _, f := range figures {
 		if m := measure[f.ID]; m != nil && want(f.ID) {
 			results[f.ID] = m()

@@ -52,6 +52,9 @@ func newRow(f figure, r result) row {
 func format(v float64, unit string) string {
 	switch unit {
 	case "×":
+		if v != 0 && v < 0.1 { // a small ratio (serve's S1) keeps two significant digits
+			return fmt.Sprintf("%.2g×", v)
+		}
 		return fmt.Sprintf("%.2f×", v)
 	case "MB":
 		return fmt.Sprintf("%.2f MB", v)

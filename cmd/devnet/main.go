@@ -6,7 +6,9 @@
 // flashblocks stalled → partial → flashblocks resumed → healthy → builder stopped, rollup-boost
 // answers 206 → partial → builder on a fork → partial → op-node's safe head stalls → partial →
 // op-node diverges from the L2 → unavailable → L2 stalled → unavailable.
-// With --keep it then leaves the nodes up and prints their endpoints until Ctrl-C.
+// With --serve the walk runs against one `headprobe serve` for its whole length instead, and shows
+// the HTTP codes of /healthz, /readyz and /livez change. With --keep it then leaves the nodes up
+// and prints their endpoints until Ctrl-C.
 package main
 
 import (
@@ -26,16 +28,17 @@ import (
 func main() {
 	keep := flag.Bool("keep", false, "after the walk, leave the nodes running (sealing again) and print their endpoints until Ctrl-C")
 	period := flag.Duration("period", time.Second, "block period of the L2 (the builder follows it)")
+	againstServe := flag.Bool("serve", false, "walk against one `headprobe serve` and show its HTTP codes, instead of one-shot runs")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *period, *keep); err != nil {
+	if err := run(ctx, *period, *keep, *againstServe); err != nil {
 		fmt.Fprintln(os.Stderr, "devnet:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, period time.Duration, keep bool) error {
+func run(ctx context.Context, period time.Duration, keep, againstServe bool) error {
 	dir, err := os.MkdirTemp("", "headprobe-devnet")
 	if err != nil {
 		return err
@@ -82,6 +85,14 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 	w := walk{net: net, window: 2 * period, flash: flash, gap: max(period, 400*time.Millisecond), opNode: op, maxSafe: maxSafe}
 	fork := &forked{ctx: ctx, net: net, period: period}
 	defer fork.close()
+	var srv *served
+	if againstServe {
+		if srv, err = startServed(ctx, w); err != nil {
+			return err
+		}
+		defer srv.close()
+		fmt.Println()
+	}
 	steps := []struct {
 		title  string
 		before func() error
@@ -118,7 +129,14 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 			builder = fork.node
 		}
 		var code int
-		if s.rollupBoost {
+		if srv != nil {
+			if s.rollupBoost {
+				fmt.Println("   (serve keeps the command line it started with: it asks the builder, which is down, not rollup-boost)")
+			}
+			srv.use(builder)
+			// A change shows within a window and a period; the rest is slack for a loaded machine.
+			code = srv.await(ctx, s.want, 3*w.window+5*time.Second).ExitCode()
+		} else if s.rollupBoost {
 			code = w.probe(ctx, nil, "--rollup-boost", rb.URL)
 		} else {
 			code = w.probe(ctx, builder)
@@ -134,6 +152,12 @@ func run(ctx context.Context, period time.Duration, keep bool) error {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
 	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (rollup-boost's stand-in) → partial (fork) → partial (op-node stand-in) → unavailable (op-node stand-in) → unavailable.")
+	if srv != nil {
+		if code := srv.close(); code != 0 {
+			return fmt.Errorf("headprobe serve exited %d at the end of its context, want 0", code)
+		}
+		fmt.Println("headprobe serve exited 0 at the end of its context (SIGTERM's path).")
+	}
 	fork.close()
 	if keep {
 		net.L2.Resume()

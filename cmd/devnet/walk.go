@@ -33,28 +33,11 @@ type walk struct {
 // probe prints the headprobe command for the current step against the L2 and the given
 // builder (none when nil), with the extra flags, runs it, prints its output and returns its exit code.
 func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...string) int {
-	args := []string{
-		"headprobe", "health",
-		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
-		"--op-node", w.opNode.URL(), "--max-safe-interval", w.maxSafe.String(),
-	}
+	builder := ""
 	if builderNode != nil {
-		args = append(args, "--builder", builderNode.AuthURL(), "--builder-jwt-secret", w.net.JWTSecretFile)
+		builder = builderNode.AuthURL()
 	}
-	args = append(args, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
-	if builderNode != nil {
-		args = append(args, "--check-fork")
-		if w.flash != nil { // the publisher follows the builder
-			args = append(args, "--flashblocks", w.flash.URL(), "--max-flashblock-gap", w.gap.String())
-		}
-	}
-	args = append(args, extra...)
-	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
-		args = append(args, "--timeout", w.window.String())
-	}
-	if w.window < 2*time.Second { // blocks faster than 1 s: the devnet stamps each parent+1 s, so heads run ahead of the clock
-		args = append(args, "--max-clock-skew", "0")
-	}
+	args := append([]string{"headprobe", "health"}, w.flags(builder, extra...)...)
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
 	var out, errOut bytes.Buffer
 	code := cli.Run(ctx, args, &out, &errOut)
@@ -63,3 +46,34 @@ func (w walk) probe(ctx context.Context, builderNode *devnet.Node, extra ...stri
 	}
 	return code
 }
+
+// flags are a step's endpoints and thresholds: the L2 and op-node, the builder at builderURL (none
+// when ""), with the fork check and its flashblocks stream, the window and the chain id, and the
+// extra flags.
+func (w walk) flags(builderURL string, extra ...string) []string {
+	f := []string{
+		"--l2", w.net.L2.AuthURL(), "--l2-jwt-secret", w.net.JWTSecretFile,
+		"--op-node", w.opNode.URL(), "--max-safe-interval", w.maxSafe.String(),
+	}
+	if builderURL != "" {
+		f = append(f, "--builder", builderURL, "--builder-jwt-secret", w.net.JWTSecretFile)
+	}
+	f = append(f, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
+	if builderURL != "" {
+		f = append(f, "--check-fork")
+		if w.flash != nil { // the publisher follows the builder
+			f = append(f, "--flashblocks", w.flash.URL(), "--max-flashblock-gap", w.gap.String())
+		}
+	}
+	f = append(f, extra...)
+	if w.window < time.Second { // fast blocks: the window must hold more than one sample of the default 1 s timeout
+		f = append(f, "--timeout", w.window.String())
+	}
+	if w.window < 2*time.Second { // blocks faster than 1 s: the devnet stamps each parent+1 s, so heads run ahead of the clock
+		f = append(f, "--max-clock-skew", "0")
+	}
+	return f
+}
+
+// every is serve's period between checks: half the window, a block period.
+func (w walk) every() time.Duration { return w.window / 2 }

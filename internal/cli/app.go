@@ -3,11 +3,13 @@ package cli
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/serve"
 )
 
 // newApp wires the commands; a command's action stores its exit code in *code. With dry not nil,
@@ -49,13 +51,13 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	return &cli.App{
 		Name:      "headprobe",
 		Usage:     "one-shot health probe of an OP-stack sequencer's L2 and builder unsafe heads",
-		UsageText: "headprobe [health|ready|live|watch] --l2 URL [--builder URL] [flags]",
+		UsageText: "headprobe [health|ready|live|watch|serve] --l2 URL [--builder URL] [flags]",
 		Description: "Exit codes: 0 healthy, 1 partial (builder stale or unreachable), " +
 			"2 unavailable (L2 stale or unreachable), 3 unknown (usage, configuration, internal error).",
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(probeFlags(), everyFlag()),
+		Flags:                append(probeFlags(), everyFlag(), listenFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
@@ -71,21 +73,32 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 			command(check.Live, "0 when the L2 answers with a well-formed head, whatever its age; else 2",
 				"For Kubernetes liveness: restart only a dead client, never a slow chain."),
 			watchCommand(stdout, stderr, code, dry),
+			serveCommand(stdout, stderr, code, dry),
 		},
 	}
 }
 
 // versionString is the module version, VCS revision and Go version from the build info.
 func versionString() string {
-	info, ok := debug.ReadBuildInfo()
+	b, ok := buildInfo()
 	if !ok {
 		return "headprobe (no build info)"
 	}
-	version, revision := info.Main.Version, "unknown"
+	return fmt.Sprintf("headprobe %s (commit %s, %s)", b.Version, b.Revision, b.GoVersion)
+}
+
+// buildInfo is the module version, VCS revision ("unknown" when not stamped) and Go version;
+// ok is false for a binary without build info.
+func buildInfo() (b serve.BuildInfo, ok bool) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return serve.BuildInfo{Version: "unknown", Revision: "unknown", GoVersion: runtime.Version()}, false
+	}
+	b = serve.BuildInfo{Version: info.Main.Version, Revision: "unknown", GoVersion: info.GoVersion}
 	for _, s := range info.Settings {
 		if s.Key == "vcs.revision" {
-			revision = s.Value
+			b.Revision = s.Value
 		}
 	}
-	return fmt.Sprintf("headprobe %s (commit %s, %s)", version, revision, info.GoVersion)
+	return b, true
 }

@@ -75,7 +75,7 @@ func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
 
 func TestEvery_BeforeAOneShotCommandIsWarned(t *testing.T) {
 	cfg := mustParse(t, hp("--every", "1s", "ready", "--l2", "http://b:1"), nil)
-	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch; ready ignores it" {
+	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch and serve; ready ignores it" {
 		t.Errorf("warnings %q", cfg.warnings)
 	}
 	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.warnings) != 0 {
@@ -225,7 +225,7 @@ func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
 }
 
 func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"health", "--help"}, {"ready", "--help"}, {"live", "--help"}, {"watch", "--help"}, {"serve", "--help"}} {
 		var stdout, stderr bytes.Buffer
 		if code := Run(context.Background(), hp(args...), &stdout, &stderr); code != check.Healthy.ExitCode() {
 			t.Fatalf("%q: exit %d", args, code)

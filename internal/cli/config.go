@@ -65,7 +65,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		}
 	}()
 	if c.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch)", c.Args().First())
+		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch, serve)", c.Args().First())
 	}
 	cfg = &config{mode: mode, warnings: unknownEnvWarnings(environmentOf(c))}
 	if isSet(c, flagTarget) && !isSet(c, flagTargets) {
@@ -125,9 +125,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if cfg.checkFork, err = flagBool(c, flagCheckFork); err != nil {
 		return nil, err
 	}
-	// watch keeps its marks in memory from one check to the next, so it judges progress across
-	// checks with or without a state file.
-	watching := c.Command != nil && c.Command.Name == "watch"
+	// watch and serve keep their marks in memory from one check to the next, so they judge
+	// progress across checks with or without a state file.
+	watching := c.Command != nil && (c.Command.Name == "watch" || c.Command.Name == serveName)
 	if judgesProgress {
 		cfg.stateFile = str(c, flagStateFile)
 	}
@@ -202,8 +202,11 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if cfg.tls != nil && allIPC && cfg.flashblocks == nil {
 		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
-	if c.Command.Name != "watch" && onCommandLine(c, flagEvery) != nil {
-		cfg.warnings = append(cfg.warnings, warning("--%s is for watch; %s ignores it", flagEvery, mode))
+	if c.Command.Name != "watch" && c.Command.Name != serveName && onCommandLine(c, flagEvery) != nil {
+		cfg.warnings = append(cfg.warnings, warning("--%s is for watch and serve; %s ignores it", flagEvery, mode))
+	}
+	if c.Command.Name != serveName && onCommandLine(c, flagListen) != nil {
+		cfg.warnings = append(cfg.warnings, warning("--%s is for serve; %s ignores it", flagListen, c.Command.Name))
 	}
 	// Chain ids are compared when asked for, and always between two endpoints with relations.
 	if cfg.check.ChainID != 0 || len(cfg.relations) > 0 {

@@ -108,7 +108,7 @@ func probeFlags() []cli.Flag {
 		text(catConsistency, flagMaxLag, "off", "partial when the builder is more than `N` blocks behind the L2"),
 		toggle(catConsistency, flagCheckFork, "partial when the builder's head hash differs from the L2's block at that height"),
 		text(catAcrossRuns, flagStateFile, "", "remember heads between runs in `FILE`, to judge progress at once (not live)"),
-		text(catAcrossRuns, flagMaxStall, "--max-unsafe-interval", "with --state-file, and in watch: stale when the head has not advanced for this `DURATION`"),
+		text(catAcrossRuns, flagMaxStall, "--max-unsafe-interval", "with --state-file, in watch and serve: stale when the head did not advance for this `DURATION`"),
 		text(catOutput, flagTextfile, "", "also write Prometheus metrics to `FILE` (ending in .prom) for node_exporter"),
 		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
 		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
@@ -189,10 +189,11 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 	return g.Apply(set)
 }
 
-// EnvVars is every environment variable headprobe reads, one per flag (watch's --every included).
+// EnvVars is every environment variable headprobe reads, one per flag (watch's and serve's
+// --every and serve's --listen included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars

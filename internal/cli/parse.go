@@ -22,7 +22,7 @@ var ErrNoCheck = errors.New("the command line runs no check (help, version or co
 // exactly as Run reads them and validated as Run validates them, but not run: no endpoint is
 // dialled, no file but the secret and TLS files is read.
 type Plan struct {
-	// Command is health, ready, live or watch.
+	// Command is health, ready, live, watch or serve.
 	Command string
 	// Mode is the check's mode; watch repeats the health check.
 	Mode check.Mode
@@ -32,8 +32,10 @@ type Plan struct {
 	Timeout time.Duration
 	// Bound is a run's hard deadline: the window (interval, none in live), the timeout and a margin.
 	Bound time.Duration
-	// Every is watch's period between checks; zero for the one-shot commands.
+	// Every is watch's and serve's period between checks; zero for the one-shot commands.
 	Every time.Duration
+	// Listen is serve's address, host:port; "" for the other commands.
+	Listen string
 	// Builder is true when a builder is judged (health with --builder).
 	Builder bool
 	// SecretFiles are the JWT secret files named by --l2-jwt-secret and --builder-jwt-secret.

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/serve"
+)
+
+// serveName is the serve command's name.
+const serveName = "serve"
+
+// flagListen is serve's HTTP address.
+const flagListen = "listen"
+
+// listenFlag is serve's --listen, accepted before the command name too.
+func listenFlag() cli.Flag {
+	return text(catOutput, flagListen, "127.0.0.1:8080", "serve only: `HOST:PORT` to answer HTTP on; :8080 is every interface (in a pod)")
+}
+
+// serveCommand is `headprobe serve`: the health check repeated every --every, its verdicts
+// answered over HTTP for Kubernetes' httpGet probes, op-conductor and Prometheus.
+func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
+	return &cli.Command{
+		Name:  serveName,
+		Usage: "repeat the health check every --every and answer /healthz, /readyz, /livez and /metrics over HTTP",
+		Description: "GET /healthz: 200 healthy, 206 partial, 503 unavailable, from the latest health check; /readyz " +
+			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /-/healthy: 200 while " +
+			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
+			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
+		Flags: append(probeFlags(), everyFlag(), listenFlag()),
+		Action: func(c *cli.Context) error {
+			*code = serveAction(c, stdout, stderr, dry)
+			return nil
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return err },
+	}
+}
+
+// serveAction serves until the context ends (SIGINT, SIGTERM), then exits 0; a bad configuration,
+// or an address it cannot listen on, is refused like the one-shot commands, with exit 3 and one
+// line. With dry not nil, it only parses the command line into dry.
+func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
+	cfg, err := parseConfig(c, check.Health)
+	var every time.Duration
+	listen := str(c, flagListen)
+	if err == nil {
+		if every, err = duration(c, flagEvery); err == nil && every <= 0 {
+			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+		}
+	}
+	if err == nil {
+		err = validateListen(listen)
+	}
+	if dry != nil {
+		dry.record(c, serveName, cfg, every, err)
+		if dry.plan != nil {
+			dry.plan.Listen = listen
+		}
+		return check.Healthy.ExitCode()
+	}
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", flagListen, listen, listenError(err)), stdout)
+	}
+	// One session for the whole run: its clients keep their connections between checks, and its
+	// marks judge progress across them, as watch's do.
+	sess := openSession(cfg, stderr, nil)
+	defer sess.close()
+	sess.rememberAcrossChecks()
+	build, _ := buildInfo()
+	srv := serve.New(check.SystemClock{}, serve.Options{
+		Every: every, Window: cfg.check.Interval, Timeout: cfg.timeout, Build: build,
+		OnChange: func(r check.Result) { logVerdict(stdout, cfg, r) },
+	})
+	probe := func(ctx context.Context) (r check.Result) {
+		defer func() {
+			if p := recover(); p != nil { // one check's internal error is that check's verdict, not the end of serving
+				r = check.Result{Mode: check.Health, State: check.Unknown, Config: cfg.check, Start: time.Now(),
+					Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
+			}
+		}()
+		r = sess.check(ctx)
+		if ctx.Err() == nil {
+			sess.record(r, true)
+		}
+		return r
+	}
+	if !cfg.quiet {
+		fmt.Fprintf(stderr, "headprobe serve: answering on http://%s (checks every %s; a verdict older than %s is not served)\n",
+			ln.Addr(), every, serve.StaleAfter(every, cfg.check.Interval, cfg.timeout))
+	}
+	ctx, stop := context.WithCancel(c.Context)
+	defer stop()
+	served := make(chan error, 1)
+	go func() {
+		served <- serve.Serve(ctx, ln, srv.Handler())
+		stop() // the server failed: stop checking too
+	}()
+	srv.Run(ctx, probe)
+	if err := <-served; err != nil {
+		fmt.Fprintln(stdout, report.Headline(check.Result{State: check.Unknown, Reason: "serve: " + err.Error()}))
+		return check.Unknown.ExitCode()
+	}
+	return check.Healthy.ExitCode()
+}
+
+// validateListen checks that the address is HOST:PORT with a port number (the host may be empty:
+// every interface).
+func validateListen(addr string) error {
+	bad := fmt.Errorf("--%s must be HOST:PORT, e.g. 127.0.0.1:8080 or :8080 (specified: %q)", flagListen, addr)
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return bad
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return bad
+	}
+	return nil
+}
+
+// listenError is the system's reason a listen failed ("address already in use"), without the
+// repetition of the address.
+func listenError(err error) error {
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		return sys.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// logVerdict writes a health verdict that changed the state on stdout, unless quiet: in text the
+// time and the first line, else the chosen format's document or line.
+func logVerdict(stdout io.Writer, cfg *config, r check.Result) {
+	switch {
+	case cfg.quiet:
+	case cfg.output == "json":
+		report.JSON(stdout, r)
+	case cfg.output == "nagios":
+		report.Nagios(stdout, r)
+	default:
+		fmt.Fprintf(stdout, "%s %s\n", r.Start.UTC().Format(time.RFC3339), report.Headline(r))
+	}
+}
