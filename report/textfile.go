@@ -93,6 +93,11 @@ func Metrics(r check.Result, lastSuccess float64) (*prometheus.Registry, error) 
 	return registry(r, lastSuccess, nil)
 }
 
+// LabelledMetrics is Metrics with the constant labels on every series (they must pass ValidLabel).
+func LabelledMetrics(r check.Result, lastSuccess float64, labels map[string]string) (*prometheus.Registry, error) {
+	return registry(r, lastSuccess, labels)
+}
+
 // ValidLabel is nil when name may label a target's series: a Prometheus label name (letters,
 // digits and underscores, not first a digit), not reserved (__…) and not "endpoint", which the
 // per-endpoint series use.

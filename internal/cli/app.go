@@ -57,7 +57,7 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(probeFlags(), everyFlag(), listenFlag()),
+		Flags:                append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
