@@ -80,6 +80,12 @@ func watchTarget(c *cli.Context) (*cli.Context, *config, error) {
 	if !isSet(c, flagTarget) {
 		return c, nil, fmt.Errorf("watch shows one target: give --%s NAME with --%s (for all of them at once, health --%s from a timer)", flagTarget, flagTargets, flagTargets)
 	}
+	return oneTarget(c, check.Health)
+}
+
+// oneTarget parses, for mode, the target of --targets that --target names: the context that
+// reads its keys, and its configuration.
+func oneTarget(c *cli.Context, mode check.Mode) (*cli.Context, *config, error) {
 	file, err := loadTargets(str(c, flagTargets))
 	if err != nil {
 		return c, nil, err
@@ -88,7 +94,7 @@ func watchTarget(c *cli.Context) (*cli.Context, *config, error) {
 	if err != nil {
 		return c, nil, err
 	}
-	return file.parseTarget(c, t, check.Health)
+	return file.parseTarget(c, t, mode)
 }
 
 // overrideWarnings are, for a run over every target, the endpoint URLs that the command line or

@@ -52,10 +52,16 @@ func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command
 // or an address it cannot listen on, is refused like the one-shot commands, with exit 3 and one
 // line. With dry not nil, it only parses the command line into dry.
 func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	if isSet(c, flagTargets) {
+	var cfg *config
+	var err error
+	switch {
+	case isSet(c, flagTargets) && !isSet(c, flagTarget):
 		return serveFleetAction(c, stdout, stderr, dry)
+	case isSet(c, flagTargets): // one target, served as without the file
+		c, cfg, err = oneTarget(c, check.Health)
+	default:
+		cfg, err = parseConfig(c, check.Health)
 	}
-	cfg, err := parseConfig(c, check.Health)
 	var every time.Duration
 	listen := str(c, flagListen)
 	if err == nil {

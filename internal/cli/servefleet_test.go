@@ -24,3 +24,14 @@ func TestServeFleet_Parse(t *testing.T) {
 		}
 	}
 }
+
+func TestServeFleet_OneTargetIsServedAsWithoutTheFile(t *testing.T) {
+	path := targetsYAML(t, "targets:\n  a: {l2: http://a:1, timeout: 2s}\n  b: {l2: http://b:1}\n")
+	p := fleetPlan(t, hp("serve", "--targets", path, "--target", "a", "--every", "5s"))
+	if p.Command != serveName || p.Target != "a" || p.Targets != nil || p.Timeout.String() != "2s" || p.Every.String() != "5s" {
+		t.Errorf("plan %+v", p)
+	}
+	if _, err := Parse(hp("serve", "--targets", path, "--target", "c"), nil); err == nil || !strings.Contains(err.Error(), `--target "c" is not in`) {
+		t.Errorf("an unknown target: %v", err)
+	}
+}
