@@ -31,6 +31,9 @@ func TestReadmeCommands_Parse(t *testing.T) {
 	for i, command := range commands {
 		args := strings.Fields(command)
 		for j := 1; j < len(args)-1; j++ {
+			if args[j] == "--targets" { // a targets file's secrets, made real
+				args[j+1], _ = withRealSecrets(t, string(testkit.MustRead(t, args[j+1])))
+			}
 			if args[j] == "--"+flagL2Secret || args[j] == "--"+flagBuilderSecret {
 				args[j+1] = filepath.Join(dir, strings.ReplaceAll(args[j]+args[j+1], "/", "_"))
 				testkit.WriteSecret(t, args[j+1], 0o600)

@@ -12,6 +12,11 @@ import (
 
 // Result is the JSON document of a run; its field names are documented in the README and stable.
 type Result struct {
+	// Target is the name of the targets file's target the run probed; Labels are its labels. Both
+	// are absent for a run without a targets file.
+	Target string            `json:"target,omitempty"`
+	Labels map[string]string `json:"labels,omitempty"`
+
 	Status          string     `json:"status"`
 	ExitCode        int        `json:"exit_code"`
 	Command         string     `json:"command"`

@@ -26,11 +26,35 @@ func IsTextfileName(path string) bool { return strings.HasSuffix(path, TextfileS
 // atomically (a temporary file in the same directory, then a rename), mode 0644. It replaces only
 // a regular file: anything else at path is left as it is, with a *fsx.Refused. A run is a
 // success when it is healthy; otherwise the previous file's last-success time is carried over.
-func WriteTextfile(path string, r check.Result) error {
+func WriteTextfile(path string, r check.Result) error { return WriteSeries(path, Series{Result: r}) }
+
+// TargetLabel is the label naming a fleet's target on each of its series.
+const TargetLabel = "target"
+
+// Series is one target's result with the constant labels its series carry: the target's name under
+// TargetLabel and the targets file's labels; none for a run without a targets file.
+type Series struct {
+	Labels map[string]string
+	Result check.Result
+}
+
+// WriteSeries writes the results of one run, one per target, in one textfile, as WriteTextfile
+// does; each target's last-success time is carried over from the previous file's series of the
+// same TargetLabel. The label names must be valid and not be "endpoint".
+func WriteSeries(path string, runs ...Series) error {
 	if !IsTextfileName(path) {
 		return fmt.Errorf("%s does not end in %s, so node_exporter would not read it", path, TextfileSuffix)
 	}
-	data, err := renderTextfile(r, previousValue(path, lastSuccessName))
+	previous := previousValues(path, lastSuccessName)
+	var gatherers prometheus.Gatherers
+	for _, s := range runs {
+		reg, err := registry(s.Result, previous[s.Labels[TargetLabel]], s.Labels)
+		if err != nil {
+			return err
+		}
+		gatherers = append(gatherers, reg)
+	}
+	data, err := exposition(gatherers)
 	if err != nil {
 		return err
 	}
@@ -39,11 +63,16 @@ func WriteTextfile(path string, r check.Result) error {
 
 // renderTextfile is the text exposition of Metrics(r, lastSuccess), through expfmt.
 func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
-	reg, err := Metrics(r, lastSuccess)
+	reg, err := registry(r, lastSuccess, nil)
 	if err != nil {
 		return nil, err
 	}
-	families, err := reg.Gather()
+	return exposition(reg)
+}
+
+// exposition is the text format of what g gathers.
+func exposition(g prometheus.Gatherer) ([]byte, error) {
+	families, err := g.Gather()
 	if err != nil {
 		return nil, err
 	}
@@ -61,14 +90,47 @@ func renderTextfile(r check.Result, lastSuccess float64) ([]byte, error) {
 // started (0: none), kept unless r is healthy; a zero r.Start (no run yet) has no last-run time.
 // The error is a part's series that do not fit together (a name given twice with other labels).
 func Metrics(r check.Result, lastSuccess float64) (*prometheus.Registry, error) {
+	return registry(r, lastSuccess, nil)
+}
+
+// LabelledMetrics is Metrics with the constant labels on every series (they must pass ValidLabel).
+func LabelledMetrics(r check.Result, lastSuccess float64, labels map[string]string) (*prometheus.Registry, error) {
+	return registry(r, lastSuccess, labels)
+}
+
+// ValidLabel is nil when name may label a target's series: a Prometheus label name (letters,
+// digits and underscores, not first a digit), not reserved (__…) and not "endpoint", which the
+// per-endpoint series use.
+func ValidLabel(name string) error {
+	switch {
+	case !model.LegacyValidation.IsValidLabelName(name):
+		return fmt.Errorf("%q is not a Prometheus label name (letters, digits and _, not starting with a digit)", name)
+	case strings.HasPrefix(name, "__"):
+		return fmt.Errorf("label %q: names starting with __ are reserved", name)
+	case name == endpointLabel:
+		return fmt.Errorf("label %q is headprobe's own, on each endpoint's series", name)
+	}
+	return nil
+}
+
+// endpointLabel is the label naming the endpoint (its role) of a per-endpoint series.
+const endpointLabel = "endpoint"
+
+// registry holds r's series, each with the constant labels.
+func registry(r check.Result, lastSuccess float64, labels map[string]string) (*prometheus.Registry, error) {
+	for name := range labels {
+		if err := ValidLabel(name); err != nil {
+			return nil, err
+		}
+	}
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string) prometheus.Gauge {
-		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels})
 		reg.MustRegister(g)
 		return g
 	}
 	perEndpoint := func(name, help string) *prometheus.GaugeVec {
-		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, []string{"endpoint"})
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, []string{endpointLabel})
 		reg.MustRegister(g)
 		return g
 	}
@@ -114,22 +176,32 @@ func Metrics(r check.Result, lastSuccess float64) (*prometheus.Registry, error) 
 // anyRegularFile is the textfile's test of a file headprobe may replace: any regular file.
 func anyRegularFile([]byte) bool { return true }
 
-// previousValue reads an unlabelled gauge from an earlier textfile; 0 when there is none.
-func previousValue(path, name string) float64 {
+// previousValues reads an unlabelled gauge from an earlier textfile, by the value of each
+// series' TargetLabel ("" for none); empty when there is no file.
+func previousValues(path, name string) map[string]float64 {
+	values := map[string]float64{}
 	data, err := fsx.ReadRegular(path, 1<<20)
 	if err != nil {
-		return 0
+		return values
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(bytes.NewReader(data))
 	if err != nil {
-		return 0
+		return values
 	}
-	mf := families[name]
-	if mf == nil || len(mf.GetMetric()) == 0 || mf.GetMetric()[0].GetGauge() == nil {
-		return 0
+	for _, m := range families[name].GetMetric() {
+		if m.GetGauge() == nil {
+			continue
+		}
+		target := ""
+		for _, l := range m.GetLabel() {
+			if l.GetName() == TargetLabel {
+				target = l.GetValue()
+			}
+		}
+		values[target] = m.GetGauge().GetValue()
 	}
-	return mf.GetMetric()[0].GetGauge().GetValue()
+	return values
 }
 
 func bool01(b bool) float64 {

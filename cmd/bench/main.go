@@ -62,7 +62,24 @@ func main() {
 	flag.DurationVar(&o.block, "block", time.Second, "block period of the fake chain")
 	flag.IntVar(&o.inits, "inits", 5, "list the N slowest package inits (GODEBUG=inittrace=1); 0 = skip")
 	flag.Var(&o.env, "env", "extra environment of the probe runs, KEY=VALUE (repeatable), e.g. -env GOGC=off")
+	fleet := flag.Bool("fleet", false, "run the fleet soak instead: serve --targets over -targets fakes, -rounds scrape rounds")
+	var fo fleetOptions
+	flag.IntVar(&fo.targets, "targets", 200, "with -fleet: targets, a tenth of which never answer")
+	flag.IntVar(&fo.rounds, "rounds", 100, "with -fleet: scrape rounds over every target")
+	flag.IntVar(&fo.maxProbes, "max-probes", 64, "with -fleet: serve's --max-concurrent-probes, and the scrapers of a round")
+	flag.DurationVar(&fo.scrapeTimeout, "scrape-timeout", 1500*time.Millisecond, "with -fleet: the scrape timeout sent to serve")
 	flag.Parse()
+	if *fleet {
+		pass, err := o.runFleet(fo)
+		switch {
+		case err != nil:
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		case !pass:
+			os.Exit(1)
+		}
+		return
+	}
 	pass, err := o.run()
 	switch {
 	case err != nil:
@@ -247,4 +264,18 @@ func (b *bench) start(block time.Duration) (func(), error) {
 		return nil, err
 	}
 	return stop, nil
+}
+
+// runFleet builds the release binary and runs the fleet soak with it.
+func (o options) runFleet(fo fleetOptions) (bool, error) {
+	dir, err := os.MkdirTemp("", "headprobe-bench-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "headprobe")
+	if _, err := build(bin, ".", o.tags, o.overlay); err != nil {
+		return false, err
+	}
+	return fleetSoak(bin, fo, o.stdout)
 }

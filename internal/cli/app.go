@@ -17,6 +17,10 @@ import (
 func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	action := func(mode check.Mode) cli.ActionFunc {
 		return func(c *cli.Context) error {
+			if isSet(c, flagTargets) {
+				*code = fleetAction(c, mode, stdout, stderr, dry)
+				return nil
+			}
 			cfg, err := parseConfig(c, mode)
 			if dry != nil {
 				dry.record(c, mode.String(), cfg, 0, err)
@@ -53,7 +57,7 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(probeFlags(), everyFlag(), listenFlag()),
+		Flags:                append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},

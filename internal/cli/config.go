@@ -39,6 +39,11 @@ type config struct {
 	parts     partsConfig // rollup-boost and op-conductor (parts.go)
 	// flashblocks is the flashblocks stream to judge (--flashblocks, health only), or nil.
 	flashblocks *flashblocks.Options
+
+	// target is the targets file's target the run probes, labels its textfile series' constant
+	// labels (its name and the file's labels); "" and nil without --targets.
+	target string
+	labels map[string]string
 }
 
 // endpoint is one validated endpoint.
@@ -63,6 +68,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch, serve)", c.Args().First())
 	}
 	cfg = &config{mode: mode, warnings: unknownEnvWarnings(environmentOf(c))}
+	if isSet(c, flagTarget) && !isSet(c, flagTargets) {
+		return nil, fmt.Errorf("--%s names a target of --%s, and no --%s is given", flagTarget, flagTargets, flagTargets)
+	}
 	switch cfg.output = strings.ToLower(str(c, flagOutput)); cfg.output {
 	case "text", "json", "nagios":
 	default:
@@ -272,19 +280,24 @@ func fromEnv(c *cli.Context, name string) (string, bool) {
 	return environmentOf(c).lookup(env(name)[0])
 }
 
-// isSet is true when the command line or the environment gives the flag.
+// isSet is true when the command line, the environment or the targets file gives the flag.
 func isSet(c *cli.Context, name string) bool {
 	_, inEnv := fromEnv(c, name)
-	return inEnv || onCommandLine(c, name) != nil
+	_, inFile := fromFile(c, name)
+	return inEnv || inFile || onCommandLine(c, name) != nil
 }
 
-// str is the flag's value: from the command line in any context, else the environment, else the default.
+// str is the flag's value: from the command line in any context, else the environment, else the
+// targets file, else the default.
 func str(c *cli.Context, name string) string {
 	if ctx := onCommandLine(c, name); ctx != nil {
 		return ctx.String(name)
 	}
 	if v, ok := fromEnv(c, name); ok {
 		return v
+	}
+	if v, ok := fromFile(c, name); ok {
+		return v.text
 	}
 	return c.String(name)
 }
@@ -302,6 +315,13 @@ func flagBool(c *cli.Context, name string) (bool, error) {
 	}
 	v, ok := fromEnv(c, name)
 	if !ok {
+		if v, inFile := fromFile(c, name); inFile {
+			b, err := strconv.ParseBool(v.text)
+			if err != nil {
+				return false, fmt.Errorf("--%s must be true or false (specified: %q)", name, v.text)
+			}
+			return b, nil
+		}
 		return c.Bool(name), nil
 	}
 	b, err := strconv.ParseBool(v)
@@ -334,7 +354,10 @@ func headerLines(c *cli.Context, name string) ([]string, error) {
 		}
 		return values, nil
 	}
-	v, _ := fromEnv(c, name)
+	v, inEnv := fromEnv(c, name)
+	if f, inFile := fromFile(c, name); !inEnv && inFile {
+		return f.list, nil // one line each, as loadTargets checked
+	}
 	var lines []string
 	for _, line := range strings.Split(v, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

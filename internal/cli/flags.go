@@ -35,6 +35,9 @@ const (
 	flagStateFile     = "state-file"
 	flagMaxStall      = "max-stall"
 	flagMaxClockSkew  = "max-clock-skew"
+	flagTargets       = "targets"
+	flagTarget        = "target"
+	flagMaxConcurrent = "max-concurrent"
 )
 
 // The flashblocks stream's flags (health only).
@@ -63,6 +66,7 @@ const (
 	catAcrossRuns  = "Across runs"
 	catOutput      = "Output"
 	catTLS         = "TLS"
+	catFleet       = "Fleet"
 )
 
 // env is the environment variable of a flag.
@@ -130,6 +134,10 @@ func probeFlags() []cli.Flag {
 			Usage: "extra HTTP `HEADER` \"Name: value\" for op-node"}},
 		text(catOpNode, flagMaxSafe, "off", "partial when op-node's safe head is older than `DURATION` (health only)"),
 		text(catOpNode, flagMinPeers, "off", "partial when op-node has fewer than `N` p2p peers (health only)"),
+
+		text(catFleet, flagTargets, "", "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"),
+		text(catFleet, flagTarget, "", "probe only the target of this `NAME` in --targets"),
+		text(catFleet, flagMaxConcurrent, "16", "with --targets: probe at most `N` targets at once"),
 	}
 }
 
@@ -185,7 +193,7 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 // --every and serve's --listen included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag(), listenFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars

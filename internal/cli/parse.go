@@ -48,6 +48,16 @@ type Plan struct {
 	Quiet bool
 	// Warnings are the lines the run would print on stderr before probing.
 	Warnings []string
+	// Target is the targets file's target this plan probes, and Labels its labels (the target's
+	// name under "target" among them); "" and nil without --targets.
+	Target string
+	Labels map[string]string
+	// Targets are the plans of every target of --targets without --target, in file order; the
+	// fields above are then the run's: its command, output, files and bound (the longest of the
+	// targets'), with the first target's thresholds.
+	Targets []*Plan
+	// MaxConcurrent is --max-concurrent of a run over many targets.
+	MaxConcurrent int
 
 	cfg *config
 }
@@ -87,6 +97,7 @@ func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.
 		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
 		Builder:  slices.ContainsFunc(cfg.endpoints, func(e endpoint) bool { return e.role.Name == roles.Builder.Name }),
 		Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output, Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
+		Target: cfg.target, Labels: cfg.labels,
 	}
 	for _, f := range []string{flagL2Secret, flagBuilderSecret} {
 		if s := str(c, f); s != "" {
@@ -94,4 +105,21 @@ func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.
 		}
 	}
 	d.plan = p
+}
+
+// recordFleet keeps the outcome of parsing a command over every target of a targets file.
+// contexts are the members' parses, which read their secret files' names.
+func (d *dryRun) recordFleet(contexts []*cli.Context, mode check.Mode, members []*config, maxConcurrent int, err error) {
+	d.ran, d.err = true, err
+	if err != nil {
+		return
+	}
+	var targets []*Plan
+	for i, cfg := range members {
+		d.record(contexts[i], mode.String(), cfg, 0, nil)
+		targets = append(targets, d.plan)
+	}
+	run := *targets[0]
+	run.Bound, run.Targets, run.MaxConcurrent, run.Target, run.Labels = fleetBound(members), targets, maxConcurrent, "", nil
+	d.plan = &run
 }

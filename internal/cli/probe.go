@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -65,7 +66,9 @@ func warnObservations(stderr io.Writer, r check.Result) {
 func render(stdout io.Writer, cfg *config, r check.Result) {
 	switch cfg.output {
 	case "json":
-		report.JSON(stdout, r)
+		doc := report.Document(r)
+		doc.Target, doc.Labels = cfg.target, fileLabels(cfg.labels)
+		json.NewEncoder(stdout).Encode(doc)
 		return
 	case "nagios":
 		report.Nagios(stdout, r)

@@ -39,7 +39,7 @@ func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command
 			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
-		Flags: append(probeFlags(), everyFlag(), listenFlag()),
+		Flags: append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil
@@ -52,7 +52,16 @@ func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command
 // or an address it cannot listen on, is refused like the one-shot commands, with exit 3 and one
 // line. With dry not nil, it only parses the command line into dry.
 func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	cfg, err := parseConfig(c, check.Health)
+	var cfg *config
+	var err error
+	switch {
+	case isSet(c, flagTargets) && !isSet(c, flagTarget):
+		return serveFleetAction(c, stdout, stderr, dry)
+	case isSet(c, flagTargets): // one target, served as without the file
+		c, cfg, err = oneTarget(c, check.Health)
+	default:
+		cfg, err = parseConfig(c, check.Health)
+	}
 	var every time.Duration
 	listen := str(c, flagListen)
 	if err == nil {

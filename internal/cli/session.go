@@ -126,7 +126,7 @@ func (s *session) record(r check.Result, complete bool) {
 		}
 	}
 	if s.cfg.textfile != "" {
-		if err := report.WriteTextfile(s.cfg.textfile, r); err != nil {
+		if err := report.WriteSeries(s.cfg.textfile, report.Series{Labels: s.cfg.labels, Result: r}); err != nil {
 			s.warn(notWritten("textfile", s.cfg.textfile, err))
 		}
 	}

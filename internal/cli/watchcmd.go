@@ -44,7 +44,13 @@ func watchCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command
 // configuration is refused like the one-shot commands, with exit 3. With dry not nil, it only
 // parses the command line into dry.
 func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	cfg, err := parseConfig(c, check.Health)
+	var cfg *config
+	var err error
+	if isSet(c, flagTargets) {
+		c, cfg, err = watchTarget(c)
+	} else {
+		cfg, err = parseConfig(c, check.Health)
+	}
 	var every time.Duration
 	if err == nil {
 		if every, err = duration(c, flagEvery); err == nil && every <= 0 {

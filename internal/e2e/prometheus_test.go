@@ -31,7 +31,6 @@ type prometheusServer struct{ base string }
 // (host:port) as job "headprobe" every second, with the rules file loaded.
 func startPrometheus(t *testing.T, target string) prometheusServer {
 	t.Helper()
-	bin := realTool(t, "prometheus", "prometheus")
 	dir := t.TempDir()
 	rules, err := filepath.Abs(rulesFile)
 	if err != nil {
@@ -48,6 +47,13 @@ scrape_configs:
     static_configs:
       - targets: [%q]
 `, rules, target)
+	return runPrometheus(t, dir, config)
+}
+
+// runPrometheus runs Debian's prometheus with the configuration, written in dir, until the test ends.
+func runPrometheus(t *testing.T, dir, config string) prometheusServer {
+	t.Helper()
+	bin := realTool(t, "prometheus", "prometheus")
 	cfgFile := filepath.Join(dir, "prometheus.yml")
 	if err := os.WriteFile(cfgFile, []byte(config), 0o644); err != nil {
 		t.Fatal(err)

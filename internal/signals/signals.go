@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -26,6 +27,10 @@ func Context(parent context.Context) (context.Context, context.CancelFunc) {
 		for {
 			select {
 			case s := <-caught:
+				if h := hangup.Load(); s == syscall.SIGHUP && h != nil {
+					(*h)()
+					continue
+				}
 				if s != syscall.SIGPIPE {
 					cancel()
 					return
@@ -36,4 +41,14 @@ func Context(parent context.Context) (context.Context, context.CancelFunc) {
 		}
 	}()
 	return ctx, cancel
+}
+
+// hangup, when set, is what SIGHUP does instead of ending the run.
+var hangup atomic.Pointer[func()]
+
+// OnHangup makes SIGHUP call f (on Context's goroutine) instead of cancelling the context, as a
+// server reloads its configuration on SIGHUP, until stop is called.
+func OnHangup(f func()) (stop func()) {
+	hangup.Store(&f)
+	return func() { hangup.CompareAndSwap(&f, nil) }
 }

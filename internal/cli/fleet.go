@@ -1,0 +1,387 @@
+package cli
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/statefile"
+)
+
+// fleetAction runs a one-shot command with --targets: the target --target names, as a run
+// without a targets file would (its output, exit code, state file and textfile, labelled), or
+// else every target at once (runFleet). A bad file is refused with exit 3 before any probe.
+func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry *dryRun) int {
+	file, err := loadTargets(str(c, flagTargets))
+	var maxConcurrent uint64
+	if err == nil {
+		maxConcurrent, err = whole(c, flagMaxConcurrent)
+		if err == nil && maxConcurrent == 0 {
+			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMaxConcurrent)
+		}
+	}
+	if err == nil && isSet(c, flagTarget) {
+		var t *fileTarget
+		if t, err = file.lookup(str(c, flagTarget)); err == nil {
+			tc, cfg, err := file.parseTarget(c, t, mode)
+			if dry != nil {
+				dry.record(tc, mode.String(), cfg, 0, err)
+				return check.Healthy.ExitCode()
+			}
+			if err != nil {
+				return refuse(c, mode, err, stdout)
+			}
+			return probe(c.Context, cfg, stdout, stderr)
+		}
+	}
+	var members []*config
+	var contexts []*cli.Context
+	if err == nil {
+		for _, t := range file.targets {
+			tc, cfg, terr := file.parseTarget(c, t, mode)
+			if terr != nil {
+				err = terr
+				break
+			}
+			members, contexts = append(members, cfg), append(contexts, tc)
+		}
+	}
+	if err == nil {
+		for _, w := range file.overrideWarnings(c) {
+			for _, cfg := range members {
+				cfg.warnings = append(cfg.warnings, w)
+			}
+		}
+	}
+	if dry != nil {
+		dry.recordFleet(contexts, mode, members, int(min(maxConcurrent, 1<<20)), err)
+		return check.Healthy.ExitCode()
+	}
+	if err != nil {
+		return refuse(c, mode, err, stdout)
+	}
+	return runFleet(c.Context, members, int(min(maxConcurrent, uint64(len(members)))), stdout, stderr)
+}
+
+// watchTarget parses watch's target of --targets: watch shows one target, which --target names.
+func watchTarget(c *cli.Context) (*cli.Context, *config, error) {
+	if !isSet(c, flagTarget) {
+		return c, nil, fmt.Errorf("watch shows one target: give --%s NAME with --%s (for all of them at once, health --%s from a timer)", flagTarget, flagTargets, flagTargets)
+	}
+	return oneTarget(c, check.Health)
+}
+
+// oneTarget parses, for mode, the target of --targets that --target names: the context that
+// reads its keys, and its configuration.
+func oneTarget(c *cli.Context, mode check.Mode) (*cli.Context, *config, error) {
+	file, err := loadTargets(str(c, flagTargets))
+	if err != nil {
+		return c, nil, err
+	}
+	t, err := file.lookup(str(c, flagTarget))
+	if err != nil {
+		return c, nil, err
+	}
+	return file.parseTarget(c, t, mode)
+}
+
+// overrideWarnings are, for a run over every target, the endpoint URLs that the command line or
+// the environment gives over the targets' own keys: all those targets then probe the same endpoint.
+func (f *targetsFile) overrideWarnings(c *cli.Context) []string {
+	var warnings []string
+	for _, flag := range probeFlags() {
+		name := flag.Names()[0]
+		if df, ok := flag.(cli.DocGenerationFlag); !ok || !strings.Contains(df.GetUsage(), "`URL`") {
+			continue
+		}
+		source := ""
+		if onCommandLine(c, name) != nil {
+			source = "--" + name + " on the command line"
+		} else if _, inEnv := fromEnv(c, name); inEnv {
+			source = env(name)[0]
+		}
+		overridden := 0
+		for _, t := range f.targets {
+			if _, ok := t.values[name]; ok {
+				overridden++
+			}
+		}
+		if source != "" && overridden > 0 {
+			warnings = append(warnings, warning("%s overrides key %s of %d targets of %s: they all probe the same endpoint", source, name, overridden, f.path))
+		}
+	}
+	return warnings
+}
+
+// fleetBound is the hard deadline of a run over many targets: the longest of their runs' bounds.
+// A target still waiting for a slot then is not checked (Unknown).
+func fleetBound(members []*config) time.Duration {
+	var bound time.Duration
+	for _, cfg := range members {
+		bound = max(bound, runBound(cfg))
+	}
+	return bound
+}
+
+// runFleet checks every target, at most maxConcurrent at once, all within fleetBound; it writes
+// one state file and one textfile for them all, prints one line per target, worst first, and a
+// summary, and returns the worst state's exit code. The members' run-wide options (output,
+// quiet, colour, files) are the same, as loadTargets refuses them as keys.
+func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout, stderr io.Writer) int {
+	run := members[0]
+	warn := func(msg string) {
+		if !run.quiet {
+			fmt.Fprintln(stderr, msg)
+		}
+	}
+	marks := map[string]check.Mark{}
+	if run.stateFile != "" {
+		var w string
+		if marks, w = statefile.Load(run.stateFile); w != "" {
+			warn(warning("%s", w))
+		}
+	}
+	configured := make([][]string, len(members))
+	for i, cfg := range members {
+		configured[i] = cfg.warnings
+	}
+	for _, w := range fleetWarnings(members, configured) { // before the run, as for one target
+		warn(w)
+	}
+	bound := fleetBound(members)
+	runCtx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	results := make([]check.Result, len(members))
+	warnings := make([][]string, len(members))
+	slots := make(chan struct{}, maxConcurrent)
+	var wg sync.WaitGroup
+	for i, cfg := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			queued, acquired := false, true
+			select {
+			case slots <- struct{}{}:
+			default: // every slot is busy: wait for one, within the run's bound
+				queued = true
+				select {
+				case slots <- struct{}{}:
+				case <-runCtx.Done():
+					acquired = false
+				}
+			}
+			if acquired {
+				defer func() { <-slots }()
+			}
+			waited := fmt.Sprintf("the run's bound of %s passed while it waited for one of --%s %d slots", bound, flagMaxConcurrent, maxConcurrent)
+			if runCtx.Err() != nil {
+				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check, Reason: "not checked: " + waited}
+				return
+			}
+			defer func() {
+				if p := recover(); p != nil { // one target's internal error is its own Unknown
+					results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check,
+						Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
+				}
+			}()
+			start := time.Now()
+			results[i], warnings[i] = checkMember(runCtx, cfg, marks)
+			if queued && runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by its wait, not by its own bound
+				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: start, Duration: results[i].Duration, Config: cfg.check,
+					Reason: "not checked in full: " + waited}
+			}
+		}()
+	}
+	wg.Wait()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		for i, cfg := range members {
+			results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: results[i].Start, Duration: results[i].Duration, Config: cfg.check}
+		}
+	}
+	for _, w := range fleetWarnings(members, warnings) {
+		warn(w)
+	}
+	if run.stateFile != "" && ctx.Err() == nil {
+		for i, r := range results {
+			for _, e := range r.Endpoints {
+				if url := members[i].url(e.Role.Name); e.Mark != nil && url != "" {
+					marks[statefile.Key(e.Role.Name, url)] = *e.Mark
+				}
+			}
+		}
+		if err := statefile.Save(run.stateFile, marks); err != nil {
+			warn(notWritten("state file", run.stateFile, err))
+		}
+	}
+	if run.textfile != "" {
+		series := make([]report.Series, len(members))
+		for i, cfg := range members {
+			series[i] = report.Series{Labels: cfg.labels, Result: results[i]}
+		}
+		if err := report.WriteSeries(run.textfile, series...); err != nil {
+			warn(notWritten("textfile", run.textfile, err))
+		}
+	}
+	order := make([]int, len(members))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(results[b].State.ExitCode(), results[a].State.ExitCode()), cmp.Compare(members[a].target, members[b].target))
+	})
+	worst := results[order[0]].State
+	if !run.quiet {
+		renderFleet(stdout, run, members, results, order)
+	}
+	return worst.ExitCode()
+}
+
+// checkMember checks one target, its endpoints starting from their marks in the state file, and
+// returns the result and the warnings about its observations.
+func checkMember(ctx context.Context, cfg *config, marks map[string]check.Mark) (check.Result, []string) {
+	own := *cfg
+	own.stateFile, own.textfile, own.warnings = "", "", nil // the fleet's, written once for all
+	s := openSession(&own, io.Discard, nil)
+	defer s.close()
+	if cfg.stateFile != "" {
+		for i, e := range cfg.endpoints {
+			s.targets[i].Remember = true
+			if m, ok := marks[statefile.Key(e.role.Name, e.url)]; ok {
+				s.targets[i].Previous = &m
+			}
+		}
+	}
+	r := s.check(ctx)
+	var observed bytes.Buffer
+	warnObservations(&observed, r)
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(observed.String()), "\n") {
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return r, lines
+}
+
+// url is the URL of the endpoint of that role, or "".
+func (cfg *config) url(role string) string {
+	for _, e := range cfg.endpoints {
+		if e.role.Name == role {
+			return e.url
+		}
+	}
+	return ""
+}
+
+// fleetWarnings are the targets' warnings: one every target has (an unknown variable, say) once,
+// as it is; the others after the target's name.
+func fleetWarnings(members []*config, warnings [][]string) []string {
+	count := map[string]int{}
+	for _, ws := range warnings {
+		for _, w := range slices.Compact(slices.Sorted(slices.Values(ws))) {
+			count[w]++
+		}
+	}
+	var out []string
+	printed := map[string]bool{}
+	for i, ws := range warnings {
+		for _, w := range ws {
+			switch {
+			case count[w] < len(members):
+				out = append(out, warning("target %s: %s", members[i].target, strings.TrimPrefix(w, warning(""))))
+			case !printed[w]:
+				out, printed[w] = append(out, w), true
+			}
+		}
+	}
+	return out
+}
+
+// fileLabels are a target's labels from the file, without its name; nil when there are none.
+func fileLabels(labels map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range labels {
+		if k != report.TargetLabel {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// renderFleet writes the targets' results in order in the run's format: in text, one line per
+// target after its name and a summary line; in JSON, an array of the usual documents, each with
+// its target; for Nagios, the summary as the status line and one line per target after it.
+func renderFleet(w io.Writer, run *config, members []*config, results []check.Result, order []int) {
+	states := make([]check.State, len(results))
+	for i, r := range results {
+		states[i] = r.State
+	}
+	worst := results[order[0]].State
+	var b strings.Builder
+	switch run.output {
+	case "json":
+		b.WriteString("[")
+		for n, i := range order {
+			doc := report.Document(results[i])
+			doc.Target, doc.Labels = members[i].target, fileLabels(members[i].labels)
+			line, _ := json.Marshal(doc)
+			if n > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n")
+			b.Write(line)
+		}
+		b.WriteString("\n]\n")
+	case "nagios":
+		fmt.Fprintf(&b, "HEADPROBE %s - %s\n", worst.Nagios(), fleetSummary(states))
+		for _, i := range order {
+			fmt.Fprintf(&b, "%s: %s\n", members[i].target, strings.ReplaceAll(report.Headline(results[i]), "|", "/"))
+		}
+	default:
+		width := 0
+		for _, cfg := range members {
+			width = max(width, len(cfg.target))
+		}
+		colored := run.color && useColor(w)
+		for _, i := range order {
+			fmt.Fprintf(&b, "%-*s  %s\n", width, members[i].target, report.StateColor(results[i].State, colored).Sprint(report.Headline(results[i])))
+		}
+		b.WriteString(report.StateColor(worst, colored).Sprint(fleetSummary(states)) + "\n")
+	}
+	io.WriteString(w, b.String())
+}
+
+// fleetSummary counts the states of a run over many targets: "2 of 40 partial, 1 unavailable",
+// the states other than healthy from the mildest; "40 of 40 healthy" when all are.
+func fleetSummary(states []check.State) string {
+	count := map[check.State]int{}
+	for _, s := range states {
+		count[s]++
+	}
+	var parts []string
+	for _, s := range []check.State{check.Partial, check.Unavailable, check.Unknown} {
+		if n := count[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d of %d %s", len(states), len(states), check.Healthy)
+	}
+	parts[0] = strings.Replace(parts[0], " ", fmt.Sprintf(" of %d ", len(states)), 1)
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/signals"
+	"github.com/headprobe/headprobe/report"
+	"github.com/headprobe/headprobe/serve"
+)
+
+// flagMaxProbes is serve --targets' bound on the checks running at once.
+const flagMaxProbes = "max-concurrent-probes"
+
+// maxProbesFlag is serve's --max-concurrent-probes, accepted before the command name too.
+func maxProbesFlag() cli.Flag {
+	return text(catFleet, flagMaxProbes, "64", "serve --targets only: at most `N` checks at once; a request beyond gets 503 at once")
+}
+
+// fleetModes are the modes a target may be probed in, each parsed as its own command would be.
+var fleetModes = [...]check.Mode{check.Health, check.Ready, check.Live}
+
+// serveFleetAction is `headprobe serve --targets FILE`: each target checked afresh on request
+// (GET /probe?target=NAME), the blackbox_exporter's way, at most --max-concurrent-probes at once;
+// the file is read anew on SIGHUP and POST /-/reload. A bad file at start is exit 3.
+func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
+	listen := str(c, flagListen)
+	err := validateListen(listen)
+	var maxProbes uint64
+	if err == nil {
+		if maxProbes, err = whole(c, flagMaxProbes); err == nil && maxProbes == 0 {
+			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMaxProbes)
+		}
+	}
+	var members []*config
+	var contexts []*cli.Context
+	var all []servedConfigs
+	if err == nil {
+		members, contexts, all, err = loadServedTargets(c)
+	}
+	if dry != nil {
+		dry.recordFleet(contexts, check.Health, members, int(min(maxProbes, 1<<20)), err)
+		if dry.plan != nil {
+			dry.plan.Command, dry.plan.Listen = serveName, listen
+		}
+		return check.Healthy.ExitCode()
+	}
+	if err != nil {
+		return refuse(c, check.Health, err, stdout)
+	}
+	quiet := members[0].quiet
+	warn := func(msg string) {
+		if !quiet {
+			fmt.Fprintln(stderr, msg)
+		}
+	}
+	load := func() (serve.Targets, func(), error) {
+		members, _, all, err := loadServedTargets(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets, close := servedTargets(members, all, warn)
+		return targets, close, nil
+	}
+	targets, close := servedTargets(members, all, warn)
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		close()
+		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", flagListen, listen, listenError(err)), stdout)
+	}
+	build, _ := buildInfo()
+	fleet := serve.NewFleet(check.SystemClock{}, targets, close, serve.FleetOptions{
+		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build,
+		Warn: func(msg string) { warn(warning("%s", msg)) },
+	})
+	defer fleet.Close()
+	stopHangup := signals.OnHangup(func() { fleet.Reload() }) // a failed reload is warned about
+	defer stopHangup()
+	warn(fmt.Sprintf("headprobe serve: answering on http://%s for %d targets of %s (GET /probe?target=NAME; at most %d checks at once)",
+		ln.Addr(), len(targets), str(c, flagTargets), maxProbes))
+	if err := serve.Serve(c.Context, ln, fleet.Handler()); err != nil {
+		fmt.Fprintln(stdout, report.Headline(check.Result{State: check.Unknown, Reason: "serve: " + err.Error()}))
+		return check.Unknown.ExitCode()
+	}
+	return check.Healthy.ExitCode()
+}
+
+// servedConfigs are a target's configurations, one per mode, each parsed as its command's.
+type servedConfigs map[check.Mode]*config
+
+// loadServedTargets reads the targets file and parses each target's configuration for health,
+// ready and live: a bad one refuses the whole file. members are the health ones, with their parses.
+func loadServedTargets(c *cli.Context) (members []*config, contexts []*cli.Context, all []servedConfigs, err error) {
+	file, err := loadTargets(str(c, flagTargets))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, t := range file.targets {
+		byMode := servedConfigs{}
+		for _, mode := range fleetModes {
+			tc, cfg, err := file.parseTarget(c, t, mode)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			byMode[mode] = cfg
+			if mode == check.Health {
+				members, contexts = append(members, cfg), append(contexts, tc)
+			}
+		}
+		all = append(all, byMode)
+	}
+	return members, contexts, all, nil
+}
+
+// servedTargets makes the fleet's targets, one session per target and mode (their clients keep
+// their connections from one request to the next), after warning about their configurations;
+// close releases them.
+func servedTargets(members []*config, all []servedConfigs, warn func(string)) (serve.Targets, func()) {
+	configured := make([][]string, len(members))
+	for i, cfg := range members {
+		configured[i] = cfg.warnings
+	}
+	for _, w := range fleetWarnings(members, configured) {
+		warn(w)
+	}
+	targets := serve.Targets{}
+	var sessions []*session
+	for i, cfg := range members {
+		byMode := map[check.Mode]*session{}
+		for _, mode := range fleetModes {
+			own := *all[i][mode]
+			own.stateFile, own.textfile, own.warnings = "", "", nil // a fresh one-shot check each time
+			s := openSession(&own, io.Discard, nil)
+			byMode[mode] = s
+			sessions = append(sessions, s)
+		}
+		targets[cfg.target] = serve.Target{
+			Bound:  runBound(cfg),
+			Labels: fileLabels(cfg.labels),
+			Probe: func(ctx context.Context, mode check.Mode) (r check.Result) {
+				defer func() {
+					if p := recover(); p != nil { // one check's internal error is that check's verdict
+						r = check.Result{Mode: mode, State: check.Unknown, Config: cfg.check, Start: time.Now(),
+							Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
+					}
+				}()
+				return byMode[mode].check(ctx)
+			},
+		}
+	}
+	return targets, func() {
+		for _, s := range sessions {
+			s.close()
+		}
+	}
+}
