@@ -51,6 +51,7 @@ func fleetScrapeConfig(t *testing.T, addr string, names []string) string {
 // by a real Prometheus through the recipe's relabelling: each target has its own headprobe_status,
 // and stalling one target's builder changes that target's series alone.
 func TestServeFleet_ScrapedByRealPrometheus(t *testing.T) {
+	t.Parallel() // its own devnet, serve and Prometheus: most of its time is waiting for scrapes
 	realTool(t, "prometheus", "prometheus")
 	names := []string{"seq-a", "seq-b", "seq-c"}
 	nets := map[string]*devnet.Net{}

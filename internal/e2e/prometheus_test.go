@@ -145,6 +145,7 @@ func (p prometheusServer) await(t *testing.T, q, want string, within time.Durati
 // Prometheus, whose HTTP API says headprobe_status 0, then 1 once the builder stalls, then 0
 // once it resumes.
 func TestServe_ScrapedByRealPrometheus(t *testing.T) {
+	t.Parallel() // its own devnet, serve and Prometheus: most of its time is waiting for scrapes
 	realTool(t, "prometheus", "prometheus")
 	net := sealing(t, time.Second) // 1 s blocks, stamped parent + 1 s: the heads stay on the clock
 	s := startServe(t, authArgs(net, "--every", "1s", "--interval", "2s")...)
