@@ -2,10 +2,12 @@ package flashblocks
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gorilla/websocket"
@@ -35,7 +37,8 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 		ReadBufferSize:   4096,
 		WriteBufferSize:  1024,
 	}
-	conn, resp, err := d.DialContext(ctx, opts.URL, opts.Headers)
+	target, headers := withUserInfo(opts.URL, opts.Headers)
+	conn, resp, err := d.DialContext(ctx, target, headers)
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}
@@ -49,6 +52,22 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 	s := &stream{conn: conn, feed: newFeed(clock.Now()), done: make(chan struct{})}
 	go s.read(clock)
 	return s, nil
+}
+
+// withUserInfo moves a URL's user info into a Basic Authorization header, as go-ethereum's
+// WebSocket client does for the other endpoints (gorilla refuses a URL that has one).
+func withUserInfo(raw string, headers http.Header) (string, http.Header) {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw, headers
+	}
+	headers = headers.Clone()
+	if headers == nil {
+		headers = http.Header{}
+	}
+	headers.Add("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(u.User.String())))
+	u.User = nil
+	return u.String(), headers
 }
 
 // refused explains a handshake the server answered without upgrading, as the other endpoints'

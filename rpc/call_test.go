@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -88,5 +89,24 @@ func TestGetter_BodyIsReadUpToItsCapAndMadePrintable(t *testing.T) {
 	}
 	if len(a.Body) > maxEcho+4 || strings.ContainsAny(a.Body, "\x1b\n") || !strings.HasPrefix(a.Body, "Partial\ufffd[2J Content x") {
 		t.Errorf("body %q", a.Body)
+	}
+}
+
+// TestGetter_AStatusWithALongDeclaredBodyIsStillThatStatus: only the first bytes of a plain HTTP
+// answer are read, so a declared Content-Length over the JSON-RPC body cap does not turn rollup-
+// boost's 206 into a refused answer (a chunked body of the same length is already a 206).
+func TestGetter_AStatusWithALongDeclaredBodyIsStillThatStatus(t *testing.T) {
+	const size = MaxResponseBytes + 1<<20
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		w.WriteHeader(206)
+		w.Write([]byte(strings.Repeat("x", size)))
+	}))
+	defer srv.Close()
+	g := NewGetter(srv.URL, Options{Timeout: time.Second})
+	defer g.Close()
+	a, err := g.Get(context.Background(), 200, 206)
+	if err != nil || a.Status != 206 {
+		t.Fatalf("%+v, %v; want the 206", a, err)
 	}
 }

@@ -15,8 +15,8 @@ import (
 const maxGetBody = 4 << 10
 
 // Getter fetches one plain HTTP URL (rollup-boost's /healthz) through the JSON-RPC client's
-// transport: the same timeout, headers, TLS, body cap and refusal of redirects, and the same
-// failure classes. It keeps its connections across checks (watch) until Close.
+// transport: the same timeout, headers, TLS and refusal of redirects, its own body cap
+// (maxGetBody, read; the rest is left unread), and the same failure classes. It keeps its connections across checks (watch) until Close.
 type Getter struct {
 	url     string
 	opts    Options
@@ -34,7 +34,11 @@ type Answer struct {
 // NewGetter returns a Getter for url (http or https, already validated); nothing is sent yet.
 func NewGetter(url string, opts Options) *Getter {
 	c := &Client{url: url, opts: opts}
-	return &Getter{url: url, opts: opts, secrets: secretsOf(url, opts.Headers), client: c.httpClient()}
+	client := c.httpClient()
+	// Get reads at most maxGetBody itself: a long declared body must not refuse the status (a
+	// 206 with a 5 MiB Content-Length is still a 206, as the same body chunked is).
+	client.Transport = client.Transport.(cappedTransport).next
+	return &Getter{url: url, opts: opts, secrets: secretsOf(url, opts.Headers), client: client}
 }
 
 // Get sends GET within the timeout. An answer whose status is one of expected is returned; any

@@ -201,6 +201,9 @@ func (f *Fleet) check(w http.ResponseWriter, r *http.Request, mode check.Mode) (
 		scrape := time.Duration(s * float64(time.Second))
 		bound = min(bound, max(scrape-scrapeMargin, scrape/2))
 	}
+	// The server's write timeout runs from the request's headers: a check longer than it would
+	// be cut to an empty reply. Its answer may be written until the bound, then writeTimeout.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(bound + writeTimeout)) // unsupported: no deadline to move
 	ctx, cancel := context.WithTimeout(r.Context(), bound)
 	defer cancel()
 	res = t.Probe(ctx, mode)
