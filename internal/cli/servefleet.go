@@ -24,6 +24,22 @@ func maxProbesFlag() cli.Flag {
 	return text(catFleet, flagMaxProbes, "64", "serve --targets only: at most `N` checks at once; a request beyond gets 503 at once")
 }
 
+// fleetServeIgnored are the flags that serve --targets does not use: each request runs a fresh
+// one-shot check (no loop, no history), and the series are served, not written.
+var fleetServeIgnored = []string{flagEvery, flagTextfile, flagStateFile, flagMaxConcurrent}
+
+// fleetServeIgnores warns of each flag given (command line or environment) that serve --targets
+// ignores, so that a --textfile or a --state-file is never dropped without a word.
+func fleetServeIgnores(c *cli.Context) []string {
+	var out []string
+	for _, name := range fleetServeIgnored {
+		if isSet(c, name) {
+			out = append(out, warning("--%s is not used by serve --targets (each /probe runs a fresh one-shot check; its series are served on /probe, not written); ignored", name))
+		}
+	}
+	return out
+}
+
 // fleetModes are the modes a target may be probed in, each parsed as its own command would be.
 var fleetModes = [...]check.Mode{check.Health, check.Ready, check.Live}
 
@@ -49,6 +65,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 		dry.recordFleet(contexts, check.Health, members, int(min(maxProbes, 1<<20)), err)
 		if dry.plan != nil {
 			dry.plan.Command, dry.plan.Listen = serveName, listen
+			dry.plan.Warnings = append(dry.plan.Warnings, fleetServeIgnores(c)...)
 		}
 		return check.Healthy.ExitCode()
 	}
@@ -60,6 +77,9 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 		if !quiet {
 			fmt.Fprintln(stderr, msg)
 		}
+	}
+	for _, w := range fleetServeIgnores(c) {
+		warn(w)
 	}
 	load := func() (serve.Targets, func(), error) {
 		members, _, all, err := loadServedTargets(c)

@@ -35,3 +35,26 @@ func TestServeFleet_OneTargetIsServedAsWithoutTheFile(t *testing.T) {
 		t.Errorf("an unknown target: %v", err)
 	}
 }
+
+func TestServeFleet_WarnsOfTheFlagsItIgnores(t *testing.T) {
+	path := targetsYAML(t, "targets:\n  a: {l2: http://a:1}\n  b: {l2: http://b:1}\n")
+	p := fleetPlan(t, hp("serve", "--targets", path))
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "not used by serve --targets") {
+			t.Errorf("a warning without any ignored flag: %q", w)
+		}
+	}
+	p, err := Parse(hp("serve", "--targets", path, "--textfile", "/tmp/x.prom", "--every", "5s"), []string{"HEADPROBE_STATE_FILE=/tmp/state"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"--textfile", "--every", "--state-file"} {
+		found := false
+		for _, w := range p.Warnings {
+			found = found || strings.Contains(w, name+" is not used by serve --targets")
+		}
+		if !found {
+			t.Errorf("no warning for %s in %q", name, p.Warnings)
+		}
+	}
+}
