@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
@@ -128,10 +129,10 @@ func secretKey(name string) bool { return strings.HasSuffix(name, "-secret") || 
 
 // inlineSecret matches a value that is a secret itself rather than a file's path: hex of eight
 // bytes or more, or a PEM block.
-var inlineSecret = regexp.MustCompile(`^(0[xX])?[0-9a-fA-F]{16,}$|-----BEGIN`)
+var inlineSecret = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(0[xX])?[0-9a-fA-F]{16,}$|-----BEGIN`) })
 
 // targetName is what a target may be called: it prefixes report lines and goes in URLs and labels.
-var targetName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$`)
+var targetName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$`) })
 
 // loadTargets reads and checks a targets file: its shape, its keys, its labels, no inline secret.
 // The values themselves are checked when a target's configuration is parsed (parseTarget).
@@ -180,7 +181,7 @@ func loadTargets(path string) (*targetsFile, error) {
 		return nil, fail(targets.Line, "%s: must map each target's name to its keys", sectionTargets)
 	}
 	err = eachPair(targets, func(name string, k, v *yaml.Node) error {
-		if !targetName.MatchString(name) {
+		if !targetName().MatchString(name) {
 			return fail(k.Line, "target name %q: want letters, digits and . _ : / @ -, at most 128, starting with a letter or digit", name)
 		}
 		t, err := f.target(name, k.Line, v, false)
@@ -246,7 +247,7 @@ func (f *targetsFile) target(name string, line int, node *yaml.Node, defaults bo
 		if err != nil {
 			return fail(v.Line, key, err)
 		}
-		if secretKey(key) && (inlineSecret.MatchString(value.text) || strings.ContainsAny(value.text, "\r\n")) {
+		if secretKey(key) && (inlineSecret().MatchString(value.text) || strings.ContainsAny(value.text, "\r\n")) {
 			return fail(v.Line, key, errors.New("holds a secret itself: secrets stay in files; give the path of the file holding it"))
 		}
 		for i, h := range value.list { // a header is one line, as on the command line
