@@ -91,10 +91,10 @@ func probeFlags() []cli.Flag {
 		text(catEndpoints, flagBuilder, "", "block builder `URL`; absent: judge the L2 alone (health only)"),
 		text(catEndpoints, flagL2Secret, "", "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)"),
 		text(catEndpoints, flagBuilderSecret, "", "Engine-API JWT secret `FILE` for the builder (health only)"),
-		cmdSlice{&cli.StringSliceFlag{Name: flagL2Header, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagL2Header),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for the L2; in the environment one per line"}},
-		cmdSlice{&cli.StringSliceFlag{Name: flagBuilderHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagBuilderHeader),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for the builder (health only)"}},
+		headers(catEndpoints, flagL2Header,
+			"extra HTTP `HEADER` \"Name: value\" for the L2; in the environment one per line"),
+		headers(catEndpoints, flagBuilderHeader,
+			"extra HTTP `HEADER` \"Name: value\" for the builder (health only)"),
 		text(catTLS, flagTLSCA, "", "PEM `FILE` of CAs to trust for https and wss instead of the system roots"),
 		text(catTLS, flagTLSCert, "", "client certificate PEM `FILE` (with --tls-key)"),
 		text(catTLS, flagTLSKey, "", "client key PEM `FILE` (with --tls-cert)"),
@@ -115,23 +115,23 @@ func probeFlags() []cli.Flag {
 		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
 		// rollup-boost and op-conductor (parts.go)
 		text(catEndpoints, flagRollupBoost, "", "rollup-boost `URL`: GET /healthz (or the URL's own path); ready: only unavailability"),
-		cmdSlice{&cli.StringSliceFlag{Name: flagRollupBoostHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagRollupBoostHeader),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for --rollup-boost and --rollup-boost-debug"}},
+		headers(catEndpoints, flagRollupBoostHeader,
+			"extra HTTP `HEADER` \"Name: value\" for --rollup-boost and --rollup-boost-debug"),
 		text(catEndpoints, flagRollupBoostDebug, "", "rollup-boost debug `URL`: execution mode; disabled waives the builder (health only)"),
 		text(catEndpoints, flagConductor, "", "op-conductor RPC `URL`: this node's role, paused/stopped, its health view (health only)"),
-		cmdSlice{&cli.StringSliceFlag{Name: flagConductorHeader, Category: catEndpoints, KeepSpace: true, EnvVars: env(flagConductorHeader),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"}},
+		headers(catEndpoints, flagConductorHeader,
+			"extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"),
 
 		// The flashblocks stream.
 		text(catFlashblocks, flagFlashblocks, "", "flashblocks stream `URL`, ws or wss (rollup-boost: port 1112); partial when dead or behind"),
-		cmdSlice{&cli.StringSliceFlag{Name: flagFlashblocksHeader, Category: catFlashblocks, KeepSpace: true, EnvVars: env(flagFlashblocksHeader),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"}},
+		headers(catFlashblocks, flagFlashblocksHeader,
+			"extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"),
 		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
 		// op-node
 		text(catOpNode, flagOpNode, "", "op-node RPC `URL` (optimism_syncStatus); absent: no op-node checks"),
 		text(catOpNode, flagOpNodeSecret, "", "JWT secret `FILE` for an op-node behind a gateway that wants one"),
-		cmdSlice{&cli.StringSliceFlag{Name: flagOpNodeHeader, Category: catOpNode, KeepSpace: true, EnvVars: env(flagOpNodeHeader),
-			Usage: "extra HTTP `HEADER` \"Name: value\" for op-node"}},
+		headers(catOpNode, flagOpNodeHeader,
+			"extra HTTP `HEADER` \"Name: value\" for op-node"),
 		text(catOpNode, flagMaxSafe, "off", "partial when op-node's safe head is older than `DURATION` (health only)"),
 		text(catOpNode, flagMinPeers, "off", "partial when op-node has fewer than `N` p2p peers (health only)"),
 
@@ -151,22 +151,56 @@ func text(category, name, value, usage string, aliases ...string) cli.Flag {
 	default:
 		f.Value, f.DefaultText = value, value
 	}
-	return cmdString{f}
+	return cmdString{f, names(name, aliases)}
 }
 
 // toggle is a boolean flag.
 func toggle(category, name, usage string, aliases ...string) cli.Flag {
-	return cmdBool{&cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}}
+	return cmdBool{&cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}, names(name, aliases)}
+}
+
+// headers is a repeatable "Name: value" header flag; the environment holds one per line.
+func headers(category, name, usage string) cli.Flag {
+	return cmdSlice{&cli.StringSliceFlag{Name: name, Category: category, KeepSpace: true, EnvVars: env(name), Usage: usage}, []string{name}}
+}
+
+// names is a flag's name and aliases, as urfave/cli's Names() gives them for names with no comma
+// or space (FlagNames strips what follows one, with a regular expression, on every call).
+func names(name string, aliases []string) []string {
+	return append([]string{name}, aliases...)
 }
 
 // cmdString, cmdBool and cmdSlice are urfave/cli's flags with their environment variable shown in
 // help but not read by the parser: IsSet then means "given on the command line", in whichever
 // context, and config.go reads the environment itself, trimmed, only for flags no command line gave.
+//
+// Each also answers Names() from the slice it was built with. urfave/cli looks a flag up by
+// scanning every flag's Names(), whose FlagNames runs a regular expression per name, for each
+// flag after parsing (runFlagActions, IsSet): with some 40 flags that quadratic work was the
+// largest part of a one-shot probe's parsing (see the README's "What a run spends").
 type (
-	cmdString struct{ *cli.StringFlag }
-	cmdBool   struct{ *cli.BoolFlag }
-	cmdSlice  struct{ *cli.StringSliceFlag }
+	cmdString struct {
+		*cli.StringFlag
+		names []string
+	}
+	cmdBool struct {
+		*cli.BoolFlag
+		names []string
+	}
+	cmdSlice struct {
+		*cli.StringSliceFlag
+		names []string
+	}
 )
+
+// Names is the flag's name and aliases.
+func (f cmdString) Names() []string { return f.names }
+
+// Names is the flag's name and aliases.
+func (f cmdBool) Names() []string { return f.names }
+
+// Names is the flag's name and aliases.
+func (f cmdSlice) Names() []string { return f.names }
 
 // Apply registers the flag with the parser, without its environment variable.
 func (f cmdString) Apply(set *flag.FlagSet) error {
