@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -35,12 +36,16 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 		}
 	}
 	usageError := func(_ *cli.Context, err error, _ bool) error { return err }
+	// One set of flag values serves every command: a flag's Apply registers a copy with the
+	// parser (flags.go), so none is changed by a run, and clipping keeps the commands' appends
+	// apart.
+	flags := slices.Clip(probeFlags())
 	command := func(mode check.Mode, usage, description string) *cli.Command {
 		return &cli.Command{
 			Name:         mode.String(),
 			Usage:        usage,
 			Description:  description,
-			Flags:        probeFlags(),
+			Flags:        flags,
 			Action:       action(mode),
 			OnUsageError: usageError,
 		}
@@ -57,7 +62,7 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()),
+		Flags:                append(flags, everyFlag(), listenFlag(), maxProbesFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
@@ -72,8 +77,8 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 				"For Kubernetes readiness: a builder problem never fails readiness, because blocks are still being built."),
 			command(check.Live, "0 when the L2 answers with a well-formed head, whatever its age; else 2",
 				"For Kubernetes liveness: restart only a dead client, never a slow chain."),
-			watchCommand(stdout, stderr, code, dry),
-			serveCommand(stdout, stderr, code, dry),
+			watchCommand(flags, stdout, stderr, code, dry),
+			serveCommand(flags, stdout, stderr, code, dry),
 		},
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 )
@@ -151,23 +152,44 @@ func text(category, name, value, usage string, aliases ...string) cli.Flag {
 	default:
 		f.Value, f.DefaultText = value, value
 	}
-	return cmdString{f, names(name, aliases)}
+	c := cmdString{StringFlag: f, listing: newListing(name, aliases)}
+	c.shows(c)
+	return c
 }
 
 // toggle is a boolean flag.
 func toggle(category, name, usage string, aliases ...string) cli.Flag {
-	return cmdBool{&cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}, names(name, aliases)}
+	f := &cli.BoolFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}
+	c := cmdBool{BoolFlag: f, listing: newListing(name, aliases)}
+	c.shows(c)
+	return c
 }
 
 // headers is a repeatable "Name: value" header flag; the environment holds one per line.
 func headers(category, name, usage string) cli.Flag {
-	return cmdSlice{&cli.StringSliceFlag{Name: name, Category: category, KeepSpace: true, EnvVars: env(name), Usage: usage}, []string{name}}
+	f := &cli.StringSliceFlag{Name: name, Category: category, KeepSpace: true, EnvVars: env(name), Usage: usage}
+	c := cmdSlice{StringSliceFlag: f, listing: newListing(name, nil)}
+	c.shows(c)
+	return c
 }
 
-// names is a flag's name and aliases, as urfave/cli's Names() gives them for names with no comma
-// or space (FlagNames strips what follows one, with a regular expression, on every call).
-func names(name string, aliases []string) []string {
-	return append([]string{name}, aliases...)
+// listing is what urfave/cli asks of a flag over and over, answered once: its names (as
+// FlagNames gives them for names with no comma or space; it strips what follows one with a
+// regular expression on every call) and its --help text (flagHelp, asked at every start for the
+// help categories of every command).
+type listing struct {
+	names []string
+	help  *func() string
+}
+
+// newListing is the listing of a flag; shows sets its help.
+func newListing(name string, aliases []string) listing {
+	return listing{names: append([]string{name}, aliases...), help: new(func() string)}
+}
+
+// shows makes the help flagHelp(f), computed on first use; f is the flag the listing is of.
+func (l listing) shows(f cli.Flag) {
+	*l.help = sync.OnceValue(func() string { return flagHelp(f) })
 }
 
 // cmdString, cmdBool and cmdSlice are urfave/cli's flags with their environment variable shown in
@@ -181,15 +203,15 @@ func names(name string, aliases []string) []string {
 type (
 	cmdString struct {
 		*cli.StringFlag
-		names []string
+		listing
 	}
 	cmdBool struct {
 		*cli.BoolFlag
-		names []string
+		listing
 	}
 	cmdSlice struct {
 		*cli.StringSliceFlag
-		names []string
+		listing
 	}
 )
 
@@ -201,6 +223,15 @@ func (f cmdBool) Names() []string { return f.names }
 
 // Names is the flag's name and aliases.
 func (f cmdSlice) Names() []string { return f.names }
+
+// String is the flag's --help text.
+func (f cmdString) String() string { return (*f.help)() }
+
+// String is the flag's --help text.
+func (f cmdBool) String() string { return (*f.help)() }
+
+// String is the flag's --help text.
+func (f cmdSlice) String() string { return (*f.help)() }
 
 // Apply registers the flag with the parser, without its environment variable.
 func (f cmdString) Apply(set *flag.FlagSet) error {

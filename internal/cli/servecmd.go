@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,8 @@ func listenFlag() cli.Flag {
 
 // serveCommand is `headprobe serve`: the health check repeated every --every, its verdicts
 // answered over HTTP for Kubernetes' httpGet probes, op-conductor and Prometheus.
-func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
+// flags are the probe's flags, shared with the other commands.
+func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
 	return &cli.Command{
 		Name:  serveName,
 		Usage: "repeat the health check every --every and answer /healthz, /readyz, /livez and /metrics over HTTP",
@@ -39,7 +41,7 @@ func serveCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command
 			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
-		Flags: append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()),
+		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil

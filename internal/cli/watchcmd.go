@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"syscall"
 	"time"
 
@@ -24,14 +25,15 @@ func everyFlag() cli.Flag {
 }
 
 // watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
-func watchCommand(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
+// flags are the probe's flags, shared with the other commands.
+func watchCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
 	return &cli.Command{
 		Name:  "watch",
 		Usage: "repeat the health check every --every and show it live until Ctrl-C (exit 0)",
 		Description: "On a terminal, one screen is redrawn in place: heads, blocks per second over the last minute, " +
 			"latency, the builder's lag, the verdict and how long it has held, and the last state changes. " +
 			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
-		Flags: append(probeFlags(), everyFlag()),
+		Flags: append(slices.Clip(flags), everyFlag()),
 		Action: func(c *cli.Context) error {
 			*code = watchAction(c, stdout, stderr, dry)
 			return nil
