@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/headprobe/headprobe/check"
@@ -144,7 +143,7 @@ func (f *Fleet) Handler() http.Handler {
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "headprobe is healthy: it answers probes")
 	})
-	mux.Handle("/metrics", promhttp.HandlerFor(f.metrics.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
+	mux.Handle("/metrics", promhttp.HandlerFor(withRuntime(f.metrics.reg), promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
 	guarded := guard(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/-/reload" {
@@ -274,7 +273,7 @@ type fleetMetrics struct {
 	targets  prometheus.Gauge
 }
 
-// newFleetMetrics registers the fleet's series, the process's and the Go runtime's.
+// newFleetMetrics registers the fleet's series; withRuntime adds the process's and the Go runtime's.
 func newFleetMetrics(build BuildInfo) *fleetMetrics {
 	m := &fleetMetrics{reg: prometheus.NewRegistry()}
 	m.probes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "headprobe_probes_total", Help: "Checks of targets finished, by verdict."}, []string{"status"})
@@ -290,7 +289,6 @@ func newFleetMetrics(build BuildInfo) *fleetMetrics {
 		ConstLabels: prometheus.Labels{"version": build.Version, "revision": build.Revision, "goversion": build.GoVersion},
 	})
 	info.Set(1)
-	m.reg.MustRegister(m.probes, m.rejected, m.reloads, m.reloadOK, m.targets, info,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
+	m.reg.MustRegister(m.probes, m.rejected, m.reloads, m.reloadOK, m.targets, info)
 	return m
 }

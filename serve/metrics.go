@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/headprobe/headprobe/check"
@@ -30,7 +29,7 @@ type metrics struct {
 	lastCheck prometheus.Gauge
 }
 
-// newMetrics registers serve's series, the process's and the Go runtime's.
+// newMetrics registers serve's series; withRuntime adds the process's and the Go runtime's.
 func newMetrics(build BuildInfo) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -53,8 +52,7 @@ func newMetrics(build BuildInfo) *metrics {
 		ConstLabels: prometheus.Labels{"version": build.Version, "revision": build.Revision, "goversion": build.GoVersion},
 	})
 	info.Set(1)
-	m.reg.MustRegister(m.checks, m.changes, m.duration, m.lastCheck, info,
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
+	m.reg.MustRegister(m.checks, m.changes, m.duration, m.lastCheck, info)
 	return m
 }
 
@@ -83,5 +81,12 @@ func (s *Server) gatherer() prometheus.Gatherer {
 		}
 		return reg.Gather()
 	})
-	return prometheus.Gatherers{verdict, s.metrics.reg}
+	return prometheus.Gatherers{verdict, withRuntime(s.metrics.reg)}
+}
+
+// withRuntime is g and the process's and Go runtime's series: those of client_golang's default
+// registry, which registers its process and Go collectors when the package is initialised (the
+// collectors package would build the same two again, and cost every one-shot probe its init).
+func withRuntime(g prometheus.Gatherer) prometheus.Gatherer {
+	return prometheus.Gatherers{g, prometheus.DefaultGatherer}
 }
