@@ -217,7 +217,8 @@ func TestFleet_ReloadKeepsTheOldTargetsOnABadFile(t *testing.T) {
 		t.Errorf("the old targets were released %d times, want once", closed.Load())
 	}
 	code, body := fleetGet(t, srv.URL+"/metrics")
-	if code != 200 || !strings.Contains(body, "headprobe_config_last_reload_successful 1") || !strings.Contains(body, "headprobe_reloads_total 1") {
+	if code != 200 || !strings.Contains(body, "headprobe_config_last_reload_successful 1") || !strings.Contains(body, "headprobe_reloads_total 1") ||
+		!strings.Contains(body, "\ngo_goroutines ") || !strings.Contains(body, "\nprocess_start_time_seconds ") {
 		t.Errorf("/metrics: %d\n%s", code, body)
 	}
 }

@@ -184,6 +184,12 @@ func TestMetrics_CountChecksAndChangesAndCarryTheTextfileSeries(t *testing.T) {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}
+	// The process's and the Go runtime's series, from client_golang's default registry.
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "process_start_time_seconds"} {
+		if got := value(name); got <= 0 {
+			t.Errorf("%s = %v, want > 0", name, got)
+		}
+	}
 	gathered, err := s.gatherer().Gather()
 	if err != nil {
 		t.Fatal(err)
