@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,14 @@ type figure struct {
 	Unit   string  // "×" (a ratio), "MB" (10^6 bytes), "s" or "ms"
 	Budget float64 // 0: shown for reference, not judged
 }
+
+// sameWithin is the budget of B1–B3: "no regression" within what this measurement resolves. Two
+// identical builds compared this way (-baseline HEAD, 60 runs, on the README's machine) gave
+// medians of 0.98–1.02×.
+const sameWithin = 1.03
+
+// baseline is whether f compares with the -baseline build (B1–B4): it runs only with one.
+func (f figure) baseline() bool { return strings.HasPrefix(f.ID, "B") }
 
 var figures = []figure{
 	{"F0", "the floor program (cmd/bench/floor: go-ethereum rpc only, one batch per endpoint): CPU per run", "ms", 0},
@@ -31,6 +40,11 @@ var figures = []figure{
 	{"S2", "`serve` under `wrk -t1 -c50 -d10s --latency` on `/healthz`: p99 latency (any error fails it)", "ms", 2},
 	{"S2R", "`serve`: RSS growth over that wrk run, after a 2 s warm-up at the same load", "MB", 2},
 	{"S3", "`serve` soak, 100,000 checks on a fake clock (SERVE_SOAK_CHECKS=100000 go test ./serve/ -run Soak): live heap growth", "MB", 1},
+	// A probe that uses no new flag must not cost more than the -baseline build's (issue #11).
+	{"B1", "CPU (user + sys) per probe / the baseline build's, same command, interleaved", "×", sameWithin},
+	{"B2", "wall time per probe / the baseline build's, interleaved", "×", sameWithin},
+	{"B3", "peak RSS / the baseline build's, interleaved", "×", sameWithin},
+	{"B4", "stripped static binary size / the baseline build's", "×", 1.0},
 }
 
 // result is what measuring a figure gave: one value per run, or an error.
@@ -44,9 +58,11 @@ type result struct {
 type bench struct {
 	n         int
 	bin, curl string
-	floorBin  string   // the floor program of F0 and F1 (cmd/bench/floor), built like the probe
-	env       []string // the probe's environment
-	chain     *chain
+	// baseBin is the probe built at baseRev (-baseline), for the B figures; "" without one.
+	baseBin, baseRev string
+	floorBin         string   // the floor program of F0 and F1 (cmd/bench/floor), built like the probe
+	env              []string // the probe's environment
+	chain            *chain
 	// l2 and builder serve the chain at once; slowL2 and slowBuilder after slowDelay.
 	l2, builder, slowL2, slowBuilder *rpcServer
 	hang                             *blackhole
@@ -95,6 +111,7 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 	floorArgs := []string{b.l2.URL, b.builder.URL}
 	var walls, cpus, rss, curlRSS, pWall, cWall, pCPU, cCPU, conns []float64
 	var floorRatios, floorCPU, floorRSS []float64
+	var baseCPU, baseWall, baseRSS, baseFloor, baseCurlWall, baseCurlCPU []float64
 	fail := func(err error) map[string]result {
 		return map[string]result{"F0": {err: err}, "F1": {err: err}, "P1": {err: err}, "P2": {err: err}, "P4": {err: err}}
 	}
@@ -115,10 +132,39 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 			return fail(err)
 		}
 	}
-	_, err := b.series(0, func() { b.l2.reset(); b.builder.reset() }, func(p sample) error {
+	withBase := b.baseBin != ""
+	if withBase {
+		if _, err := baseline(b.baseBin, "the baseline build", args...); err != nil {
+			return fail(err)
+		}
+	}
+	// The baseline build runs right before the probe in one group and right after it in the
+	// next (A B B A …), so that neither gains from its place in the order.
+	var base sample
+	var baseErr error
+	group := 0
+	_, err := b.series(0, func() {
+		if withBase && group%2 == 1 {
+			base, baseErr = baseline(b.baseBin, "the baseline build", args...)
+		}
+		b.l2.reset()
+		b.builder.reset()
+	}, func(p sample) error {
+		group++
 		rss = append(rss, float64(p.MaxRSS)/1e6)
 		conns = append(conns, float64(max(b.l2.conns.Load(), b.builder.conns.Load())))
 		pCPU = append(pCPU, ms(p.CPU))
+		if withBase {
+			if group%2 == 1 {
+				base, baseErr = baseline(b.baseBin, "the baseline build", args...)
+			}
+			if baseErr != nil {
+				return baseErr
+			}
+			baseCPU = append(baseCPU, float64(p.CPU)/float64(max(base.CPU, time.Microsecond)))
+			baseWall = append(baseWall, float64(p.Wall)/float64(base.Wall))
+			baseRSS = append(baseRSS, float64(p.MaxRSS)/float64(max(base.MaxRSS, 1)))
+		}
 		if withCurl {
 			c, err := baseline(b.curl, "curl", curlArgs...)
 			if err != nil {
@@ -129,6 +175,10 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 			pWall, cWall = append(pWall, ms(p.Wall)), append(cWall, ms(c.Wall))
 			cCPU = append(cCPU, ms(c.CPU))
 			curlRSS = append(curlRSS, float64(c.MaxRSS)/1e6)
+			if withBase {
+				baseCurlWall = append(baseCurlWall, float64(base.Wall)/float64(c.Wall))
+				baseCurlCPU = append(baseCurlCPU, float64(base.CPU)/float64(max(c.CPU, time.Microsecond)))
+			}
 		}
 		if withFloor {
 			f, err := baseline(b.floorBin, "floor", floorArgs...)
@@ -138,6 +188,9 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 			floorRatios = append(floorRatios, float64(p.CPU)/float64(max(f.CPU, time.Microsecond)))
 			floorCPU = append(floorCPU, ms(f.CPU))
 			floorRSS = append(floorRSS, float64(f.MaxRSS)/1e6)
+			if withBase {
+				baseFloor = append(baseFloor, float64(base.CPU)/float64(max(f.CPU, time.Microsecond)))
+			}
 		}
 		return nil
 	}, args...)
@@ -165,7 +218,36 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 		out["F0"] = result{values: floorCPU, note: fmt.Sprintf("binary %s; peak RSS %.2f MB", size, median(floorRSS))}
 		out["F1"] = result{values: floorRatios, note: fmt.Sprintf("probe %.1f ms, floor %.1f ms", median(pCPU), median(floorCPU))}
 	}
+	if withBase {
+		// The baseline's own F1, P1 and P4, from the same runs of the floor and curl.
+		also := func(id string, xs []float64) {
+			if r, ok := out[id]; ok && len(xs) > 0 {
+				r.note += fmt.Sprintf("; baseline %s: %s", b.baseRev, format(median(xs), "×"))
+				out[id] = r
+			}
+		}
+		also("F1", baseFloor)
+		also("P1", baseCurlWall)
+		also("P4", baseCurlCPU)
+		out["B1"] = result{values: baseCPU}
+		out["B2"] = result{values: baseWall}
+		out["B3"] = result{values: baseRSS}
+	}
 	return out
+}
+
+// baseSize is B4: the binary's size over the baseline build's.
+func (b *bench) baseSize() result {
+	fi, err := os.Stat(b.bin)
+	if err != nil {
+		return result{err: err}
+	}
+	base, err := os.Stat(b.baseBin)
+	if err != nil {
+		return result{err: err}
+	}
+	return result{values: []float64{float64(fi.Size()) / float64(base.Size())},
+		note: fmt.Sprintf("%d bytes, baseline %s %d bytes (%+.2f MB)", fi.Size(), b.baseRev, base.Size(), float64(fi.Size()-base.Size())/1e6)}
 }
 
 // floor is the median peak RSS of `true` measured like the probe: the least P2 can show (see run).

@@ -40,12 +40,14 @@ type options struct {
 	n       int
 	tags    string
 	overlay string
-	only    string
-	json    bool
-	block   time.Duration
-	inits   int
-	env     envFlags
-	stdout  io.Writer
+	// baseline is a git revision whose probe the B figures compare with, interleaved.
+	baseline string
+	only     string
+	json     bool
+	block    time.Duration
+	inits    int
+	env      envFlags
+	stdout   io.Writer
 }
 
 func main() {
@@ -57,6 +59,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 10, "runs per figure (medians are reported)")
 	flag.StringVar(&o.tags, "tags", "urfave_cli_no_docs", "build tags for the probe binary, passed to go build -tags (the release build drops urfave/cli's man-page generator)")
 	flag.StringVar(&o.overlay, "overlay", "", "go build -overlay file, to measure a variant without editing the tree")
+	flag.StringVar(&o.baseline, "baseline", "", "git `REV` to compare with: its probe, built the same way, runs interleaved with this tree's (B1–B4)")
 	flag.StringVar(&o.only, "only", "", "comma-separated figures to run, e.g. P1,P5 (default all)")
 	flag.BoolVar(&o.json, "json", false, "print JSON instead of markdown")
 	flag.DurationVar(&o.block, "block", time.Second, "block period of the fake chain")
@@ -102,7 +105,7 @@ func (o options) run() (pass bool, err error) {
 			continue
 		}
 		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
-			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3)", id)
+			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3, B1 … B4)", id)
 		}
 		selected[id] = true
 	}
@@ -125,6 +128,14 @@ func (o options) run() (pass bool, err error) {
 	if rep.Build, err = build(b.bin, ".", o.tags, o.overlay); err != nil {
 		return false, err
 	}
+	withBase := o.baseline != "" && want("B1", "B2", "B3", "B4")
+	if withBase {
+		b.baseBin = filepath.Join(dir, "headprobe-baseline")
+		if b.baseRev, err = buildRevision(o.baseline, dir, b.baseBin, o.tags); err != nil {
+			return false, err
+		}
+		rep.Baseline = b.baseRev
+	}
 	withFloor := want("F0", "F1")
 	if withFloor {
 		b.floorBin = filepath.Join(dir, "floor")
@@ -139,7 +150,7 @@ func (o options) run() (pass bool, err error) {
 	defer stop()
 
 	results := map[string]result{}
-	if want("F0", "F1", "P1", "P2", "P4") {
+	if want("F0", "F1", "P1", "P2", "P4") || withBase {
 		for id, r := range b.oneShot(want("P1", "P4"), withFloor) {
 			results[id] = r
 		}
@@ -149,15 +160,15 @@ func (o options) run() (pass bool, err error) {
 			results[id] = r
 		}
 	}
-	measure := map[string]func() result{"P3": b.size, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak}
+	measure := map[string]func() result{"P3": b.size, "B4": b.baseSize, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak}
 	for _, f := range figures {
-		if m := measure[f.ID]; m != nil && want(f.ID) {
+		if m := measure[f.ID]; m != nil && want(f.ID) && (!f.baseline() || withBase) {
 			results[f.ID] = m()
 		}
 	}
 	pass = true
 	for _, f := range figures {
-		if r, ok := results[f.ID]; ok && want(f.ID) {
+		if r, ok := results[f.ID]; ok && want(f.ID) && (!f.baseline() || withBase) {
 			rep.Rows = append(rep.Rows, newRow(f, r))
 			pass = pass && rep.Rows[len(rep.Rows)-1].Pass
 		}
@@ -192,6 +203,12 @@ func build(bin, pkg, tags, overlay string) (string, error) {
 	if err != nil || root == "." || strings.TrimSpace(string(gomod)) == os.DevNull {
 		return "", fmt.Errorf("run from inside the headprobe module (go env GOMOD: %v)", err)
 	}
+	return buildIn(root, bin, pkg, tags, overlay)
+}
+
+// buildIn is build from the module whose root is the directory root.
+func buildIn(root, bin, pkg, tags, overlay string) (string, error) {
+	var err error
 	args := []string{"build", "-trimpath", "-ldflags=-s -w"}
 	if tags != "" {
 		args = append(args, "-tags", tags)

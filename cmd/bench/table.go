@@ -25,6 +25,7 @@ type row struct {
 type report struct {
 	Machine    machine    `json:"machine"`
 	Build      string     `json:"build"`
+	Baseline   string     `json:"baseline,omitempty"` // the commit of the B figures' baseline build
 	ProbeEnv   []string   `json:"probe_env,omitempty"`
 	Runs       int        `json:"runs"`
 	LoadAtEnd  string     `json:"load_average_at_end"`
@@ -68,6 +69,9 @@ func printMarkdown(w io.Writer, rep report) error {
 	m := rep.Machine
 	fmt.Fprintf(w, "headprobe bench, %s: %s, %d cores, %s; %s\n", m.Date, m.CPU, m.Cores, m.Kernel, m.Go)
 	fmt.Fprintf(w, "binary: %s; medians of %d runs; load average %s at start, %s at end", rep.Build, rep.Runs, m.LoadAvg, rep.LoadAtEnd)
+	if rep.Baseline != "" {
+		fmt.Fprintf(w, "; baseline: commit %s, built the same way", rep.Baseline)
+	}
 	if len(rep.ProbeEnv) > 0 {
 		fmt.Fprintf(w, "; probe env %s", strings.Join(rep.ProbeEnv, " "))
 	}
