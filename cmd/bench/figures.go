@@ -111,7 +111,7 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 	floorArgs := []string{b.l2.URL, b.builder.URL}
 	var walls, cpus, rss, curlRSS, pWall, cWall, pCPU, cCPU, conns []float64
 	var floorRatios, floorCPU, floorRSS []float64
-	var baseCPU, baseWall, baseRSS, baseFloor, baseCurlWall, baseCurlCPU []float64
+	var baseCPU, baseWall, baseRSS, basePeak, baseFloor, baseCurlWall, baseCurlCPU []float64
 	fail := func(err error) map[string]result {
 		return map[string]result{"F0": {err: err}, "F1": {err: err}, "P1": {err: err}, "P2": {err: err}, "P4": {err: err}}
 	}
@@ -164,6 +164,7 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 			baseCPU = append(baseCPU, float64(p.CPU)/float64(max(base.CPU, time.Microsecond)))
 			baseWall = append(baseWall, float64(p.Wall)/float64(base.Wall))
 			baseRSS = append(baseRSS, float64(p.MaxRSS)/float64(max(base.MaxRSS, 1)))
+			basePeak = append(basePeak, float64(base.MaxRSS)/1e6)
 		}
 		if withCurl {
 			c, err := baseline(b.curl, "curl", curlArgs...)
@@ -229,6 +230,10 @@ func (b *bench) oneShot(withCurl, withFloor bool) map[string]result {
 		also("F1", baseFloor)
 		also("P1", baseCurlWall)
 		also("P4", baseCurlCPU)
+		if r, ok := out["P2"]; ok && len(basePeak) > 0 {
+			r.note += fmt.Sprintf("; baseline %s: %s", b.baseRev, format(median(basePeak), "MB"))
+			out["P2"] = r
+		}
 		out["B1"] = result{values: baseCPU}
 		out["B2"] = result{values: baseWall}
 		out["B3"] = result{values: baseRSS}
@@ -267,7 +272,13 @@ func (b *bench) size() result {
 	if err != nil {
 		return result{err: err}
 	}
-	return result{values: []float64{float64(fi.Size()) / 1e6}, note: fmt.Sprintf("%d bytes", fi.Size())}
+	note := fmt.Sprintf("%d bytes", fi.Size())
+	if b.baseBin != "" {
+		if base, err := os.Stat(b.baseBin); err == nil {
+			note += fmt.Sprintf("; baseline %s: %s", b.baseRev, format(float64(base.Size())/1e6, "MB"))
+		}
+	}
+	return result{values: []float64{float64(fi.Size()) / 1e6}, note: note}
 }
 
 // window is P5. Each run starts at a uniformly random phase of the block period, as a real probe
