@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +34,18 @@ var binary string
 
 // TestMain builds headprobe and runs the tests from the module root, so that they name the
 // repository's files (README.md, testdata/…) as the README does.
-func TestMain(m *testing.M) { testkit.MainWithBinary(m, &binary) }
+func TestMain(m *testing.M) {
+	// Most of these tests wait: on the binary's timeouts, on servers that hang, on Prometheus's
+	// scrapes. Four at a time (not GOMAXPROCS, 2 here) keeps `go test ./...` within two minutes
+	// on 2 cores; an explicit -parallel wins.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+	}
+	testkit.MainWithBinary(m, &binary)
+}
 
 // outcome is one run of the compiled binary.
 type outcome struct {
@@ -175,6 +189,7 @@ func TestBuilderStalledLongAgo_IsPartial(t *testing.T) {
 }
 
 func TestBuilderStalls_IsPartialWithinTheWindow(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sealing(t, 200*time.Millisecond)
 	net.Builder.Stall()
 	o := probeRun(t, authArgs(net, "--interval", "600ms", "--timeout", "600ms")...)

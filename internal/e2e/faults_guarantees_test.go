@@ -52,6 +52,7 @@ func fmDecorate(raw string) string {
 // parameter in both URLs, and a secret header for both endpoints, in text, JSON and quiet modes:
 // no secret, no hex of the JWT secret, and no signed token appears on stdout or stderr.
 func TestFaults_NoSecretInAnyOutput(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	fx := newFaultFixture(t)
 	secretFile := filepath.Join(t.TempDir(), "jwt.hex")
 	secretHex := hex.EncodeToString(fmJWTSecret)
@@ -116,6 +117,7 @@ func TestFaults_NoSecretInAnyOutput(t *testing.T) {
 // TestFaults_OutputStaysBounded: megabytes of error text from a server make a few hundred bytes
 // of output, far under the 10 KiB the kubelet keeps of a probe's output.
 func TestFaults_OutputStaysBounded(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	fx := newFaultFixture(t)
 	const mib = 1 << 20
 	words := strings.Repeat("the node is not feeling well today ", mib/35)

@@ -926,6 +926,7 @@ func (m *fmMax[T]) max() T {
 
 // TestFaultMatrix runs every fault on the L2 and on the builder, in text and in JSON.
 func TestFaultMatrix(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	fx := newFaultFixture(t)
 	t.Cleanup(func() {
 		if m := fmSignalToExit.max(); m > 0 {

@@ -76,6 +76,7 @@ func fbCases() []fbCase {
 
 // TestFlashblocks_Faults runs every fault of the stream, in text and in JSON.
 func TestFlashblocks_Faults(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	fx := &faultFixture{spawner: buildSpawner(t, t.TempDir())}
 	for _, c := range fbCases() {
 		t.Run(c.name, func(t *testing.T) {
@@ -129,6 +130,7 @@ func (c fbCase) checkJSON(t *testing.T, o faultOutcome) {
 // TestFlashblocks_Devnet follows the devnet's builder with its publisher: alive, compressed,
 // stalled, old blocks, and watch keeping one subscription across its checks.
 func TestFlashblocks_Devnet(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net, err := devnet.Start(devnet.Options{Period: time.Second, Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)

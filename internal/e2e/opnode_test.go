@@ -301,6 +301,7 @@ func fmRPCServer(t *testing.T, answer func(method string) string) string {
 // Every fault class on the op-node endpoint: op-node's failure is unavailable (exit 2) with the
 // reason first; a peers' fault alone, with --min-peers, is partial (exit 1).
 func TestOpNode_Faults_ExitCodeAndReasonFirst(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	status := func(code int, body string) string {
 		return fmHTTP(t, newFaultHits(), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -29,6 +29,7 @@ func conductorWith(t *testing.T, method, members string) string {
 }
 
 func TestConductor_RoleShownAndFaults(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	health := append([]string{"health"}, authArgs(net, "--max-unsafe-interval", "60", "--timeout", "500ms", "--conductor")...)
 	with := func(url string) []string { return append(append([]string(nil), health...), url) }

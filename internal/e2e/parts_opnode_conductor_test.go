@@ -222,6 +222,7 @@ func TestConductorWithOpNode_AdminNotEnabled_IsANote(t *testing.T) {
 // the verdict healthy; within the run's bound. op-node refused altogether is op-node's own
 // failure (unavailable), the conductor's note beside it.
 func TestConductorWithOpNode_AdminFaults_AreNotes(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	status := syncStatusOf(t, net.L2)
 	faulty := func(admin http.Handler, members string) string {

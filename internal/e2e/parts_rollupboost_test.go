@@ -94,6 +94,7 @@ func executionMode(t *testing.T, members string) string {
 }
 
 func TestRollupBoost_EveryCheckBothWays(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	old := oldNode(t, "builder", net.JWTSecretFile)
 	base := []string{"--l2", net.L2.AuthURL(), "--l2-jwt-secret", net.JWTSecretFile, "--max-unsafe-interval", "60", "--timeout", "500ms"}
@@ -144,6 +145,7 @@ func TestRollupBoost_EveryCheckBothWays(t *testing.T) {
 // TestRollupBoost_DebugFaults: an execution mode that cannot be known leaves the builder counted,
 // and health partial with the reason in the first line.
 func TestRollupBoost_DebugFaults(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	args := authArgs(net, "--max-unsafe-interval", "60", "--timeout", "500ms", "--rollup-boost-debug")
 	for _, tc := range []struct {

@@ -19,6 +19,7 @@ import (
 // headers, /metrics) and no line serve logs holds a secret; a refused configuration exits 3 at
 // start, its one line without a secret either.
 func TestServe_NoSecretInAnyAnswer(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	fx := newFaultFixture(t)
 	secretFile := filepath.Join(t.TempDir(), "jwt.hex")
 	secretHex := hex.EncodeToString(fmJWTSecret)

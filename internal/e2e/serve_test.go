@@ -260,6 +260,7 @@ func TestServe_EveryEndpointOnTheBinary(t *testing.T) {
 // Every check is cut at its bound, so every answer comes at once, says why (a timeout), and is
 // about a check that finished within the freshness limit: never stale, never waiting on the check.
 func TestServe_HungEndpoint_AnswersNeverFreeze(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	silent := fmSilent(t, nil)
 	s := startServe(t, "--l2", silent.url, "--every", "200ms", "--timeout", "300ms")
 	s.await(t, "/healthz", 503, 10*time.Second, "UNAVAILABLE: l2 ")
@@ -343,6 +344,7 @@ func TestServe_SignalsDrainAndExitZero(t *testing.T) {
 // after the read-header timeout (2 s) while others are answered, and headers past 8 KiB are
 // refused with 431.
 func TestServe_SlowOrHugeRequestsAreCut(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	ep := fmRPC(fmFresh)(t, nil)
 	s := startServe(t, "--l2", ep.url, "--every", "200ms", "--max-stall", "1h")
 	s.await(t, "/healthz", 200, 10*time.Second)

@@ -12,6 +12,7 @@ import (
 // fresh timestamps on the same block is never stale by age; watch remembers its head from one check
 // to the next (no state file) and calls it stuck once it has not advanced for --max-stall.
 func TestWatch_FrozenBuilderWithFreshTimestamps_IsPartialAcrossChecks(t *testing.T) {
+	t.Parallel() // waits on timeouts and servers: overlaps the others
 	net := sequencer(t)
 	// The L2 progresses throughout, slowly: the devnet stamps each block at least a second after its
 	// parent, so fast sealing would run its head into the future, past --max-clock-skew.
