@@ -67,7 +67,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if c.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch, serve)", c.Args().First())
 	}
-	cfg = &config{mode: mode, warnings: unknownEnvWarnings(environmentOf(c))}
+	cfg = &config{mode: mode, warnings: append(unknownEnvWarnings(environmentOf(c)), unreadWarnings(c, mode)...)}
 	if isSet(c, flagTarget) && !isSet(c, flagTargets) {
 		return nil, fmt.Errorf("--%s names a target of --%s, and no --%s is given", flagTarget, flagTargets, flagTargets)
 	}
@@ -87,10 +87,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		return nil, err
 	}
 	cfg.color = !noColor
-	if cfg.check.MaxAge, err = duration(c, flagMaxUnsafe); err != nil {
+	if cfg.check.MaxAge, err = parseDuration(flagMaxUnsafe, readOr(c, mode, flagMaxUnsafe)); err != nil {
 		return nil, err
 	}
-	if cfg.check.Interval, err = duration(c, flagInterval); err != nil {
+	if cfg.check.Interval, err = parseDuration(flagInterval, readOr(c, mode, flagInterval)); err != nil {
 		return nil, err
 	}
 	if cfg.timeout, err = duration(c, flagTimeout); err != nil {
@@ -106,24 +106,26 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		return nil, fmt.Errorf("--%s %s is shorter than --%s %s: the window could hold only one sample; use --%s ≥ --%s",
 			flagInterval, cfg.check.Interval, flagTimeout, cfg.timeout, flagInterval, flagTimeout)
 	}
-	if cfg.check.MaxClockSkew, err = duration(c, flagMaxClockSkew); err != nil {
+	if cfg.check.MaxClockSkew, err = parseDuration(flagMaxClockSkew, readOr(c, mode, flagMaxClockSkew)); err != nil {
 		return nil, err
 	}
-	if cfg.check.MinBlocks, err = whole(c, flagMinBlocks); err != nil {
+	if cfg.check.MinBlocks, err = parseWhole(flagMinBlocks, readOr(c, mode, flagMinBlocks)); err != nil {
 		return nil, err
 	}
 	if judgesProgress && cfg.check.MinBlocks == 0 { // no window nor state file can judge progress of zero blocks
 		return nil, fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMinBlocks)
 	}
-	if isSet(c, flagMaxLag) {
+	if reads(mode, flagMaxLag) && isSet(c, flagMaxLag) {
 		lag, err := whole(c, flagMaxLag)
 		if err != nil {
 			return nil, err
 		}
 		cfg.maxLag = &lag
 	}
-	if cfg.checkFork, err = flagBool(c, flagCheckFork); err != nil {
-		return nil, err
+	if reads(mode, flagCheckFork) {
+		if cfg.checkFork, err = flagBool(c, flagCheckFork); err != nil {
+			return nil, err
+		}
 	}
 	// watch and serve keep their marks in memory from one check to the next, so they judge
 	// progress across checks with or without a state file.
@@ -145,7 +147,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			return nil, fmt.Errorf("--%s needs --%s (or --%s) greater than zero", flagStateFile, flagMaxStall, flagMaxUnsafe)
 		}
 	}
-	if isSet(c, flagChainID) {
+	if reads(mode, flagChainID) && isSet(c, flagChainID) {
 		if cfg.check.ChainID, err = whole(c, flagChainID); err != nil {
 			return nil, err
 		}
@@ -333,7 +335,12 @@ func flagBool(c *cli.Context, name string) (bool, error) {
 
 // whole parses a flag whose value is a whole number.
 func whole(c *cli.Context, name string) (uint64, error) {
-	s := strings.TrimSpace(str(c, name))
+	return parseWhole(name, str(c, name))
+}
+
+// parseWhole parses the value of the whole-number flag name.
+func parseWhole(name, value string) (uint64, error) {
+	s := strings.TrimSpace(value)
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("--%s must be a whole number (specified: %q)", name, s)

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"slices"
+	"testing"
+)
+
+// badValues are, for each variable, a value its command refuses when it reads it. A variable
+// missing here has no value the parser could refuse (a server name, a path written only later).
+var badValues = map[string]string{
+	"HEADPROBE_L2":                  "ftp://l2",
+	"HEADPROBE_BUILDER":             "ftp://builder",
+	"HEADPROBE_L2_JWT_SECRET":       "/nonexistent/l2.hex",
+	"HEADPROBE_BUILDER_JWT_SECRET":  "/nonexistent/builder.hex",
+	"HEADPROBE_L2_HEADER":           "no colon here",
+	"HEADPROBE_BUILDER_HEADER":      "no colon here",
+	"HEADPROBE_TLS_CA":              "/nonexistent/ca.pem",
+	"HEADPROBE_MAX_UNSAFE_INTERVAL": "10 s",
+	"HEADPROBE_INTERVAL":            "10 s",
+	"HEADPROBE_MIN_BLOCKS":          "five",
+	"HEADPROBE_TIMEOUT":             "1 s",
+	"HEADPROBE_MAX_CLOCK_SKEW":      "30 s",
+	"HEADPROBE_CHAIN_ID":            "ten",
+	"HEADPROBE_MAX_BUILDER_LAG":     "five",
+	"HEADPROBE_CHECK_FORK":          "abc",
+	"HEADPROBE_MAX_STALL":           "5 m",
+	"HEADPROBE_TEXTFILE":            "metrics.txt",
+	"HEADPROBE_OUTPUT":              "xml",
+	"HEADPROBE_NO_COLOR":            "abc",
+	"HEADPROBE_QUIET":               "abc",
+	"HEADPROBE_ROLLUP_BOOST":        "ws://rollup-boost:8081",
+	"HEADPROBE_ROLLUP_BOOST_HEADER": "no colon here",
+	"HEADPROBE_ROLLUP_BOOST_DEBUG":  "ftp://debug",
+	"HEADPROBE_CONDUCTOR":           "ftp://conductor",
+	"HEADPROBE_CONDUCTOR_HEADER":    "no colon here",
+	"HEADPROBE_FLASHBLOCKS":         "http://not-a-websocket",
+	"HEADPROBE_FLASHBLOCKS_HEADER":  "no colon here",
+	"HEADPROBE_MAX_FLASHBLOCK_GAP":  "1 s",
+	"HEADPROBE_OP_NODE":             "ftp://op-node",
+	"HEADPROBE_OP_NODE_JWT_SECRET":  "/nonexistent/op-node.hex",
+	"HEADPROBE_OP_NODE_HEADER":      "no colon here",
+	"HEADPROBE_MAX_SAFE_INTERVAL":   "1 m",
+	"HEADPROBE_MIN_PEERS":           "two",
+	"HEADPROBE_TARGETS":             "/nonexistent/targets.yaml",
+	"HEADPROBE_TARGET":              "t1",
+	"HEADPROBE_EVERY":               "2 s",
+	"HEADPROBE_LISTEN":              "no-port",
+}
+
+// noBadValue are the variables badValues leaves out.
+var noBadValue = []string{"HEADPROBE_TLS_SERVER_NAME", "HEADPROBE_TLS_CERT", "HEADPROBE_TLS_KEY", "HEADPROBE_STATE_FILE",
+	"HEADPROBE_MAX_CONCURRENT", "HEADPROBE_MAX_CONCURRENT_PROBES"}
+
+// goodEnv gives every endpoint a valid value, so that each variable that depends on one is read.
+var goodEnv = map[string]string{
+	"HEADPROBE_L2": "http://127.0.0.1:1", "HEADPROBE_BUILDER": "http://127.0.0.1:2", "HEADPROBE_OP_NODE": "http://127.0.0.1:3",
+	"HEADPROBE_ROLLUP_BOOST": "http://127.0.0.1:4", "HEADPROBE_ROLLUP_BOOST_DEBUG": "http://127.0.0.1:5",
+	"HEADPROBE_CONDUCTOR": "http://127.0.0.1:6", "HEADPROBE_FLASHBLOCKS": "ws://127.0.0.1:7",
+}
+
+// notRead are the variables each command does not read, as the README documents: the
+// one-shot commands ignore what only their sibling judges.
+var notRead = map[string][]string{
+	"health": {"HEADPROBE_EVERY", "HEADPROBE_LISTEN", "HEADPROBE_MAX_CONCURRENT_PROBES"},
+	"ready": {"HEADPROBE_EVERY", "HEADPROBE_LISTEN", "HEADPROBE_MAX_CONCURRENT_PROBES",
+		"HEADPROBE_BUILDER", "HEADPROBE_BUILDER_JWT_SECRET", "HEADPROBE_BUILDER_HEADER", "HEADPROBE_MAX_BUILDER_LAG",
+		"HEADPROBE_CHECK_FORK", "HEADPROBE_ROLLUP_BOOST_DEBUG", "HEADPROBE_CONDUCTOR", "HEADPROBE_CONDUCTOR_HEADER",
+		"HEADPROBE_FLASHBLOCKS", "HEADPROBE_FLASHBLOCKS_HEADER", "HEADPROBE_MAX_FLASHBLOCK_GAP",
+		"HEADPROBE_MAX_SAFE_INTERVAL", "HEADPROBE_MIN_PEERS"},
+	"live": {"HEADPROBE_EVERY", "HEADPROBE_LISTEN", "HEADPROBE_MAX_CONCURRENT_PROBES",
+		"HEADPROBE_BUILDER", "HEADPROBE_BUILDER_JWT_SECRET", "HEADPROBE_BUILDER_HEADER", "HEADPROBE_MAX_BUILDER_LAG",
+		"HEADPROBE_CHECK_FORK", "HEADPROBE_ROLLUP_BOOST", "HEADPROBE_ROLLUP_BOOST_HEADER", "HEADPROBE_ROLLUP_BOOST_DEBUG",
+		"HEADPROBE_CONDUCTOR", "HEADPROBE_CONDUCTOR_HEADER",
+		"HEADPROBE_FLASHBLOCKS", "HEADPROBE_FLASHBLOCKS_HEADER", "HEADPROBE_MAX_FLASHBLOCK_GAP",
+		"HEADPROBE_OP_NODE", "HEADPROBE_OP_NODE_JWT_SECRET", "HEADPROBE_OP_NODE_HEADER",
+		"HEADPROBE_MAX_SAFE_INTERVAL", "HEADPROBE_MIN_PEERS",
+		"HEADPROBE_MAX_UNSAFE_INTERVAL", "HEADPROBE_INTERVAL", "HEADPROBE_MIN_BLOCKS", "HEADPROBE_MAX_CLOCK_SKEW",
+		"HEADPROBE_CHAIN_ID", "HEADPROBE_STATE_FILE", "HEADPROBE_MAX_STALL"},
+	"watch": {"HEADPROBE_LISTEN", "HEADPROBE_MAX_CONCURRENT_PROBES"},
+	"serve": {},
+}
+
+// TestEnv_EveryCommandRefusesOnlyWhatItReads sets each variable, one at a time, to a bad value,
+// for every command: a command that reads the variable refuses it; one that does not never parses
+// it, so one environment block shared by a pod's probes cannot fail a probe over another's value.
+func TestEnv_EveryCommandRefusesOnlyWhatItReads(t *testing.T) {
+	for _, name := range EnvVars() {
+		if _, ok := badValues[name]; !ok && !slices.Contains(noBadValue, name) {
+			t.Errorf("%s has no bad value in this table", name)
+		}
+	}
+	for _, command := range []string{"health", "ready", "live", "watch", "serve"} {
+		for name, bad := range badValues {
+			var environ []string
+			for k, v := range goodEnv {
+				if k != name {
+					environ = append(environ, k+"="+v)
+				}
+			}
+			environ = append(environ, name+"="+bad)
+			_, err := Parse(hp(command), environ)
+			read := !slices.Contains(notRead[command], name)
+			switch {
+			case read && err == nil:
+				t.Errorf("%s with %s=%q: accepted, want refused", command, name, bad)
+			case !read && err != nil:
+				t.Errorf("%s with %s=%q, which it does not read: refused: %v", command, name, bad, err)
+			}
+		}
+	}
+}
+
+// TestFlag_NotReadIsWarnedNeverFatal: a flag the command does not read, given on the command line
+// with a bad value, is a warning.
+func TestFlag_NotReadIsWarnedNeverFatal(t *testing.T) {
+	for _, tc := range []struct{ command, flag, value string }{
+		{"live", "--max-unsafe-interval", "10 s"},
+		{"live", "--interval", "forever"},
+		{"live", "--chain-id", "ten"},
+		{"ready", "--max-builder-lag", "five"},
+		{"ready", "--check-fork=false", ""},
+	} {
+		args := hp(tc.command, "--l2", "http://127.0.0.1:1", tc.flag)
+		if tc.value != "" {
+			args = append(args, tc.value)
+		}
+		p, err := Parse(args, nil)
+		if err != nil {
+			t.Errorf("%q: refused: %v", args, err)
+			continue
+		}
+		if len(p.Warnings) == 0 {
+			t.Errorf("%q: no warning for a flag %s does not read", args, tc.command)
+		}
+	}
+}
