@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
 )
 
 // Result is the JSON document of a run; its field names are documented in the README and stable.
@@ -236,9 +235,9 @@ func endpoint(e check.Endpoint) *Endpoint {
 	if e.Last != nil && e.Last.Detail != nil {
 		out.Detail = e.Last.Detail.Doc()
 	}
-	var f *rpc.Failure
-	if errors.As(e.Err, &f) {
-		out.ErrorClass = string(f.Class)
+	var classed check.Classed
+	if errors.As(e.Err, &classed) {
+		out.ErrorClass = classed.FailureClass()
 	}
 	if e.Last != nil {
 		h, age := head(*e.Last), e.Age.Seconds()

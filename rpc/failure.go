@@ -18,11 +18,12 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 	"github.com/gorilla/websocket"
+
+	"github.com/headprobe/headprobe/check"
+	safetext "github.com/headprobe/headprobe/internal/printable"
 )
 
 // Class is the kind of a failed request, stable for JSON output and tests.
@@ -56,6 +57,12 @@ type Failure struct {
 
 // Error returns the operator reason.
 func (f *Failure) Error() string { return f.Msg }
+
+// A Failure names its class to the renderers through check.Classed.
+var _ check.Classed = (*Failure)(nil)
+
+// FailureClass is the failure's class, as check.Classed asks.
+func (f *Failure) FailureClass() string { return string(f.Class) }
 
 // classify turns any error from the go-ethereum client into a *Failure; secrets are scrubbed from
 // the server text it repeats before that is clipped.
@@ -213,23 +220,11 @@ func looksLikeHTML(s string) bool {
 	return strings.HasPrefix(l, "<!doctype") || strings.HasPrefix(l, "<html") || strings.HasPrefix(l, "<")
 }
 
-// OneLine folds text onto one line and makes it printable: white space runs, line breaks included,
-// become one space; invalid UTF-8 and control characters (a hostile server's terminal escapes)
-// become U+FFFD. Reasons, log lines and refusals all go through it.
-func OneLine(s string) string {
-	return strings.Join(strings.Fields(printable(s)), " ")
-}
+// OneLine folds text onto one line and makes it printable (printable.OneLine).
+func OneLine(s string) string { return safetext.OneLine(s) }
 
-// printable makes server-supplied text safe to show: invalid UTF-8 and control characters
-// (a terminal escape sequence from a hostile server, say) become U+FFFD; white space stays.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsPrint(r) {
-			return r
-		}
-		return utf8.RuneError
-	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
-}
+// printable makes server-supplied text safe to show (printable.Printable).
+func printable(s string) string { return safetext.Printable(s) }
 
 // errDropped is a request cut short because the server closed the connection.
 var errDropped = &Failure{Class: ClassConnection, Msg: "connection closed by the server"}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
+	"github.com/headprobe/headprobe/internal/printable"
 )
 
 // Line writes one log line for the latest result, without escape sequences:
@@ -32,7 +32,7 @@ func (w *Watcher) Line(out io.Writer) error {
 		}
 	}
 	parts = append(parts, labelsOf(r)...)
-	parts = append(parts, rpc.OneLine(r.Reason))
+	parts = append(parts, printable.OneLine(r.Reason))
 	_, err := io.WriteString(out, strings.Join(parts, " ")+"\n")
 	return err
 }

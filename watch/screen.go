@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/printable"
 	"github.com/headprobe/headprobe/report"
-	"github.com/headprobe/headprobe/rpc"
 )
 
 // ClearScreen moves the cursor home and clears to the end of the screen; every screen starts with it.
@@ -29,7 +29,7 @@ func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error
 	b.WriteString(ClearScreen)
 	fmt.Fprintf(&b, "headprobe watch  every %s  %s  (Ctrl-C to quit)\n\n", every, at.UTC().Format(time.RFC3339))
 	state := strings.ToUpper(r.State.String())
-	fmt.Fprintf(&b, "%s for %s: %s\n\n", report.StateColor(r.State, colored).Sprint(state), w.Held().Round(time.Second), rpc.OneLine(r.Reason))
+	fmt.Fprintf(&b, "%s for %s: %s\n\n", report.StateColor(r.State, colored).Sprint(state), w.Held().Round(time.Second), printable.OneLine(r.Reason))
 	w.endpointTable(&b, r)
 	partRows(&b, r)
 	for _, l := range r.Lags() {
@@ -41,7 +41,7 @@ func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error
 		if !c.First {
 			from = strings.ToUpper(c.From.String())
 		}
-		fmt.Fprintf(&b, "  %s  %s → %s  %s\n", c.At.UTC().Format(time.RFC3339), from, strings.ToUpper(c.To.String()), rpc.OneLine(c.Reason))
+		fmt.Fprintf(&b, "  %s  %s → %s  %s\n", c.At.UTC().Format(time.RFC3339), from, strings.ToUpper(c.To.String()), printable.OneLine(c.Reason))
 	}
 	if changes := w.LabelChanges(); len(changes) > 0 {
 		b.WriteString("\nrole changes:\n")
@@ -69,7 +69,7 @@ func partRows(b *strings.Builder, r check.Result) {
 		if f.Note != "" {
 			what += "  " + f.Note
 		}
-		fmt.Fprintf(b, "  %s  %s  %s\n", f.Role.Name, status, rpc.OneLine(what))
+		fmt.Fprintf(b, "  %s  %s  %s\n", f.Role.Name, status, printable.OneLine(what))
 	}
 }
 
