@@ -148,12 +148,39 @@ func TestNumbersAndDurations_OneLineErrors(t *testing.T) {
 		!strings.Contains(stdout.String(), `"status":"unknown"`) || !strings.Contains(stdout.String(), `--min-blocks must be a whole number`) {
 		t.Errorf("exit %d, stdout %s", code, stdout.String())
 	}
-	cfg := mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "4294967296"), nil)
-	if cfg.check.MaxAge != 4294967296*time.Second {
-		t.Errorf("max age %s, want 4294967296s", cfg.check.MaxAge)
+	cfg := mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "604800"), nil)
+	if cfg.check.MaxAge != 7*24*time.Hour {
+		t.Errorf("max age %s, want 168h", cfg.check.MaxAge)
 	}
-	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "9223372037"), nil, "--max-unsafe-interval is too long: at most 9223372036 seconds")
+	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "604801"), nil, "--max-unsafe-interval is too long: at most 168h, 604800 seconds")
 	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "99999999999999999999"), nil, "--max-unsafe-interval is too long")
+}
+
+// TestDurations_HaveABound: every duration is refused beyond its documented bound (a day for the
+// run's and the checks' periods, a week for the ages judged), so no sum of them overflows.
+func TestDurations_HaveABound(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{hp("--l2", "http://b:1", "--interval", "2562047h47m16s"), "--interval is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--interval", "9223372036"), "--interval is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--interval", "25h"), "--interval is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--timeout", "86401"), "--timeout is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--timeout", "9999999999999999999999h"), "--timeout is too long"},
+		{hp("serve", "--l2", "http://b:1", "--every", "2562047h"), "--every is too long: at most 24h"},
+		{hp("watch", "--l2", "http://b:1", "--every", "48h"), "--every is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--max-unsafe-interval", "169h"), "--max-unsafe-interval is too long: at most 168h"},
+		{hp("--l2", "http://b:1", "--flashblocks", "ws://f:1", "--max-flashblock-gap", "25h"), "--max-flashblock-gap is too long: at most 24h"},
+		{hp("--l2", "http://b:1", "--op-node", "http://o:1", "--max-safe-interval", "200h"), "--max-safe-interval is too long: at most 168h"},
+	} {
+		mustRefuse(t, tc.args, nil, tc.want)
+	}
+	cfg := mustParse(t, hp("--l2", "http://b:1", "--interval", "24h", "--timeout", "24h"), nil)
+	if b := runBound(cfg); b <= 48*time.Hour {
+		t.Errorf("run bound %s at the longest interval and timeout, want just over 48h", b)
+	}
+	mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "1.5h"), nil)
 }
 
 func TestMinBlocksZero_IsRefusedEverywhere(t *testing.T) {

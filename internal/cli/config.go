@@ -4,9 +4,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -382,24 +384,57 @@ func duration(c *cli.Context, name string) (time.Duration, error) {
 	return parseDuration(name, str(c, name))
 }
 
-// maxSeconds is the longest duration in whole seconds, as a time.Duration holds it.
-const maxSeconds = uint64(math.MaxInt64 / int64(time.Second))
+// A duration flag is at most a day: a run, a request or a period between checks longer than that
+// is a typo, and the run's bound (interval + timeout + margin) and serve's freshness rule (a few
+// periods) must not overflow. The ages judged may be longer: up to a week.
+const (
+	maxDuration    = 24 * time.Hour
+	maxAgeDuration = 7 * 24 * time.Hour
+)
 
-// parseDuration parses the value of the duration flag name.
+// durationSyntax is what time.ParseDuration reads (without a sign); it refuses a value it cannot
+// hold with the same error as garbage.
+// Compiled on first use: only a refused value needs it.
+var durationSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\+?([0-9]*\.?[0-9]+(ns|us|µs|ms|s|m|h))+$`)
+})
+
+// longDurations are the duration flags that are ages, bounded by maxAgeDuration.
+var longDurations = []string{flagMaxUnsafe, flagMaxStall, flagMaxSafe, flagMaxClockSkew}
+
+// durationLimit is the longest value the duration flag name takes.
+func durationLimit(name string) time.Duration {
+	if slices.Contains(longDurations, name) {
+		return maxAgeDuration
+	}
+	return maxDuration
+}
+
+// parseDuration parses the value of the duration flag name: a Go duration, or whole seconds.
 func parseDuration(name, value string) (time.Duration, error) {
 	s := strings.TrimSpace(value)
+	limit := durationLimit(name)
+	tooLong := func() error {
+		return fmt.Errorf("--%s is too long: at most %s, %d seconds (specified: %s)", name, strings.TrimSuffix(limit.String(), "0m0s"), limit/time.Second, s)
+	}
 	if n, err := strconv.ParseUint(s, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		if err != nil || n > maxSeconds {
-			return 0, fmt.Errorf("--%s is too long: at most %d seconds (specified: %s)", name, maxSeconds, s)
+		if err != nil || n > uint64(limit/time.Second) {
+			return 0, tooLong()
 		}
 		return time.Duration(n) * time.Second, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
+		if durationSyntax().MatchString(s) { // well formed, but beyond what a time.Duration holds
+			return 0, tooLong()
+		}
 		return 0, fmt.Errorf("--%s must be a duration such as 10s or 500ms, or whole seconds (specified: %q)", name, s)
 	}
 	if d < 0 {
 		return 0, fmt.Errorf("--%s must not be negative (specified: %s)", name, s)
+	}
+	if d > limit {
+		return 0, tooLong()
 	}
 	return d, nil
 }
