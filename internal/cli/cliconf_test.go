@@ -122,14 +122,30 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_CHECK_FORK": "yes"}, `HEADPROBE_CHECK_FORK must be true or false (specified: "yes")`)
 }
 
+// TestEnv_MisspeltRequiredVariable_HintsInTheRefusal: the usage error itself carries the hint,
+// as the warnings are never printed when the run is refused.
+func TestEnv_MisspeltRequiredVariable_HintsInTheRefusal(t *testing.T) {
+	mustRefuse(t, hp(), map[string]string{"HEADPROBE_L2_URL": "http://a:1"},
+		"--l2 is required (or HEADPROBE_L2) (HEADPROBE_L2_URL is set: did you mean HEADPROBE_L2?)")
+	var stdout, stderr bytes.Buffer
+	code := Run(withEnvironment(context.Background(), listEnv([]string{"HEADPROBE_L2_URL=http://a:1"})), hp(), &stdout, &stderr)
+	if code != check.Unknown.ExitCode() || !strings.Contains(stdout.String(), "did you mean HEADPROBE_L2?") {
+		t.Errorf("exit %d, stdout %q: want UNKNOWN with the hint", code, stdout.String())
+	}
+	if p := parseCommandLine(t, hp(), map[string]string{"HEADPROBE_TIMEOUT": "2s"}); p.err == nil || strings.Contains(p.err.Error(), "did you mean") {
+		t.Errorf("no misspelt variable: %v", p.err)
+	}
+}
+
 func TestEnv_MisspeltVariableIsWarned(t *testing.T) {
 	cfg := mustParse(t, hp("--l2", "http://b:1"), map[string]string{
 		"HEADPROBE_L2_URL": "http://a:1", "HEADPROBE_MAX_UNSAFE": "5", "HEADPROBE_TIMOUT": "2s", "HEADPROBE_FOO": "1",
-		"HEADPROBE_L2_JWT_SECRET_FILE": "/x", "HEADPROBE_L2": "http://c:1",
+		"HEADPROBE_L2_JWT_SECRET_FILE": "/x", "HEADPROBE_L2": "http://c:1", "HEADPROBE_L2_JWT_SECRT": "/y",
 	})
 	want := []string{
 		"warning: HEADPROBE_FOO is not a headprobe variable",
 		"warning: HEADPROBE_L2_JWT_SECRET_FILE is not a headprobe variable (did you mean HEADPROBE_L2_JWT_SECRET?)",
+		"warning: HEADPROBE_L2_JWT_SECRT is not a headprobe variable (did you mean HEADPROBE_L2_JWT_SECRET?)",
 		"warning: HEADPROBE_L2_URL is not a headprobe variable (did you mean HEADPROBE_L2?)",
 		"warning: HEADPROBE_MAX_UNSAFE is not a headprobe variable (did you mean HEADPROBE_MAX_UNSAFE_INTERVAL?)",
 		"warning: HEADPROBE_TIMOUT is not a headprobe variable (did you mean HEADPROBE_TIMEOUT?)",

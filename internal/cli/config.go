@@ -174,7 +174,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 		return nil, err
 	}
 	if l2 == nil {
-		return nil, fmt.Errorf("--%s is required (or %s)", flagL2, env(flagL2)[0])
+		return nil, fmt.Errorf("--%s is required (or %s)%s", flagL2, env(flagL2)[0], meant(environmentOf(c), env(flagL2)[0]))
 	}
 	cfg.endpoints = []endpoint{*l2}
 	if mode == check.Health { // ready and live ignore the builder's flags entirely

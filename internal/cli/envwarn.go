@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -25,11 +26,23 @@ func unknownEnvWarnings(e environment) []string {
 	return warnings
 }
 
-// nearest is the real variable a misspelt name most likely meant, or "" when none is close: one it
-// extends (HEADPROBE_L2_URL: HEADPROBE_L2), else the shortest one it begins (HEADPROBE_MAX_UNSAFE:
-// HEADPROBE_MAX_UNSAFE_INTERVAL), else the one within a few edits of it (HEADPROBE_TIMOUT).
+// nearest is the real variable a misspelt name most likely meant, or "" when none is close: the
+// one within a few edits of it (HEADPROBE_TIMOUT, HEADPROBE_L2_JWT_SECRT), else one it extends
+// (HEADPROBE_L2_URL: HEADPROBE_L2), else the shortest one it begins (HEADPROBE_MAX_UNSAFE:
+// HEADPROBE_MAX_UNSAFE_INTERVAL).
 func nearest(name string, known []string) string {
-	best := ""
+	best, bestDistance := "", 0
+	typed := strings.TrimPrefix(name, envPrefix)
+	limit := max(2, len(typed)/3)
+	for _, k := range known {
+		d := editDistance(typed, strings.TrimPrefix(k, envPrefix))
+		if d <= limit && (best == "" || d < bestDistance) {
+			best, bestDistance = k, d
+		}
+	}
+	if best != "" {
+		return best
+	}
 	for _, k := range known {
 		if strings.HasPrefix(name, k+"_") && len(k) > len(best) {
 			best = k
@@ -43,18 +56,20 @@ func nearest(name string, known []string) string {
 			best = k
 		}
 	}
-	if best != "" {
-		return best
-	}
-	typed := strings.TrimPrefix(name, envPrefix)
-	limit := max(2, len(typed)/3)
-	for _, k := range known {
-		d := editDistance(typed, strings.TrimPrefix(k, envPrefix))
-		if d <= limit && (best == "" || d < editDistance(typed, strings.TrimPrefix(best, envPrefix))) {
-			best = k
+	return best
+}
+
+// meant is the hint for a required variable that is missing while a misspelling of it is set:
+// " (HEADPROBE_L2_URL is set: did you mean HEADPROBE_L2?)", or "".
+func meant(e environment, want string) string {
+	known := EnvVars()
+	for _, kv := range e.environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, envPrefix) && !slices.Contains(known, name) && nearest(name, known) == want {
+			return fmt.Sprintf(" (%s is set: did you mean %s?)", name, want)
 		}
 	}
-	return best
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b.
