@@ -11,12 +11,16 @@
 FROM --platform=$BUILDPLATFORM golang:1.26-bookworm AS build
 ARG TARGETOS
 ARG TARGETARCH
+# docker build --build-arg VERSION=$(git describe --tags --always --dirty) --build-arg COMMIT=$(git rev-parse HEAD) .
+ARG VERSION=unknown
+ARG COMMIT=unknown
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -tags urfave_cli_no_docs -trimpath -ldflags='-s -w' -o /out/headprobe .
+    go build -tags urfave_cli_no_docs -trimpath -o /out/headprobe \
+    -ldflags="-s -w -X github.com/headprobe/headprobe/internal/cli.version=$VERSION -X github.com/headprobe/headprobe/internal/cli.commit=$COMMIT" .
 
 FROM gcr.io/distroless/static-debian12:nonroot
 LABEL org.opencontainers.image.title="headprobe" \

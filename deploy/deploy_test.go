@@ -167,10 +167,14 @@ func checkDockerfile(data []byte, goDirective string) (dockerImage, []string) {
 		if !regexp.MustCompile(`(^|\s)CGO_ENABLED=0\s`).MatchString(run) && !stageEnv(builder, "CGO_ENABLED", "0") {
 			bad("go build without CGO_ENABLED=0: the binary must be static for distroless/static")
 		}
-		for _, flag := range []string{"-trimpath", `-ldflags='-s -w'`} {
-			if !strings.Contains(run, flag) && !strings.Contains(run, strings.ReplaceAll(flag, "'", `"`)) {
-				bad("go build without %s", flag)
-			}
+		if !strings.Contains(run, "-trimpath") {
+			bad("go build without -trimpath")
+		}
+		if !regexp.MustCompile(`-ldflags=["']-s -w[ "']`).MatchString(run) {
+			bad("go build without -ldflags='-s -w'")
+		}
+		if !strings.Contains(run, "internal/cli.version=$VERSION") {
+			bad("go build does not stamp the version (-X …/internal/cli.version=$VERSION)")
 		}
 		if m := regexp.MustCompile(`\s-o\s+(\S+)`).FindStringSubmatch(run); m != nil {
 			out = m[1]
@@ -276,6 +280,8 @@ func TestDockerfile_CheckCatchesMistakes(t *testing.T) {
 	for _, m := range [][2]string{
 		{"CGO_ENABLED=0 ", ""},
 		{"-trimpath", ""},
+		{"-s -w -X", "-X"},
+		{"internal/cli.version=$VERSION", "internal/cli.nothing=$VERSION"},
 		{"gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/base-debian12:nonroot"},
 		{"static-debian12:nonroot", "static-debian12:latest"},
 		{"USER nonroot:nonroot", "USER root"},

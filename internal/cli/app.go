@@ -92,9 +92,25 @@ func versionString() string {
 	return fmt.Sprintf("headprobe %s (commit %s, %s)", b.Version, b.Revision, b.GoVersion)
 }
 
+// version and commit are stamped by the release build (the README's command):
+//
+//	-ldflags "-X github.com/headprobe/headprobe/internal/cli.version=$(git describe --tags --always --dirty)
+//	          -X github.com/headprobe/headprobe/internal/cli.commit=$(git rev-parse HEAD)"
+//
+// A build without them reports what the Go toolchain stamped, which is "(devel)" from a checkout.
+var version, commit string
+
 // buildInfo is the module version, VCS revision ("unknown" when not stamped) and Go version;
 // ok is false for a binary without build info.
 func buildInfo() (b serve.BuildInfo, ok bool) {
+	defer func() {
+		if version != "" {
+			b.Version = version
+		}
+		if commit != "" {
+			b.Revision = commit
+		}
+	}()
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return serve.BuildInfo{Version: "unknown", Revision: "unknown", GoVersion: runtime.Version()}, false
