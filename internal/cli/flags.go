@@ -68,6 +68,7 @@ const (
 	catOutput      = "Output"
 	catTLS         = "TLS"
 	catFleet       = "Fleet"
+	catPeriodic    = "Watch and serve"
 )
 
 // env is the environment variable of a flag.

@@ -27,7 +27,7 @@ const flagListen = "listen"
 
 // listenFlag is serve's --listen, accepted before the command name too.
 func listenFlag() cli.Flag {
-	return text(catOutput, flagListen, "127.0.0.1:8080", "serve only: `HOST:PORT` to answer HTTP on; :8080 is every interface (in a pod)")
+	return text(catPeriodic, flagListen, "127.0.0.1:8080", "serve only: `HOST:PORT` to answer HTTP on; :8080 is every interface (in a pod)")
 }
 
 // serveCommand is `headprobe serve`: the health check repeated every --every, its verdicts

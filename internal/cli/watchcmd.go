@@ -21,7 +21,7 @@ const flagEvery = "every"
 
 // everyFlag is watch's --every, accepted before the command name too.
 func everyFlag() cli.Flag {
-	return text(catOutput, flagEvery, "2s", "watch and serve: `DURATION` between the starts of two checks")
+	return text(catPeriodic, flagEvery, "2s", "watch and serve: `DURATION` between the starts of two checks")
 }
 
 // watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
