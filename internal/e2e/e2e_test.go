@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,6 +44,12 @@ func TestMain(m *testing.M) {
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
 	if !explicit {
 		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+	}
+	// The real Prometheus tools, when not installed, are built before the tests start: outside
+	// their timeout, so that a cold build (minutes) cannot time a test out.
+	if err := testkit.BuildTools(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
 	testkit.MainWithBinary(m, &binary)
 }

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -24,24 +23,18 @@ import (
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
-// skipRealEnv, set to 1, lets the tests against real Prometheus tools skip when a tool is
-// missing. Unset (as in CI, whose .ci/run installs them), a missing tool fails the test.
-const skipRealEnv = "E2E_SKIP_REAL"
-
-// realTool is the path of the first of names found in PATH; Debian's packages are named in the
-// failure.
-func realTool(t *testing.T, pkg string, names ...string) string {
+// realTool is the path of the real Prometheus tool named name (promtool, prometheus,
+// node_exporter): PATH's, else built through the Go toolchain and cached (testkit.Tool).
+func realTool(t *testing.T, _ string, names ...string) string {
 	t.Helper()
-	for _, name := range names {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
+	for _, tl := range testkit.Tools {
+		for _, n := range names {
+			if slices.Contains(tl.Names, n) {
+				return tl.Path(t)
+			}
 		}
 	}
-	msg := fmt.Sprintf("%s not found in PATH (apt-get install %s; .ci/run installs it as root)", strings.Join(names, " or "), pkg)
-	if os.Getenv(skipRealEnv) == "1" {
-		t.Skip(msg + "; skipped because " + skipRealEnv + "=1")
-	}
-	t.Fatal(msg)
+	t.Fatalf("no tool named %q", names)
 	return ""
 }
 
