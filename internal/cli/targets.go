@@ -32,6 +32,7 @@ const (
 type targetsFile struct {
 	path    string
 	targets []*fileTarget
+	keys    map[string]keyKind // targetKeys, listed once for the whole file
 }
 
 // fileTarget is one target of the file.
@@ -141,7 +142,7 @@ func loadTargets(path string) (*targetsFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--%s: %v", flagTargets, err)
 	}
-	f := &targetsFile{path: path}
+	f := &targetsFile{path: path, keys: targetKeys()}
 	fail := func(line int, format string, a ...any) error {
 		return &TargetError{Path: path, Line: line, Err: fmt.Errorf(format, a...)}
 	}
@@ -223,7 +224,7 @@ func (f *targetsFile) target(name string, line int, node *yaml.Node, defaults bo
 	if node = deref(node); node.Kind != yaml.MappingNode {
 		return nil, fail(node.Line, "", errors.New("want a mapping of keys (flags' long names) to values"))
 	}
-	keys := targetKeys()
+	keys := f.keys
 	err := eachPair(node, func(key string, k, v *yaml.Node) error {
 		if key == keyLabels {
 			labels, err := readLabels(v)
