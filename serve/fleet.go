@@ -162,6 +162,9 @@ func (f *Fleet) Handler() http.Handler {
 // anew, 500 with the reason when it was not (the previous targets are kept).
 func (f *Fleet) reloadHandler(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if refuseLargeHead(w, r) {
+		return
+	}
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		w.Header().Set("Allow", "POST, PUT")
 		plain(w, http.StatusMethodNotAllowed, "method not allowed: POST or PUT only")
