@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"strings"
@@ -19,13 +20,22 @@ const lastSuccessName = "headprobe_last_success_timestamp_seconds"
 // TextfileSuffix ends the name of every file node_exporter's textfile collector reads.
 const TextfileSuffix = ".prom"
 
+// TextfileHeader is the first line of every textfile headprobe writes, a comment to Prometheus'
+// text format: headprobe replaces a file that starts with it, whatever its size, and leaves any
+// other as it is.
+const TextfileHeader = "# headprobe textfile: replaced on every run; a file not starting with this line is never replaced\n"
+
+// earlierHeader starts a textfile written before TextfileHeader was: its first series' help.
+const earlierHeader = "# HELP headprobe_"
+
 // IsTextfileName is true when node_exporter's textfile collector reads a file of that name.
 func IsTextfileName(path string) bool { return strings.HasSuffix(path, TextfileSuffix) }
 
 // WriteTextfile writes the result as Prometheus metrics for node_exporter's textfile collector,
-// atomically (a temporary file in the same directory, then a rename), mode 0644. It replaces only
-// a regular file: anything else at path is left as it is, with a *fsx.Refused. A run is a
-// success when it is healthy; otherwise the previous file's last-success time is carried over.
+// atomically (a temporary file in the same directory, then a rename), mode 0644, after
+// TextfileHeader. It replaces only a textfile of its own (ownTextfile), whatever its size:
+// anything else at path is left as it is, with a *fsx.Refused. A run is a success when it is
+// healthy; otherwise the previous file's last-success time is carried over.
 func WriteTextfile(path string, r check.Result) error { return WriteSeries(path, Series{Result: r}) }
 
 // TargetLabel is the label naming a fleet's target on each of its series.
@@ -58,7 +68,7 @@ func WriteSeries(path string, runs ...Series) error {
 	if err != nil {
 		return err
 	}
-	return fsx.WriteAtomic(path, data, 0o644, anyRegularFile)
+	return fsx.WriteAtomic(path, append([]byte(TextfileHeader), data...), 0o644, ownTextfile)
 }
 
 // renderTextfile is the text exposition of Metrics(r, lastSuccess), through expfmt.
@@ -173,19 +183,47 @@ func registry(r check.Result, lastSuccess float64, labels map[string]string) (*p
 	return reg, nil
 }
 
-// anyRegularFile is the textfile's test of a file headprobe may replace: any regular file.
-func anyRegularFile([]byte) bool { return true }
+// ownTextfile tells, by its first bytes, a textfile headprobe may replace: one it wrote (starting
+// with TextfileHeader, or with a headprobe_ series' help, written before the header was), or an
+// empty one, made beforehand for its permissions.
+func ownTextfile(prefix []byte) bool {
+	return len(prefix) == 0 || bytes.HasPrefix(prefix, []byte(TextfileHeader)) || bytes.HasPrefix(prefix, []byte(earlierHeader))
+}
 
-// previousValues reads an unlabelled gauge from an earlier textfile, by the value of each
-// series' TargetLabel ("" for none); empty when there is no file.
+// maxLine bounds a line of an earlier textfile that previousValues reads: a series' labels are
+// a target's name (at most 128 bytes) and a few short labels.
+const maxLine = 64 << 10
+
+// previousValues reads a gauge from an earlier textfile of headprobe's, by the value of each
+// series' TargetLabel ("" for none); empty when there is none. The file is as large as the fleet:
+// it is read line by line, and only that gauge's lines are kept and parsed.
 func previousValues(path, name string) map[string]float64 {
 	values := map[string]float64{}
-	data, err := fsx.ReadRegular(path, 1<<20)
+	f, err := fsx.OpenOwn(path)
 	if err != nil {
 		return values
 	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, fsx.PrefixSize)
+	if prefix, _ := r.Peek(fsx.PrefixSize); !ownTextfile(prefix) {
+		return values
+	}
+	var kept bytes.Buffer
+	lines := bufio.NewScanner(r)
+	lines.Buffer(make([]byte, 0, fsx.PrefixSize), maxLine)
+	for lines.Scan() {
+		line := lines.Bytes()
+		series, _ := bytes.CutPrefix(line, []byte("# TYPE "))
+		if bytes.HasPrefix(series, []byte(name)) && len(series) > len(name) && (series[len(name)] == ' ' || series[len(name)] == '{') {
+			kept.Write(line)
+			kept.WriteByte('\n')
+		}
+	}
+	if lines.Err() != nil {
+		return values
+	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(bytes.NewReader(data))
+	families, err := parser.TextToMetricFamilies(&kept)
 	if err != nil {
 		return values
 	}

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -45,6 +46,9 @@ type FleetOptions struct {
 	Warn func(msg string)
 	// Build labels headprobe_build_info.
 	Build BuildInfo
+	// EnableReload lets POST /-/reload read the targets anew (serve's --enable-reload, as
+	// Prometheus' --web.enable-lifecycle); without it the request is 403. Reload is not affected.
+	EnableReload bool
 }
 
 // ScrapeTimeoutHeader is the header in which Prometheus sends its scrape timeout, in seconds.
@@ -136,10 +140,10 @@ func (f *Fleet) Close() { f.current.Load().release() }
 // /-/healthy and /metrics (the fleet's own series).
 func (f *Fleet) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/probe", f.probe)
-	mux.Handle("/healthz", f.verdict(check.Health))
-	mux.Handle("/readyz", f.verdict(check.Ready))
-	mux.Handle("/livez", f.verdict(check.Live))
+	mux.Handle("/probe", once(http.HandlerFunc(f.probe)))
+	mux.Handle("/healthz", once(f.verdict(check.Health)))
+	mux.Handle("/readyz", once(f.verdict(check.Ready)))
+	mux.Handle("/livez", once(f.verdict(check.Live)))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "headprobe is healthy: it answers probes")
 	})
@@ -158,9 +162,16 @@ func (f *Fleet) Handler() http.Handler {
 // anew, 500 with the reason when it was not (the previous targets are kept).
 func (f *Fleet) reloadHandler(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	if refuseLargeHead(w, r) {
+		return
+	}
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		w.Header().Set("Allow", "POST, PUT")
 		plain(w, http.StatusMethodNotAllowed, "method not allowed: POST or PUT only")
+		return
+	}
+	if !f.opts.EnableReload {
+		plain(w, http.StatusForbidden, "reload over HTTP is off: start serve with --enable-reload (HEADPROBE_ENABLE_RELOAD), or send it SIGHUP")
 		return
 	}
 	if err := f.Reload(); err != nil {
@@ -241,12 +252,45 @@ func (f *Fleet) probe(w http.ResponseWriter, r *http.Request) {
 }
 
 // verdict is /healthz, /readyz or /livez with ?target=NAME: the HTTP status of a fresh check of
-// the target (200, 206 or 503) with its first line.
+// the target (200, 206 or 503) with its first line, or, as serve's own verdicts (wantsJSON), its
+// JSON document with its target and labels, as `--targets -o json` prints it.
 func (f *Fleet) verdict(mode check.Mode) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, _, res, ok := f.check(w, r, mode); ok {
-			plain(w, res.State.HTTPStatus(), report.Headline(res))
+		asJSON, ok := wantsJSON(r)
+		if !ok {
+			plain(w, http.StatusBadRequest, "format must be text or json")
+			return
 		}
+		name, t, res, ok := f.check(w, r, mode)
+		if !ok {
+			return
+		}
+		if !asJSON {
+			plain(w, res.State.HTTPStatus(), report.Headline(res))
+			return
+		}
+		doc := report.Document(res)
+		doc.Target, doc.Labels = name, t.Labels
+		body, err := json.Marshal(doc)
+		if err != nil {
+			plain(w, http.StatusInternalServerError, "internal error: "+err.Error())
+			return
+		}
+		write(w, res.State.HTTPStatus(), "application/json", append(body, '\n'))
+	})
+}
+
+// once refuses with 400 a request that gives a query parameter more than once
+// (?target=a&target=b): which one was meant is not known, so none is taken.
+func once(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, values := range r.URL.Query() {
+			if len(values) > 1 {
+				plain(w, http.StatusBadRequest, fmt.Sprintf("parameter %q given twice: give it once", name))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -179,7 +179,7 @@ func TestFleet_ReloadKeepsTheOldTargetsOnABadFile(t *testing.T) {
 	next := Targets{"b": {Probe: verdictProbe(check.Healthy), Bound: time.Second}}
 	var fail atomic.Bool
 	var warned []string
-	opts := FleetOptions{MaxConcurrent: 2, Warn: func(m string) { warned = append(warned, m) }, Load: func() (Targets, func(), error) {
+	opts := FleetOptions{MaxConcurrent: 2, EnableReload: true, Warn: func(m string) { warned = append(warned, m) }, Load: func() (Targets, func(), error) {
 		if fail.Load() {
 			return nil, nil, errors.New("targets.yaml:3: bad")
 		}

@@ -29,13 +29,16 @@ func (s *Server) Handler() http.Handler {
 	return guard(mux)
 }
 
-// guard answers only GET and HEAD requests without a body, and marks every answer as not to be
-// cached: a verdict is only current when it is read.
+// guard answers only GET and HEAD requests without a body and with a head within maxHeaderBytes,
+// and marks every answer as not to be cached: a verdict is only current when it is read.
 func guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
+		if refuseLargeHead(w, r) {
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")
 			plain(w, http.StatusMethodNotAllowed, "method not allowed: GET or HEAD only")
@@ -48,6 +51,29 @@ func guard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuseLargeHead answers 431 to a request whose head is over maxHeaderBytes, and says so. The
+// head is the request line and the header lines, each with its CRLF, as http.Server parsed them.
+// http.Server's own MaxHeaderBytes lets some 4 KiB more through (the slop of its buffering), so
+// the documented bound is counted here, to the byte; http.Server's stays as the hard bound on
+// what is read at all.
+func refuseLargeHead(w http.ResponseWriter, r *http.Request) bool {
+	size := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2
+	if r.Host != "" {
+		size += len("Host: ") + len(r.Host) + 2
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			size += len(name) + 2 + len(v) + 2
+		}
+	}
+	if size <= maxHeaderBytes {
+		return false
+	}
+	w.Header().Set("Connection", "close")
+	plain(w, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large: the request line and headers are at most "+strconv.Itoa(maxHeaderBytes)+" bytes")
+	return true
 }
 
 // verdict answers with mode's current verdict.

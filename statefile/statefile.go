@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -20,8 +21,14 @@ import (
 // version is the file format; a file of another version is ignored.
 const version = 1
 
-// maxSize bounds what is read: a state file holds two small entries.
-const maxSize = 64 << 10
+// maxSize bounds what Load reads: an entry is about 150 bytes, so 64 MiB is some 400,000
+// endpoints, far more than a targets file of at most 4 MiB holds. A larger file of headprobe's is
+// ignored with a warning, and replaced by Save.
+const maxSize = 64 << 20
+
+// header is how every state file starts, of any version: encoding/json writes the fields of file
+// in order, so the file is told headprobe's by its first bytes alone, whatever its size.
+var header = regexp.MustCompile(`^\{"version":[0-9]+,"tool":"headprobe"[,}]`)
 
 // file is the JSON document on disk.
 type file struct {
@@ -46,10 +53,11 @@ func Key(name, url string) string {
 // Load reads the marks of an earlier run. A missing file is a first run: no marks, no warning; so is
 // an empty regular file (made beforehand, e.g. with install -m 600 /dev/null, for the permissions).
 // A corrupt, foreign or unreadable file is ignored with a warning, never an error; when it is not
-// headprobe's, the warning also says that Save will leave it as it is.
+// headprobe's (it does not start with header), the warning also says that Save will leave it as it
+// is. One of headprobe's, whatever its size, is replaced by Save.
 func Load(path string) (marks map[string]check.Mark, warning string) {
 	marks = map[string]check.Mark{}
-	data, err := fsx.ReadOwn(path, maxSize)
+	prefix, err := fsx.ReadOwnPrefix(path, fsx.PrefixSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return marks, ""
 	}
@@ -60,12 +68,22 @@ func Load(path string) (marks map[string]check.Mark, warning string) {
 	if err != nil {
 		return marks, fmt.Sprintf("state file %s ignored: %v", path, err)
 	}
-	if len(data) == 0 {
+	if len(prefix) == 0 {
 		return marks, ""
+	}
+	if !ours(prefix) {
+		return marks, fmt.Sprintf("state file %s ignored and not written: is not a headprobe state file, left as it is", path)
+	}
+	data, err := fsx.ReadOwn(path, maxSize)
+	if errors.As(err, &refused) { // headprobe's all the same: Save replaces it
+		return marks, fmt.Sprintf("state file %s ignored (and rewritten): %s", path, refused.Reason)
+	}
+	if err != nil {
+		return marks, fmt.Sprintf("state file %s ignored: %v", path, err)
 	}
 	f, ok := parse(data)
 	if !ok {
-		return marks, fmt.Sprintf("state file %s ignored and not written: is not a headprobe state file, left as it is", path)
+		return marks, fmt.Sprintf("state file %s ignored (and rewritten): is corrupt", path)
 	}
 	if f.Version != version {
 		return marks, fmt.Sprintf("state file %s ignored: version %d, want %d", path, f.Version, version)
@@ -82,15 +100,9 @@ func parse(data []byte) (f file, ok bool) {
 	return f, err == nil && f.Tool == "headprobe"
 }
 
-// ours tells a file headprobe wrote, of any version, which Save may replace: one Load reads, or an
-// empty one, made beforehand for its permissions.
-func ours(existing []byte) bool {
-	if len(existing) == 0 {
-		return true
-	}
-	_, ok := parse(existing)
-	return ok && len(existing) <= maxSize
-}
+// ours tells, by its first bytes, a file headprobe wrote, of any version and any size, which Save
+// may replace: one that starts with header, or an empty one, made beforehand for its permissions.
+func ours(prefix []byte) bool { return len(prefix) == 0 || header.Match(prefix) }
 
 // Save writes the marks atomically: a temporary file in the same directory, then a rename, so a
 // reader or a concurrent run sees either the old file or the new one, never a mix. It replaces

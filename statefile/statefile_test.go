@@ -3,6 +3,7 @@ package statefile
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,11 +42,11 @@ func TestFirstRun_NoFileNoWarning(t *testing.T) {
 func TestCorruptOrForeignFile_IsIgnoredWithAWarning(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{
-		"corrupt":     `{"version":1,"tool":"headprobe","endpoints":{`,
-		"foreign":     `{"some":"other tool"}`,
-		"old version": `{"version":99,"tool":"headprobe","endpoints":{}}`,
-		"binary":      "\x00\x01\x02",
-		"too large":   `{"pad":"` + strings.Repeat("x", maxSize) + `"}`,
+		"corrupt":                `{"version":1,"tool":"headprobe","endpoints":{`,
+		"foreign":                `{"some":"other tool"}`,
+		"old version":            `{"version":99,"tool":"headprobe","endpoints":{}}`,
+		"binary":                 "\x00\x01\x02",
+		"large, not headprobe's": `{"pad":"` + strings.Repeat("x", 1<<20) + `"}`,
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-"))
 		os.WriteFile(path, []byte(content), 0o600)
@@ -170,5 +171,54 @@ func TestEmptyFile_IsAFirstRunAndIsReplaced(t *testing.T) {
 	}
 	if marks, warning := Load(path); marks["l2/x"].Number != 7 || warning != "" {
 		t.Errorf("after Save: %v, warning %q", marks, warning)
+	}
+}
+
+// TestLargeStateFile_ReadAndReplaced: a state file is told headprobe's by its first bytes, so one
+// of thousands of endpoints (over the 64 KiB a state file was once held to) is read and replaced
+// run after run; one over maxSize is ignored with a warning and replaced all the same; a corrupt
+// one of headprobe's is replaced too.
+func TestLargeStateFile_ReadAndReplaced(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state")
+	marks := map[string]check.Mark{}
+	since := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range 4000 {
+		marks[Key("l2", fmt.Sprintf("http://10.0.0.1/%d", i))] = check.Mark{Number: uint64(i), Since: since}
+	}
+	for run := range 3 {
+		if err := Save(path, marks); err != nil {
+			t.Fatalf("run %d: Save: %v", run, err)
+		}
+		got, warning := Load(path)
+		if warning != "" || len(got) != len(marks) || !got[Key("l2", "http://10.0.0.1/3999")].Since.Equal(since) {
+			t.Fatalf("run %d: %d marks, warning %q; want %d and none", run, len(got), warning, len(marks))
+		}
+	}
+	if info, err := os.Stat(path); err != nil || info.Size() <= 64<<10 {
+		t.Fatalf("the state file of 4000 endpoints: %v, want over 64 KiB", err)
+	}
+
+	huge := filepath.Join(dir, "huge")
+	if err := os.WriteFile(huge, []byte(`{"version":1,"tool":"headprobe","endpoints":{}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, maxSize+1); err != nil { // sparse: no disk spent
+		t.Fatal(err)
+	}
+	if got, warning := Load(huge); len(got) != 0 || !strings.Contains(warning, "ignored (and rewritten): is larger than") {
+		t.Errorf("a state file over %d bytes: %d marks, warning %q", maxSize, len(got), warning)
+	}
+	corrupt := filepath.Join(dir, "corrupt")
+	if err := os.WriteFile(corrupt, []byte(`{"version":1,"tool":"headprobe","endpoints":{"l2/`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{huge, corrupt} {
+		if err := Save(p, marks); err != nil {
+			t.Errorf("Save over %s: %v, want it replaced", filepath.Base(p), err)
+		}
+		if got, warning := Load(p); warning != "" || len(got) != len(marks) {
+			t.Errorf("%s after Save: %d marks, warning %q", filepath.Base(p), len(got), warning)
+		}
 	}
 }

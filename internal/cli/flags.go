@@ -259,7 +259,7 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 // --every and serve's --listen included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars

@@ -41,7 +41,7 @@ func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
-		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag()),
+		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil

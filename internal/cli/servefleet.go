@@ -24,6 +24,15 @@ func maxProbesFlag() cli.Flag {
 	return text(catFleet, flagMaxProbes, "64", "serve --targets only: at most `N` checks at once; a request beyond gets 503 at once")
 }
 
+// flagEnableReload lets POST /-/reload of serve --targets read the file anew.
+const flagEnableReload = "enable-reload"
+
+// enableReloadFlag is serve's --enable-reload, accepted before the command name too: as
+// Prometheus' --web.enable-lifecycle, HTTP may reload only when asked for (SIGHUP always may).
+func enableReloadFlag() cli.Flag {
+	return toggle(catFleet, flagEnableReload, "serve --targets only: let POST /-/reload read the file anew (else 403; SIGHUP always does)")
+}
+
 // fleetServeIgnored are the flags that serve --targets does not use: each request runs a fresh
 // one-shot check (no loop, no history), and the series are served, not written.
 var fleetServeIgnored = []string{flagEvery, flagTextfile, flagStateFile, flagMaxConcurrent}
@@ -97,7 +106,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	}
 	build, _ := buildInfo()
 	fleet := serve.NewFleet(check.SystemClock{}, targets, close, serve.FleetOptions{
-		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build,
+		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build, EnableReload: boolean(c, flagEnableReload),
 		Warn: func(msg string) { warn(warning("%s", msg)) },
 	})
 	defer fleet.Close()

@@ -32,6 +32,7 @@ const (
 type targetsFile struct {
 	path    string
 	targets []*fileTarget
+	keys    map[string]keyKind // targetKeys, listed once for the whole file
 }
 
 // fileTarget is one target of the file.
@@ -80,6 +81,9 @@ func (e *TargetError) Error() string {
 	}
 	if e.Key != "" {
 		key := fmt.Sprintf("key %q", e.Key)
+		if !flagLike(e.Key) {
+			key = fmt.Sprintf("an unknown key at line %d", e.Line)
+		}
 		if e.Target != "" && e.InDefaults {
 			key += " (from defaults)"
 		}
@@ -131,6 +135,20 @@ func secretKey(name string) bool { return strings.HasSuffix(name, "-secret") || 
 // bytes or more, or a PEM block.
 var inlineSecret = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(0[xX])?[0-9a-fA-F]{16,}$|-----BEGIN`) })
 
+// flagLikeKey is what a key of the file looks like when a refusal may quote it: a flag's long name.
+var flagLikeKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`) })
+
+// flagLike is true when a refusal may quote key: it looks like a flag's long name (lower-case
+// letters, digits and dashes, at most 40 characters) and not like a secret (a run of hex).
+// Anything else is named by its line: it may be a line of a file that is not a targets file, a
+// password's hash in /etc/shadow or an api_key.
+func flagLike(key string) bool {
+	return flagLikeKey().MatchString(key) && !inlineSecret().MatchString(key)
+}
+
+// yamlQuoted are the spans of a YAML parser's message that quote the file (an anchor's name).
+var yamlQuoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(` ?('[^']*'|` + "`[^`]*`" + `|"[^"]*")`) })
+
 // targetName is what a target may be called: it prefixes report lines and goes in URLs and labels.
 var targetName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$`) })
 
@@ -141,21 +159,21 @@ func loadTargets(path string) (*targetsFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--%s: %v", flagTargets, err)
 	}
-	f := &targetsFile{path: path}
+	f := &targetsFile{path: path, keys: targetKeys()}
 	fail := func(line int, format string, a ...any) error {
 		return &TargetError{Path: path, Line: line, Err: fmt.Errorf(format, a...)}
 	}
 	failErr := func(line int, err error) error { return &TargetError{Path: path, Line: line, Err: err} }
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fail(0, "%v", err) // yaml's message names the line
+		return nil, fail(0, "%s", yamlQuoted().ReplaceAllString(err.Error(), "")) // yaml's message names the line; what it quotes of the file is dropped
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, fail(0, "is empty: want %s: and %s:", sectionDefaults, sectionTargets)
 	}
 	root := deref(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		return nil, fail(root.Line, "want a mapping with %s: and %s:", sectionDefaults, sectionTargets)
+		return nil, fail(root.Line, "is not a targets file: want a mapping with %s: and %s:", sectionDefaults, sectionTargets)
 	}
 	var defaults *fileTarget
 	var targets *yaml.Node
@@ -168,6 +186,9 @@ func loadTargets(path string) (*targetsFile, error) {
 		case sectionTargets:
 			targets = v
 			return nil
+		}
+		if !flagLike(key) {
+			return fail(k.Line, "an unknown key at line %d: not a targets file (want %s: and %s:)", k.Line, sectionDefaults, sectionTargets)
 		}
 		return fail(k.Line, "unknown section %q (want %s: and %s:)", key, sectionDefaults, sectionTargets)
 	}, failErr)
@@ -182,7 +203,7 @@ func loadTargets(path string) (*targetsFile, error) {
 	}
 	err = eachPair(targets, func(name string, k, v *yaml.Node) error {
 		if !targetName().MatchString(name) {
-			return fail(k.Line, "target name %q: want letters, digits and . _ : / @ -, at most 128, starting with a letter or digit", name)
+			return fail(k.Line, "the target name at line %d: want letters, digits and . _ : / @ -, at most 128, starting with a letter or digit", k.Line)
 		}
 		t, err := f.target(name, k.Line, v, false)
 		if err != nil {
@@ -223,7 +244,7 @@ func (f *targetsFile) target(name string, line int, node *yaml.Node, defaults bo
 	if node = deref(node); node.Kind != yaml.MappingNode {
 		return nil, fail(node.Line, "", errors.New("want a mapping of keys (flags' long names) to values"))
 	}
-	keys := targetKeys()
+	keys := f.keys
 	err := eachPair(node, func(key string, k, v *yaml.Node) error {
 		if key == keyLabels {
 			labels, err := readLabels(v)
@@ -284,16 +305,23 @@ func readLabels(node *yaml.Node) (map[string]string, error) {
 	if node = deref(node); node.Kind != yaml.MappingNode {
 		return nil, errors.New("want a mapping of label names to values")
 	}
-	err := eachPair(node, func(name string, _, v *yaml.Node) error {
+	err := eachPair(node, func(name string, k, v *yaml.Node) error {
 		if err := report.ValidLabel(name); err != nil {
+			if !flagLike(name) {
+				return fmt.Errorf("the label name at line %d: want a Prometheus label name (letters, digits and _, not starting with a digit or __), not target or endpoint", k.Line)
+			}
 			return err
 		}
+		label := fmt.Sprintf("label %q", name)
+		if !flagLike(name) {
+			label = fmt.Sprintf("the label at line %d", k.Line)
+		}
 		if name == report.TargetLabel {
-			return fmt.Errorf("label %q is headprobe's own: the target's name", name)
+			return fmt.Errorf("%s is headprobe's own: the target's name", label)
 		}
 		value, err := scalar(v)
 		if err != nil {
-			return fmt.Errorf("label %q %v", name, err)
+			return fmt.Errorf("%s %v", label, err)
 		}
 		labels[name] = value
 		return nil
@@ -344,6 +372,9 @@ func eachPair(node *yaml.Node, fn func(key string, k, v *yaml.Node) error, fail 
 			return fail(k.Line, errors.New("a key must be a plain name"))
 		}
 		if first, dup := seen[k.Value]; dup {
+			if !flagLike(k.Value) {
+				return fail(k.Line, fmt.Errorf("the key at line %d is given twice (first on line %d)", k.Line, first))
+			}
 			return fail(k.Line, fmt.Errorf("%q is given twice (first on line %d)", k.Value, first))
 		}
 		seen[k.Value] = k.Line

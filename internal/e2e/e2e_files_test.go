@@ -75,12 +75,9 @@ func TestStateFile_ReplacesAPreviousOne(t *testing.T) {
 	}
 }
 
-func TestTextfile_LeavesWhatIsNotARegularFileAsItIs(t *testing.T) {
+func TestTextfile_LeavesWhatIsNotItsOwnAsItIs(t *testing.T) {
 	net := sequencer(t)
 	for _, f := range fsxtest.Foreigners([]byte("# not headprobe's\n")) {
-		if f.Name == "foreign regular file" {
-			continue // any regular file is a textfile headprobe may replace
-		}
 		t.Run(f.Name, func(t *testing.T) {
 			prom := filepath.Join(t.TempDir(), "x.prom")
 			f.Make(t, prom)

@@ -25,7 +25,7 @@ func TestServeFleet_ProbesReloadsAndRefuses(t *testing.T) {
 		}
 	}
 	write(fmt.Sprintf("defaults: {timeout: 5s}\ntargets:\n  ok: {l2: %s, labels: {chain: a}}\n  hang: {l2: %s}\n", fresh, hang))
-	s := startServe(t, "--targets", path)
+	s := startServe(t, "--targets", path, "--enable-reload")
 
 	if a := s.get(t, "/probe?target=ok"); a.code != 200 || !strings.Contains(a.body, `headprobe_status{chain="a"} 0`) || !strings.Contains(a.body, "probe_success 1") {
 		t.Errorf("/probe?target=ok: %d\n%s", a.code, a.body)

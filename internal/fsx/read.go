@@ -45,21 +45,55 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 // there; anything else that is there and cannot be read as a whole is a *Refused. A file renamed
 // over path while it is examined (another run saving at the same moment) is examined again.
 func ReadOwn(path string, limit int64) ([]byte, error) {
+	f, err := OpenOwn(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, &Refused{path, "cannot be read (" + unwrapPath(err).Error() + ")"}
+	}
+	if int64(len(data)) > limit {
+		return nil, &Refused{path, fmt.Sprintf("is larger than %d bytes", limit)}
+	}
+	return data, nil
+}
+
+// ReadOwnPrefix is the first n bytes (fewer when the file is shorter) of the file ReadOwn would
+// read, whatever its size: enough to tell whose it is by its first line.
+func ReadOwnPrefix(path string, n int64) ([]byte, error) {
+	f, err := OpenOwn(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, n))
+	if err != nil {
+		return nil, &Refused{path, "cannot be read (" + unwrapPath(err).Error() + ")"}
+	}
+	return data, nil
+}
+
+// OpenOwn opens for reading the regular file at path itself, as ReadOwn reads it: a symlink is
+// not followed and nothing but a regular file is opened; an error wrapping fs.ErrNotExist means
+// nothing is there, anything else is a *Refused. The caller closes the file.
+func OpenOwn(path string) (*os.File, error) {
 	for tries := 1; ; tries++ {
-		data, err := readOwnOnce(path, limit)
+		f, err := openOwnOnce(path)
 		var r *Refused
 		if tries < 5 && errors.As(err, &r) && r.Reason == reasonChanged {
 			continue
 		}
-		return data, err
+		return f, err
 	}
 }
 
 // reasonChanged is why a file replaced between its examination and its opening is refused.
 const reasonChanged = "changed while it was read"
 
-// readOwnOnce is one attempt of ReadOwn.
-func readOwnOnce(path string, limit int64) ([]byte, error) {
+// openOwnOnce is one attempt of OpenOwn.
+func openOwnOnce(path string) (*os.File, error) {
 	info, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, err
@@ -77,18 +111,11 @@ func readOwnOnce(path string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, &Refused{path, "cannot be read (" + unwrapPath(err).Error() + ")"}
 	}
-	defer f.Close()
 	if opened, err := f.Stat(); err != nil || !os.SameFile(info, opened) {
+		f.Close()
 		return nil, &Refused{path, reasonChanged}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &Refused{path, "cannot be read (" + unwrapPath(err).Error() + ")"}
-	}
-	if int64(len(data)) > limit {
-		return nil, &Refused{path, fmt.Sprintf("is larger than %d bytes, more than headprobe writes", limit)}
-	}
-	return data, nil
+	return f, nil
 }
 
 // unwrapPath drops the path from an *os.PathError, which the caller already names.

@@ -55,3 +55,19 @@ func TestReadOwn_ReadsARegularFileAndSaysWhenNothingIsThere(t *testing.T) {
 		t.Errorf("a file over the limit: %v, want a *Refused", err)
 	}
 }
+
+func TestReadOwnPrefix_TheFirstBytesWhateverTheSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state")
+	if _, err := ReadOwnPrefix(path, 4); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+	if err := os.WriteFile(path, []byte("headprobe and more"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := ReadOwnPrefix(path, 9); err != nil || string(data) != "headprobe" {
+		t.Errorf("prefix %q, %v; want %q", data, err, "headprobe")
+	}
+	if data, err := ReadOwnPrefix(path, 1<<10); err != nil || string(data) != "headprobe and more" {
+		t.Errorf("a file shorter than the prefix: %q, %v", data, err)
+	}
+}

@@ -81,19 +81,41 @@ func TestWriteAtomic_LeavesWhatIsNotOursAsItIs(t *testing.T) {
 	}
 }
 
-func TestWriteAtomic_AFileTooLargeToBeOursIsLeft(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state")
-	big := append([]byte("headprobe "), make([]byte, maxExisting)...)
-	if err := os.WriteFile(path, big, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	before := fsxtest.Snapshot(t, path)
-	var refused *Refused
-	if err := WriteAtomic(path, []byte("headprobe 2"), 0o600, ours); !errors.As(err, &refused) {
-		t.Errorf("error %v, want a *Refused", err)
-	}
-	if fsxtest.Snapshot(t, path) != before {
-		t.Error("a file too large to be headprobe's was changed")
+// TestWriteAtomic_OursWhateverItsSize: a file is told ours by its first bytes alone, so a large
+// file of ours is replaced and a large one that is not is left; ours never sees more than
+// PrefixSize bytes.
+func TestWriteAtomic_OursWhateverItsSize(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		head    string
+		replace bool
+	}{
+		{"ours", "headprobe ", true},
+		{"not ours", "0x1234 ", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state")
+			big := append([]byte(c.head), bytes.Repeat([]byte("x"), 8<<20)...)
+			if err := os.WriteFile(path, big, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			before := fsxtest.Snapshot(t, path)
+			seen := -1
+			err := WriteAtomic(path, []byte("headprobe 2"), 0o600, func(prefix []byte) bool {
+				seen = len(prefix)
+				return ours(prefix)
+			})
+			if seen != PrefixSize {
+				t.Errorf("ours was given %d bytes, want the first %d", seen, PrefixSize)
+			}
+			var refused *Refused
+			switch after := fsxtest.Snapshot(t, path); {
+			case c.replace && (err != nil || after.Data != "headprobe 2"):
+				t.Errorf("a large file of ours: %v, %d bytes after; want it replaced", err, len(after.Data))
+			case !c.replace && (!errors.As(err, &refused) || after != before):
+				t.Errorf("a large file not ours: %v, changed %v; want a *Refused and the file as it was", err, after != before)
+			}
+		})
 	}
 }
 
