@@ -49,7 +49,7 @@ var badValues = map[string]string{
 
 // noBadValue are the variables badValues leaves out.
 var noBadValue = []string{"HEADPROBE_TLS_SERVER_NAME", "HEADPROBE_TLS_CERT", "HEADPROBE_TLS_KEY", "HEADPROBE_STATE_FILE",
-	"HEADPROBE_MAX_CONCURRENT", "HEADPROBE_MAX_CONCURRENT_PROBES"}
+	"HEADPROBE_MAX_CONCURRENT", "HEADPROBE_MAX_CONCURRENT_PROBES", "HEADPROBE_ENABLE_RELOAD"}
 
 // goodEnv gives every endpoint a valid value, so that each variable that depends on one is read.
 var goodEnv = map[string]string{
