@@ -67,6 +67,21 @@ func (d *Detail) Line() string {
 	return strings.Join(parts, "  ")
 }
 
+// short is a passing reason: "landed 9/10 (#1225–#1234), the last #1234 1s ago".
+func (d *Detail) short() string {
+	s := "landed -/" + fmt.Sprint(d.Asked)
+	if c := d.Count; c != nil && c.Window > 0 {
+		s = fmt.Sprintf("landed %d/%d (#%d–#%d)", c.Landed, c.Window, c.From, c.To)
+		if c.Short != "" {
+			s += " (" + c.Short + ")"
+		}
+	}
+	if d.Last != nil {
+		s += fmt.Sprintf(", the last #%d %s ago", d.Last.Number, d.LastAge)
+	}
+	return s
+}
+
 // Doc is the JSON fields: see Doc.
 func (d *Detail) Doc() any {
 	doc := Doc{Signer: d.Marks.Signer.Hex(), MinBlocks: d.Min, Waived: d.Waived}

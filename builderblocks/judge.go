@@ -44,13 +44,13 @@ func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Fi
 	case s.count.Landed < min(s.opts.Min, s.count.Window):
 		f.Cause, f.Reason = CauseMissing, s.missing()
 	default:
-		f.Reason = d.Line()
+		f.Reason = d.short()
 	}
 	if f.Cause == "" {
 		return f
 	}
 	if s.opts.Min == 0 {
-		f.Note, f.Cause, f.Reason = f.Reason+" (not judged: --min-builder-blocks 0)", "", d.Line()
+		f.Note, f.Cause, f.Reason = f.Reason+" (not judged: --min-builder-blocks 0)", "", d.short()
 		return f
 	}
 	if disabled(r) {

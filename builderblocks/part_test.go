@@ -69,8 +69,8 @@ func TestBuilderBlocks_Verdicts(t *testing.T) {
 		reason, notes []string
 	}{
 		{"NineOfTen_IsHealthy", builtChain(100, now, 91, 92, 93, 94, 95, 96, 97, 98, 100), 100, 10, 1, check.Healthy, "",
-			[]string{"builder-blocks landed 9/10 (#91–#100)", "last #100, 0s ago"}, nil},
-		{"OneOfTen_IsEnoughByDefault", builtChain(100, now, 91), 100, 10, 1, check.Healthy, "", []string{"landed 1/10", "last #91, 9s ago"}, nil},
+			[]string{"builder-blocks landed 9/10 (#91–#100)", "the last #100 0s ago"}, nil},
+		{"OneOfTen_IsEnoughByDefault", builtChain(100, now, 91), 100, 10, 1, check.Healthy, "", []string{"landed 1/10", "the last #91 9s ago"}, nil},
 		{"NoneOfTen_IsPartial", builtChain(100, now, 80), 100, 10, 1, check.Partial, CauseMissing,
 			[]string{"PARTIAL", "builder-blocks no L2 block of the last 10 came from the builder; none seen since headprobe started"}, nil},
 		{"ThreeOfTen_BelowMin_IsPartial", builtChain(100, now, 92, 96, 99), 100, 10, 5, check.Partial, CauseMissing,
