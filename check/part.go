@@ -79,11 +79,14 @@ type Series struct {
 type Heads struct {
 	mu      sync.Mutex
 	latest  map[string]Head
+	ended   map[string]bool
 	changed chan struct{}
 }
 
 // NewHeads is an empty Heads.
-func NewHeads() *Heads { return &Heads{latest: map[string]Head{}, changed: make(chan struct{})} }
+func NewHeads() *Heads {
+	return &Heads{latest: map[string]Head{}, ended: map[string]bool{}, changed: make(chan struct{})}
+}
 
 // Latest is the latest head seen of the role of that name.
 func (h *Heads) Latest(role string) (Head, bool) {
@@ -107,4 +110,21 @@ func (h *Heads) Set(role string, head Head) {
 	h.latest[role] = head
 	close(h.changed)
 	h.changed = make(chan struct{})
+}
+
+// End records that the observation of the role of that name is over, with or without a head, and
+// wakes the waiters on Changed: a part waiting for a head that will never come stops waiting.
+func (h *Heads) End(role string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ended[role] = true
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+// Ended reports whether the observation of the role of that name is over.
+func (h *Heads) Ended(role string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.ended[role]
 }

@@ -208,3 +208,44 @@ func TestHeads_ChangedWakesWaiters(t *testing.T) {
 	default:
 	}
 }
+
+// A part waiting for the L2's head learns that none will come as soon as the L2's observation
+// fails, not at the run's deadline.
+func TestRun_PartWaitingForAHeadLearnsTheObservationEnded(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ended := make(chan bool, 1)
+	part := endWatcher{role: partialPart, ended: ended}
+	start := time.Now()
+	Run(ctx, newClock(), Health, oneShot, []Target{{Role: l2Role, Source: script(fails("connection refused"))}}, nil, part)
+	if !<-ended {
+		t.Fatal("the part was never told the L2's observation ended")
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the part waited %s, as if for the run's deadline", d)
+	}
+}
+
+// endWatcher waits for a head of the L2 or the end of its observation, and reports which.
+type endWatcher struct {
+	role  Role
+	ended chan bool
+}
+
+func (p endWatcher) Role() Role { return p.role }
+
+func (p endWatcher) Observe(ctx context.Context, _ Clock, _ Config, heads *Heads) Sighting {
+	for {
+		changed := heads.Changed()
+		if _, ok := heads.Latest(l2Role.Name); ok || heads.Ended(l2Role.Name) {
+			p.ended <- !ok
+			return fakeSighting{part: fakePart{role: p.role}}
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			p.ended <- false
+			return fakeSighting{part: fakePart{role: p.role}}
+		}
+	}
+}

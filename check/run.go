@@ -71,6 +71,9 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 				}
 			}
 			o := observeWith(ctx, clock, t.Source, window, onSample)
+			if len(observed) > 0 {
+				heads.End(t.Role.Name)
+			}
 			if o.Last != nil && (t.Previous != nil || t.Remember) {
 				m, stuck := advanceMark(t.Previous, *o.Last, clock.Now(), cfg.MinBlocks)
 				o.Mark, o.StuckFor = &m, stuck

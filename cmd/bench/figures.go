@@ -40,6 +40,7 @@ var figures = []figure{
 	{"S2", "`serve` under `wrk -t1 -c50 -d10s --latency` on `/healthz`: p99 latency (any error fails it)", "ms", 2},
 	{"S2R", "`serve`: RSS growth over that wrk run, after a 2 s warm-up at the same load", "MB", 2},
 	{"S3", "`serve` soak, 100,000 checks on a fake clock (SERVE_SOAK_CHECKS=100000 go test ./serve/ -run Soak): live heap growth", "MB", 1},
+	{"L1", "one-shot `health` with `--builder-signer` (10 full blocks in one batch) / without it, same endpoints: CPU, interleaved", "×", 1.3},
 	// A probe that uses no new flag must not cost more than the -baseline build's (issue #11).
 	{"B1", "CPU (user + sys) per probe / the baseline build's, same command, interleaved", "×", sameWithin},
 	{"B2", "wall time per probe / the baseline build's, interleaved", "×", sameWithin},

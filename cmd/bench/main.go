@@ -105,7 +105,7 @@ func (o options) run() (pass bool, err error) {
 			continue
 		}
 		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
-			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3, B1 … B4)", id)
+			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3, L1, B1 … B4)", id)
 		}
 		selected[id] = true
 	}
@@ -160,7 +160,7 @@ func (o options) run() (pass bool, err error) {
 			results[id] = r
 		}
 	}
-	measure := map[string]func() result{"P3": b.size, "B4": b.baseSize, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak}
+	measure := map[string]func() result{"P3": b.size, "B4": b.baseSize, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak, "L1": b.landing}
 	for _, f := range figures {
 		if m := measure[f.ID]; m != nil && want(f.ID) && (!f.baseline() || withBase) {
 			results[f.ID] = m()

@@ -127,8 +127,9 @@ func (s *rpcServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // rpcRequest is the part of a JSON-RPC request the fake reads.
 type rpcRequest struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
+	ID     json.RawMessage   `json:"id"`
+	Method string            `json:"method"`
+	Params []json.RawMessage `json:"params"`
 }
 
 var parseError = []byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error"}}`)
@@ -142,7 +143,11 @@ func (s *rpcServer) answer(req rpcRequest) []byte {
 	switch req.Method {
 	case "eth_getBlockByNumber":
 		n, ts := s.chain.head(time.Now())
+		n, ts, full := byNumber(req.Params, n, ts, s.chain.period)
 		block := fmt.Sprintf(blockTemplate, n, blockHash(n), blockHash(n-1), ts)
+		if full { // the builder's blocks (L1): each carries a user's transaction and the builder's
+			block = strings.Replace(block, `"transactions":[]`, `"transactions":[`+fullTxs(n)+`]`, 1)
+		}
 		return fmt.Appendf(nil, `{"jsonrpc":"2.0","id":%s,"result":%s}`, id, block)
 	case "eth_chainId":
 		return fmt.Appendf(nil, `{"jsonrpc":"2.0","id":%s,"result":"0x385"}`, id)

@@ -3,7 +3,8 @@
 // 127.0.0.1), with STAND-INs for op-node's sync status (derived from the L2: op-node needs an L1)
 // and rollup-boost's /healthz (rollup-boost's rule applied to the nodes: it is Rust), and walks
 // headprobe through its states: healthy → builder stalled → partial → builder resumed → healthy →
-// flashblocks stalled → partial → flashblocks resumed → healthy → builder stopped, rollup-boost
+// flashblocks stalled → partial → flashblocks resumed → healthy → the L2 builds its own blocks (the
+// builder's transaction lands in none) → partial → the builder's blocks land again → healthy → builder stopped, rollup-boost
 // answers 206 → partial → builder on a fork → partial → op-node's safe head stalls → partial →
 // op-node diverges from the L2 → unavailable → L2 stalled → unavailable.
 // With --serve the walk runs against one `headprobe serve` for its whole length instead, and shows
@@ -50,6 +51,10 @@ func run(ctx context.Context, period time.Duration, keep, againstServe bool) err
 	}
 	defer net.Close()
 	fmt.Printf("Started an L2 (go-ethereum, %s blocks, chain id %d) and a builder following it, Engine-API ports with the JWT secret %s\n\n", period, chainID, net.JWTSecretFile)
+	// Each block the builder "wins" carries its transaction, as op-rbuilder's do; the fallback
+	// step turns that off (the L2 builds its own blocks).
+	net.L2.SetBuilderWins(true)
+	fmt.Printf("The builder STAND-IN wins every L2 block: each carries a transaction from its key %s (as op-rbuilder's --rollup.builder-secret-key)\n\n", devnet.BuilderAddress.Hex())
 	if err := waitForBlock(ctx, net.L2, net.Builder); err != nil {
 		return err
 	}
@@ -105,6 +110,10 @@ func run(ctx context.Context, period time.Duration, keep, againstServe bool) err
 		{"The builder resumes: it catches up and follows again", resume(net.Builder), check.Healthy, false},
 		{"The builder's flashblocks stream stalls: blocks are sealed, no flashblock comes", stallFlashblocks(flash), check.Partial, false},
 		{"The flashblocks stream resumes: the next block's flashblocks come again", resumeFlashblocks(flash), check.Healthy, false},
+		{"rollup-boost falls back to the L2's own blocks: the builder is fresh, yet none of its blocks lands",
+			ownBlocks(ctx, net.L2, false), check.Partial, false},
+		{"rollup-boost uses the builder's blocks again: its transaction is in the L2's next block",
+			ownBlocks(ctx, net.L2, true), check.Healthy, false},
 		{"The builder stops; rollup-boost (the STAND-IN, applying rollup-boost's rule) answers 206 Partial Content, and headprobe asks it, not the builder", stop(net.Builder), check.Partial, true},
 		{"Another builder on the same genesis builds blocks of its own: a fork", restartThen(net.Builder, fork.start), check.Partial, false},
 		{"op-node's safe head stalls (stand-in): blocks are built, none is made safe (the batcher or L1 is failing)",
@@ -151,7 +160,7 @@ func run(ctx context.Context, period time.Duration, keep, againstServe bool) err
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps gave an unexpected verdict", failed, len(steps))
 	}
-	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (rollup-boost's stand-in) → partial (fork) → partial (op-node stand-in) → unavailable (op-node stand-in) → unavailable.")
+	fmt.Println("The walk is complete: healthy → partial → healthy → partial (flashblocks) → healthy → partial (builder's blocks not landing) → healthy → partial (rollup-boost's stand-in) → partial (fork) → partial (op-node stand-in) → unavailable (op-node stand-in) → unavailable.")
 	if srv != nil {
 		if code := srv.close(); code != 0 {
 			return fmt.Errorf("headprobe serve exited %d at the end of its context, want 0", code)
@@ -210,6 +219,31 @@ func stallFlashblocks(f *devnet.Flashblocks) func() error {
 // then on, as rollup-boost's websocket-proxy sends them.
 func resumeFlashblocks(f *devnet.Flashblocks) func() error {
 	return func() error { f.Compress(true); f.Resume(); return nil }
+}
+
+// ownBlocks returns a step that makes the builder win the L2's blocks (wins) or not, and waits
+// until the L2's last builderBlocks blocks (wins: its newest) were sealed so.
+func ownBlocks(ctx context.Context, l2 *devnet.Node, wins bool) func() error {
+	return func() error {
+		l2.SetBuilderWins(wins)
+		start, _, _ := l2.Head()
+		want := start + builderBlocks
+		if wins {
+			want = start + 1
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for number, _, _ := l2.Head(); number < want; number, _, _ = l2.Head() {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("the L2 did not reach #%d within 30s", want)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		return nil
+	}
 }
 
 // stallSafe stalls the stand-in's safe head and waits until it is older than maxSafe.

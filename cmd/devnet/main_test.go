@@ -17,7 +17,7 @@ func TestWalk_ReachesEveryStateInOrder(t *testing.T) {
 }
 
 // TestWalk_AgainstServe runs the walkthrough against one headprobe serve: /healthz must answer
-// each step's state (200, 206, 200, 206, 200, 206, 206, 206, 503, 503) while serve keeps running, and serve exit 0 at the end.
+// each step's state (200, 206, 200, 206, 200, 206, 200, 206, 206, 206, 503, 503) while serve keeps running, and serve exit 0 at the end.
 func TestWalk_AgainstServe(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

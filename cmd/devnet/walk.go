@@ -16,6 +16,10 @@ import (
 // chainID is the devnet's chain id, which every step's command asks for.
 const chainID = 901
 
+// builderBlocks is the walk's --builder-blocks: the L2's last blocks read for the builder's
+// transaction, few so that the fallback step shows within a few blocks.
+const builderBlocks = 3
+
 // walk runs headprobe against the devnet in-process through cli.Run: the printed command is the
 // one that runs, with headprobe's own flags, wiring and bounds.
 type walk struct {
@@ -59,6 +63,8 @@ func (w walk) flags(builderURL string, extra ...string) []string {
 		f = append(f, "--builder", builderURL, "--builder-jwt-secret", w.net.JWTSecretFile)
 	}
 	f = append(f, "--interval", w.window.String(), "--chain-id", strconv.Itoa(chainID))
+	// The builder stand-in's transaction in the L2's last blocks (devnet.SetBuilderWins).
+	f = append(f, "--builder-signer", devnet.BuilderAddress.Hex(), "--builder-blocks", strconv.Itoa(builderBlocks))
 	if builderURL != "" {
 		f = append(f, "--check-fork")
 		if w.flash != nil { // the publisher follows the builder

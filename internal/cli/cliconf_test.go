@@ -298,6 +298,7 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 		category := f.(cli.CategorizableFlag).GetCategory()
 		healthOnly := strings.Contains(usage, "(health only)") || strings.Contains(category, "(health only)")
 		ignored := strings.HasPrefix(name, "builder") || name == flagMaxLag || name == flagCheckFork || category == catFlashblocks
+		ignored = ignored || category == catBuilderBlocks
 		ignored = ignored || name == flagRollupBoostDebug || strings.HasPrefix(name, flagConductor) // parts.go
 		ignored = ignored || name == flagMaxSafe || name == flagMinPeers                            // op-node's own checks, which ready does not make
 		if ignored != healthOnly {

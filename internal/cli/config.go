@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/headprobe/headprobe/builderblocks"
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/report"
@@ -41,6 +42,8 @@ type config struct {
 	parts     partsConfig // rollup-boost and op-conductor (parts.go)
 	// flashblocks is the flashblocks stream to judge (--flashblocks, health only), or nil.
 	flashblocks *flashblocks.Options
+	// builderBlocks counts the builder's blocks on the L2 (--builder-signer, health only), or nil.
+	builderBlocks *builderblocks.Options
 
 	// target is the targets file's target the run probes, labels its textfile series' constant
 	// labels (its name and the file's labels); "" and nil without --targets.
@@ -189,6 +192,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
 		}
 		if err := cfg.parseFlashblocks(c); err != nil {
+			return nil, err
+		}
+		if err := cfg.parseBuilderBlocks(c); err != nil {
 			return nil, err
 		}
 	}

@@ -49,6 +49,15 @@ const (
 	catFlashblocks        = "Flashblocks (health only)"
 )
 
+// The builder's blocks' flags (health only; builderblocks.go).
+const (
+	flagBuilderSigner    = "builder-signer"
+	flagBuilderContract  = "builder-contract"
+	flagBuilderBlocks    = "builder-blocks"
+	flagMinBuilderBlocks = "min-builder-blocks"
+	catBuilderBlocks     = "Builder's blocks on the L2 (health only)"
+)
+
 // op-node's flags.
 const (
 	flagOpNode       = "op-node"
@@ -129,6 +138,11 @@ func probeFlags() []cli.Flag {
 		headers(catFlashblocks, flagFlashblocksHeader,
 			"extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"),
 		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
+		// The builder's blocks on the L2.
+		text(catBuilderBlocks, flagBuilderSigner, "", "partial when too few L2 blocks carry a transaction from this `ADDRESS` (the builder's key)"),
+		text(catBuilderBlocks, flagBuilderContract, "", "flashblocks number contract `ADDRESS`: calls to it count as the builder's too"),
+		text(catBuilderBlocks, flagBuilderBlocks, "10", "read the L2's last `N` blocks, with their transactions, in one batch"),
+		text(catBuilderBlocks, flagMinBuilderBlocks, "1", "partial when fewer than `M` of them carry the builder's transaction; 0: only show the count"),
 		// op-node
 		text(catOpNode, flagOpNode, "", "op-node RPC `URL` (optimism_syncStatus); absent: no op-node checks"),
 		text(catOpNode, flagOpNodeSecret, "", "JWT secret `FILE` for an op-node behind a gateway that wants one"),

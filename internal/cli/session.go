@@ -7,6 +7,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/headprobe/headprobe/builderblocks"
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/internal/fsx"
@@ -54,6 +55,11 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 		s.targets = append(s.targets, s.target(e, show))
 	}
 	var others []check.Part
+	if o := cfg.builderBlocks; o != nil {
+		if l2, ok := s.targets[0].Source.(builderblocks.Batcher); ok { // the L2's client: its connection is reused
+			others = append(others, builderblocks.New(l2, *o))
+		}
+	}
 	if cfg.flashblocks != nil {
 		others = append(others, flashblocks.New(*cfg.flashblocks))
 	}

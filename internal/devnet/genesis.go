@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/params"
 )
@@ -19,11 +20,13 @@ const defaultChainID = 901
 func newGenesis(chainID uint64, at time.Time, extra []byte) *core.Genesis {
 	chainConfig := *params.AllDevChainProtocolChanges
 	chainConfig.ChainID = new(big.Int).SetUint64(chainID)
+	alloc := core.SystemContractAllocs()
+	alloc[BuilderAddress] = types.Account{Balance: builderFunds} // the builder's transactions (builderblocks.go)
 	return &core.Genesis{
 		Config:    &chainConfig,
 		Timestamp: uint64(at.Unix()),
 		ExtraData: bytes.Clone(extra),
 		GasLimit:  ethconfig.Defaults.Miner.GasCeil,
-		Alloc:     core.SystemContractAllocs(),
+		Alloc:     alloc,
 	}
 }

@@ -51,6 +51,8 @@ type Node struct {
 	authAddr  string
 	follow    followState
 	followers []*Node // the nodes following this one
+	// builderWins: each block sealed carries the builder's transaction (builderblocks.go).
+	builderWins bool
 }
 
 // StartNode starts a node with the given configuration.
@@ -128,6 +130,11 @@ func (n *Node) Seal() error {
 	}
 	chain := n.run.backend.BlockChain()
 	before := chain.CurrentBlock().Number.Uint64()
+	if n.builderWins {
+		if err := n.addBuilderTxLocked(before + 1); err != nil {
+			return err
+		}
+	}
 	n.run.beacon.Commit() // logs and swallows its errors, hence the check below
 	if after := chain.CurrentBlock().Number.Uint64(); after <= before {
 		return fmt.Errorf("devnet %s: seal: head did not advance past %d", n.cfg.Name, before)
