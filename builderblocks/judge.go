@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rollupboost"
 )
 
 // sighting is what one run saw of the builder's blocks.
@@ -53,9 +52,9 @@ func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Fi
 		f.Note, f.Cause, f.Reason = f.Reason+" (not judged: --min-builder-blocks 0)", "", d.short()
 		return f
 	}
-	if disabled(r) {
-		d.Waived = rollupboost.Waived
-		f.Cause, f.Reason = "", f.Reason+" (not counted: "+rollupboost.Waived+")"
+	if why := waived(r); why != "" {
+		d.Waived = why
+		f.Cause, f.Reason = "", f.Reason+" (not counted: "+why+")"
 	}
 	return f
 }
@@ -82,13 +81,15 @@ func (s *sighting) missing() string {
 	return why
 }
 
-// disabled reports whether a rollup-boost finding judged before this one saw its execution mode
-// disabled: then no builder block is expected.
-func disabled(r *check.Result) bool {
+// waived is why no builder block is expected, as a part judged before this one says (rollup-boost
+// with its execution mode disabled), or "".
+func waived(r *check.Result) string {
 	for _, f := range r.Parts {
-		if d, ok := f.Detail.(*rollupboost.Detail); ok && d.ModeErr == nil && d.Mode == rollupboost.Disabled {
-			return true
+		if w, ok := f.Detail.(check.BuilderWaiver); ok {
+			if why := w.BuilderWaived(); why != "" {
+				return why
+			}
 		}
 	}
-	return false
+	return ""
 }

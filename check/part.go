@@ -128,3 +128,11 @@ func (h *Heads) Ended(role string) bool {
 	defer h.mu.Unlock()
 	return h.ended[role]
 }
+
+// BuilderWaiver is a part finding's detail that can say no builder work is expected (rollup-boost
+// running with its builder disabled): the builder's own checks, and those of what it builds, are
+// then waived with that reason.
+type BuilderWaiver interface {
+	// BuilderWaived is why the builder's failures do not count, or "".
+	BuilderWaived() string
+}

@@ -111,3 +111,12 @@ func class(err error) string {
 	}
 	return ""
 }
+
+// BuilderWaived is why no builder work is expected: rollup-boost's execution mode is disabled;
+// "" otherwise (check.BuilderWaiver).
+func (d *Detail) BuilderWaived() string {
+	if d.ModeErr == nil && d.Mode == Disabled {
+		return Waived
+	}
+	return ""
+}

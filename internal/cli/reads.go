@@ -18,6 +18,7 @@ var unread = map[check.Mode][]string{
 		flagBuilder, flagBuilderSecret, flagBuilderHeader, flagMaxLag, flagCheckFork,
 		flagRollupBoostDebug, flagConductor, flagConductorHeader,
 		flagFlashblocks, flagFlashblocksHeader, flagMaxFlashblockGap, flagMaxSafe, flagMinPeers,
+		flagBuilderSigner, flagBuilderContract, flagBuilderBlocks, flagMinBuilderBlocks,
 	},
 	check.Live: {
 		flagBuilder, flagBuilderSecret, flagBuilderHeader, flagMaxLag, flagCheckFork,
@@ -25,6 +26,7 @@ var unread = map[check.Mode][]string{
 		flagFlashblocks, flagFlashblocksHeader, flagMaxFlashblockGap,
 		flagOpNode, flagOpNodeSecret, flagOpNodeHeader, flagMaxSafe, flagMinPeers,
 		flagMaxUnsafe, flagInterval, flagMinBlocks, flagMaxClockSkew, flagChainID, flagStateFile, flagMaxStall,
+		flagBuilderSigner, flagBuilderContract, flagBuilderBlocks, flagMinBuilderBlocks,
 	},
 }
 
