@@ -60,8 +60,10 @@ type sighting struct{ Detail }
 
 // Judge, in order: the conductor unreachable or answering badly → Partial (unreachable); leader
 // while op-node is not sequencing → Unavailable (leader_not_sequencing); follower while op-node
-// is sequencing → Unavailable (two_sequencers). op-node's admin API not enabled, and the
-// conductor's health view differing from headprobe's verdict, are notes.
+// is sequencing → Unavailable (two_sequencers); stopped → Partial (conductor_stopped); paused →
+// Partial (conductor_paused), as real op-conductor is right after bootstrap: either way failover
+// is off. op-node's admin API not enabled, and the conductor's health view differing from
+// headprobe's verdict, are notes.
 func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Finding {
 	d := s.Detail
 	f := check.Finding{Role: roles.Conductor, Detail: &d}
@@ -82,6 +84,12 @@ func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Fi
 	case d.Sequencing != nil && !d.Status.Leader && *d.Sequencing:
 		f.Cause, f.Failure = check.CauseTwoSequencers, check.Unavailable
 		f.Reason = "follows, but op-node is sequencing: two active sequencers"
+	case d.Status.Stopped:
+		f.Cause = check.CauseConductorStopped
+		f.Reason = fmt.Sprintf("%s, stopped (conductor_stopped): failover is off until op-conductor is restarted (blocks are still built)", d.Role())
+	case d.Status.Paused:
+		f.Cause = check.CauseConductorPaused
+		f.Reason = fmt.Sprintf("%s, paused (conductor_paused): failover is off until conductor_resume (blocks are still built)", d.Role())
 	default:
 		f.Reason = d.summary()
 	}
