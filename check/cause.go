@@ -21,6 +21,9 @@ const (
 	CauseStuck Cause = "stuck"
 	// CauseBehind: the head is more blocks behind the one it is checked against than allowed.
 	CauseBehind Cause = "behind"
+	// CauseBuilderAhead: the head is more blocks ahead of the one it is checked against than
+	// allowed (a builder ahead of the L2 it builds for has blocks the L2 never had).
+	CauseBuilderAhead Cause = "builder_ahead"
 	// CauseForked: the head is not the block at its height of the endpoint it is checked against.
 	CauseForked Cause = "forked"
 )

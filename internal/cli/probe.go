@@ -57,7 +57,11 @@ func warnObservations(stderr io.Writer, r check.Result) {
 		if c, ok := r.HeadComparison(e.Role.Name); ok && e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintln(stderr, warning("%s's unsafe head not compared with the %s: the %s's block #%d: %v", e.Role.Name, c.Against.Title, c.Against.Title, e.Fork.Number, e.Fork.Err))
 		} else if e.Fork != nil && e.Fork.Err != nil {
-			fmt.Fprintln(stderr, warning("fork check not made: the L2's block #%d: %v", e.Fork.Number, e.Fork.Err))
+			whose := "the L2's" // the older block is the L2's, unless the endpoint is ahead
+			if e.Last != nil && e.Last.Number > e.Fork.Number {
+				whose = "the " + e.Role.Name + "'s own"
+			}
+			fmt.Fprintln(stderr, warning("fork check not made: %s block #%d: %v", whose, e.Fork.Number, e.Fork.Err))
 		}
 	}
 }
