@@ -36,13 +36,15 @@ func SameChain(of, against Role) Relation {
 }
 
 // MaxLag measures how many blocks of's head is behind against's (Result.Lags) and, when max is
-// not nil, fails of with CauseBehind beyond max.
+// not nil, fails of with CauseBehind when it is more than max behind, and with CauseBuilderAhead
+// when it is more than max ahead.
 func MaxLag(of, against Role, max *uint64) Relation {
 	return Relation{Name: "lag", Of: of, Against: against, kind: lag, max: max}
 }
 
-// SameFork fetches against's block at of's height (when of is not ahead) and fails of with
-// CauseForked when its head is another block; the comparison is kept as Endpoint.Fork.
+// SameFork compares the two chains at the lower of the two heads: against's block at of's height
+// when of is not ahead, else of's block at against's height; it fails of with CauseForked when the
+// two blocks differ. The comparison is kept as Endpoint.Fork.
 func SameFork(of, against Role) Relation {
 	return Relation{Name: "fork", Of: of, Against: against, kind: sameFork}
 }
@@ -51,9 +53,10 @@ func SameFork(of, against Role) Relation {
 // endpoint it is checked against.
 type Fork struct {
 	Number uint64
-	// Hash is the checked endpoint's head; AgainstHash the other endpoint's block at that height.
+	// Hash is the checked endpoint's block at Number (its head unless it is ahead); AgainstHash
+	// the other endpoint's (its head when the checked one is ahead).
 	Hash, AgainstHash common.Hash
-	// Err is set when the other endpoint's block could not be fetched; the comparison is then unknown.
+	// Err is set when the older of the two blocks could not be fetched; the comparison is then unknown.
 	Err error
 }
 
@@ -61,11 +64,19 @@ type Fork struct {
 func (f *Fork) Diverged() bool { return f != nil && f.Err == nil && f.Hash != f.AgainstHash }
 
 // fetch makes the I/O the relation needs once both endpoints were observed without an error:
-// the fork check's block from against's source.
-func (rel Relation) fetch(ctx context.Context, of *Endpoint, against Endpoint, src Source) {
-	if (rel.kind == sameFork || rel.kind == sameHead) && of.Err == nil && against.Err == nil {
-		of.Fork = compareFork(ctx, src, rel.Against.Title, against.Last, of.Last)
+// the fork check's block, from against's source (src), or, for SameFork when of is ahead, from
+// of's (ofSrc).
+func (rel Relation) fetch(ctx context.Context, of *Endpoint, against Endpoint, ofSrc, src Source) {
+	if (rel.kind != sameFork && rel.kind != sameHead) || of.Err != nil || against.Err != nil {
+		return
 	}
+	if a, o := against.Last, of.Last; rel.kind == sameFork && a != nil && o != nil && o.Number > a.Number {
+		if f := compareFork(ctx, ofSrc, rel.Of.Title, o, a); f != nil { // the same comparison, the other way
+			of.Fork = &Fork{Number: f.Number, Hash: f.AgainstHash, AgainstHash: f.Hash, Err: f.Err}
+		}
+		return
+	}
+	of.Fork = compareFork(ctx, src, rel.Against.Title, against.Last, of.Last)
 }
 
 // compareFork fetches the block at of's height from src, the source of the endpoint (named title)
@@ -103,6 +114,11 @@ func (rel Relation) check(of, against *Endpoint) (Cause, string) {
 		if rel.max != nil && a != nil && a.Number > b.Number {
 			if n := a.Number - b.Number; n > *rel.max {
 				return CauseBehind, fmt.Sprintf("head #%d is %d blocks behind the %s's #%d (max %d)", b.Number, n, rel.Against.Title, a.Number, *rel.max)
+			}
+		}
+		if rel.max != nil && a != nil && b.Number > a.Number {
+			if n := b.Number - a.Number; n > *rel.max {
+				return CauseBuilderAhead, fmt.Sprintf("head #%d is %d blocks ahead of the %s's #%d (max %d)", b.Number, n, rel.Against.Title, a.Number, *rel.max)
 			}
 		}
 	case sameFork:

@@ -40,7 +40,7 @@ func TestSameUnsafeHead_DivergedIsUnavailable_WithBothHashes(t *testing.T) {
 			role.Criteria = tc.criteria
 			rels := []Relation{SameUnsafeHead(role, l2Role), MaxLag(role, l2Role, nil)}
 			r := Run(t.Context(), newClock(), tc.mode, oneShot, []Target{
-				{Role: l2Role, Source: hashSource{script(fresh(105)), tc.hashErr}}, {Role: role, Source: script(tc.opNode)},
+				{Role: l2Role, Source: hashSource{fakeSource: script(fresh(105)), err: tc.hashErr}}, {Role: role, Source: script(tc.opNode)},
 			}, rels)
 			if r.State != tc.state || r.Endpoint("op-node").Cause != tc.cause {
 				t.Errorf("state %s cause %q (%s), want %s %q", r.State, r.Endpoint("op-node").Cause, r.Reason, tc.state, tc.cause)
@@ -60,7 +60,7 @@ func TestSameUnsafeHead_DivergedIsUnavailable_WithBothHashes(t *testing.T) {
 func TestSameUnsafeHead_NotMadeWhereOpNodeIsNotJudged(t *testing.T) {
 	rels := []Relation{SameUnsafeHead(opNodeRole, l2Role)}
 	r := Run(t.Context(), newClock(), Live, oneShot, []Target{
-		{Role: l2Role, Source: hashSource{script(fresh(105)), nil}}, {Role: opNodeRole, Source: script(fails("down"))},
+		{Role: l2Role, Source: hashSource{fakeSource: script(fresh(105))}}, {Role: opNodeRole, Source: script(fails("down"))},
 	}, rels)
 	if r.State != Healthy || len(r.Endpoints) != 1 {
 		t.Errorf("live: %s %q with %d endpoints", r.State, r.Reason, len(r.Endpoints))

@@ -8,14 +8,15 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// hashSource is a fakeSource that also answers HashAt from the canonical fork.
+// hashSource is a fakeSource that also answers HashAt from fork (0: the canonical one).
 type hashSource struct {
 	*fakeSource
-	err error
+	err  error
+	fork byte
 }
 
 func (s hashSource) HashAt(_ context.Context, n uint64) (common.Hash, error) {
-	return hash(n, 0), s.err
+	return hash(n, s.fork), s.err
 }
 
 func u64(n uint64) *uint64 { return &n }
@@ -30,8 +31,12 @@ func TestBuilderBehind_BeyondMaxLag_IsPartial(t *testing.T) {
 	}{
 		{"ThreeBehind_MaxTwo_IsBehind", u64(2), 103, 100, []Cause{"", CauseBehind}, 3},
 		{"TwoBehind_MaxTwo_IsFine", u64(2), 102, 100, []Cause{"", ""}, 2},
-		{"OneAhead_IsFine", u64(0), 100, 101, []Cause{"", ""}, -1},
+		{"OneAhead_MaxOne_IsFine", u64(1), 100, 101, []Cause{"", ""}, -1},
+		{"OneAhead_MaxZero_IsAhead", u64(0), 100, 101, []Cause{"", CauseBuilderAhead}, -1},
+		{"ThreeAhead_MaxTwo_IsAhead", u64(2), 100, 103, []Cause{"", CauseBuilderAhead}, -3},
+		{"FarAhead_MaxFive_IsAhead", u64(5), 922, 99999, []Cause{"", CauseBuilderAhead}, 922 - 99999},
 		{"NoMax_LagShownNotJudged", nil, 1100, 100, []Cause{"", ""}, 1000},
+		{"NoMax_AheadShownNotJudged", nil, 100, 1100, []Cause{"", ""}, -1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rels := []Relation{SameChain(builderRole, l2Role), MaxLag(builderRole, l2Role, tc.max)}
@@ -49,26 +54,33 @@ func TestBuilderBehind_BeyondMaxLag_IsPartial(t *testing.T) {
 func TestBuilderOnAFork_IsPartial_AndTheForkIsKept(t *testing.T) {
 	forked := step{head: Head{Number: 100, Hash: hash(100, 1), Timestamp: head(100, 0).Timestamp}}
 	rels := append(append([]Relation(nil), pairRelations...), SameFork(builderRole, l2Role))
+	canonical := func(s step) Source { return hashSource{fakeSource: script(s)} }
 	for _, tc := range []struct {
 		name    string
-		builder step
+		builder Source
 		hashErr error
 		causes  []Cause
-		fork    bool // a comparison was made
+		fork    bool   // a comparison was made
+		at      uint64 // its height: the lower of the two heads
+		failed  bool   // the block at that height could not be fetched
 	}{
-		{"OlderBlockOnAnotherFork_IsForked", forked, nil, []Cause{"", CauseForked}, true},
-		{"OlderBlockOnTheL2s_IsFine", fresh(100), nil, []Cause{"", ""}, true},
-		{"L2BlockNotFetched_IsNotJudged", forked, errors.New("boom"), []Cause{"", ""}, true},
-		{"BuilderAhead_NothingToCompare", fresh(200), nil, []Cause{"", ""}, false},
-		{"BuilderDown_NoComparison", fails("refused"), nil, []Cause{"", CauseUnreachable}, false},
+		{"OlderBlockOnAnotherFork_IsForked", script(forked), nil, []Cause{"", CauseForked}, true, 100, false},
+		{"OlderBlockOnTheL2s_IsFine", script(fresh(100)), nil, []Cause{"", ""}, true, 100, false},
+		{"L2BlockNotFetched_IsNotJudged", script(forked), errors.New("boom"), []Cause{"", ""}, true, 100, true},
+		{"BuilderAhead_OnTheL2sChain_IsFine", canonical(fresh(200)), nil, []Cause{"", ""}, true, 105, false},
+		{"BuilderAhead_OnAnotherFork_IsForked", hashSource{fakeSource: script(fresh(200)), fork: 1}, nil, []Cause{"", CauseForked}, true, 105, false},
+		{"BuilderAhead_ItsBlockNotFetched_IsNotJudged", hashSource{fakeSource: script(fresh(200)), fork: 1, err: errors.New("boom")}, nil, []Cause{"", ""}, true, 105, true},
+		{"BuilderAhead_CannotFetchOlderBlocks_IsNotJudged", script(fresh(200)), nil, []Cause{"", ""}, true, 105, true},
+		{"BuilderDown_NoComparison", script(fails("refused")), nil, []Cause{"", CauseUnreachable}, false, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := Run(t.Context(), newClock(), Health, oneShot, []Target{
-				{Role: l2Role, Source: hashSource{script(fresh(105)), tc.hashErr}}, {Role: builderRole, Source: script(tc.builder)},
+				{Role: l2Role, Source: hashSource{fakeSource: script(fresh(105)), err: tc.hashErr}}, {Role: builderRole, Source: tc.builder},
 			}, rels)
 			assertCauses(t, r, tc.causes)
-			if f := r.Endpoint("builder").Fork; (f != nil) != tc.fork || (f != nil && (f.Err != nil) != (tc.hashErr != nil)) {
-				t.Errorf("fork %+v, want a comparison %v", f, tc.fork)
+			f := r.Endpoint("builder").Fork
+			if (f != nil) != tc.fork || (f != nil && ((f.Err != nil) != tc.failed || f.Number != tc.at)) {
+				t.Errorf("fork %+v, want a comparison %v at #%d, failed %v", f, tc.fork, tc.at, tc.failed)
 			}
 		})
 	}

@@ -92,7 +92,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 	for _, rel := range relations {
 		of, against := indexOf(judged, rel.Of), indexOf(judged, rel.Against)
 		if of >= 0 && against >= 0 {
-			rel.fetch(ctx, &seen[of], seen[against], judged[against].Source)
+			rel.fetch(ctx, &seen[of], seen[against], judged[of].Source, judged[against].Source)
 		}
 	}
 	r := Judge(mode, cfg, seen, relations, sightings...)

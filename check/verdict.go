@@ -55,51 +55,78 @@ type Result struct {
 	Duration time.Duration
 }
 
-// reason is the failing endpoints' reasons in role order, joined by "; ", or, when none fails,
-// every endpoint's, joined by ", ": each after its role's name.
+// reason is the failing endpoints' and parts' reasons, joined by "; ", led by those whose cause
+// explains another's (Cause.Explains), then in role order; or, when none fails, every endpoint's
+// and part's, joined by ", ": each after its role's name.
 func (r *Result) reason() string {
-	failing, size := false, 0
-	for i := range r.Endpoints {
-		e := &r.Endpoints[i]
-		failing = failing || e.counts()
-		size += len(e.Role.Name) + len(e.Reason) + len(e.Waived) + 5
-	}
-	for _, f := range r.Parts {
-		failing = failing || !f.OK()
-		size += len(f.Role.Name) + len(f.Reason) + 3
-	}
+	failing, clauses := r.clauses()
 	sep := ", "
 	if failing {
 		sep = "; "
 	}
+	size := 0
+	for _, c := range clauses {
+		size += len(c.name) + len(c.text) + len(sep) + 1
+	}
 	var b strings.Builder
 	b.Grow(size)
-	add := func(name, reason string) {
-		if b.Len() > 0 {
+	for i, c := range clauses {
+		if i > 0 {
 			b.WriteString(sep)
 		}
-		b.WriteString(name)
+		b.WriteString(c.name)
 		b.WriteByte(' ')
-		b.WriteString(reason)
-	}
-	for i := range r.Endpoints {
-		e := &r.Endpoints[i]
-		if e.counts() != failing { // when one fails, only the failing ones
-			continue
-		}
-		if e.Waived != "" && !e.OK {
-			add(e.Role.Name, e.Reason+" (not counted: "+e.Waived+")")
-			continue
-		}
-		add(e.Role.Name, e.Reason)
-	}
-	for _, f := range r.Parts {
-		if f.OK() == failing {
-			continue
-		}
-		add(f.Role.Name, f.Reason)
+		b.WriteString(c.text)
 	}
 	return b.String()
+}
+
+// clause is one endpoint's or part's part of the first line.
+type clause struct {
+	name, text string
+	cause      Cause
+}
+
+// clauses are what the first line says: when one fails (failing), the failing endpoints and parts,
+// those whose cause explains another's first, then in role order; else every one, in role order.
+func (r *Result) clauses() (failing bool, out []clause) {
+	for i := range r.Endpoints {
+		failing = failing || r.Endpoints[i].counts()
+	}
+	for _, f := range r.Parts {
+		failing = failing || !f.OK()
+	}
+	out = make([]clause, 0, len(r.Endpoints)+len(r.Parts))
+	for i := range r.Endpoints {
+		e := &r.Endpoints[i]
+		switch {
+		case e.counts() != failing: // when one fails, only the failing ones
+		case e.Waived != "" && !e.OK:
+			out = append(out, clause{e.Role.Name, e.Reason + " (not counted: " + e.Waived + ")", ""})
+		default:
+			out = append(out, clause{e.Role.Name, e.Reason, e.Cause})
+		}
+	}
+	for _, f := range r.Parts {
+		if f.OK() != failing {
+			out = append(out, clause{f.Role.Name, f.Reason, f.Cause})
+		}
+	}
+	if failing {
+		explains := func(c clause) bool {
+			return slices.ContainsFunc(out, func(o clause) bool { return c.cause.Explains(o.cause) })
+		}
+		slices.SortStableFunc(out, func(a, b clause) int {
+			switch ea, eb := explains(a), explains(b); {
+			case ea && !eb:
+				return -1
+			case eb && !ea:
+				return 1
+			}
+			return 0
+		})
+	}
+	return failing, out
 }
 
 // counts reports whether the endpoint fails the run: it failed and no part waived it.

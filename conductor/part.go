@@ -60,8 +60,10 @@ type sighting struct{ Detail }
 
 // Judge, in order: the conductor unreachable or answering badly → Partial (unreachable); leader
 // while op-node is not sequencing → Unavailable (leader_not_sequencing); follower while op-node
-// is sequencing → Unavailable (two_sequencers). op-node's admin API not enabled, and the
-// conductor's health view differing from headprobe's verdict, are notes.
+// is sequencing → Unavailable (two_sequencers); stopped → Partial (conductor_stopped); paused →
+// Partial (conductor_paused), as real op-conductor is right after bootstrap: either way failover
+// is off. op-node's admin API not enabled, and the conductor's health view differing from
+// headprobe's verdict, are notes.
 func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Finding {
 	d := s.Detail
 	f := check.Finding{Role: roles.Conductor, Detail: &d}
@@ -78,10 +80,21 @@ func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Fi
 		f.Cause, f.Reason = check.CauseUnreachable, fmt.Sprintf("%s: failover cannot be watched and may be off (blocks are still built)", d.Err)
 	case d.Sequencing != nil && d.Status.Leader && !*d.Sequencing:
 		f.Cause, f.Failure = check.CauseLeaderNotSequencing, check.Unavailable
-		f.Reason = "leads, but op-node is not sequencing (admin_sequencerActive false): no blocks are built (optimism #22143)"
+		// What to do leads the reason: op-conductor does not restart the sequencer itself (its
+		// deadlock after op-geth or op-node stalled, opstack.md; optimism #22143).
+		f.Reason = "leads, but op-node is not sequencing (admin_sequencerActive false), so no blocks are built: call admin_startSequencer on op-node"
+		if d.Status.Paused {
+			f.Reason += ", then conductor_resume"
+		}
 	case d.Sequencing != nil && !d.Status.Leader && *d.Sequencing:
 		f.Cause, f.Failure = check.CauseTwoSequencers, check.Unavailable
 		f.Reason = "follows, but op-node is sequencing: two active sequencers"
+	case d.Status.Stopped:
+		f.Cause = check.CauseConductorStopped
+		f.Reason = fmt.Sprintf("%s, stopped (conductor_stopped): failover is off until op-conductor is restarted (blocks are still built)", d.Role())
+	case d.Status.Paused:
+		f.Cause = check.CauseConductorPaused
+		f.Reason = fmt.Sprintf("%s, paused (conductor_paused): failover is off until conductor_resume (blocks are still built)", d.Role())
 	default:
 		f.Reason = d.summary()
 	}

@@ -90,9 +90,18 @@ func TestConductor_Checks(t *testing.T) {
 		{"follower not sequencing", "batch_follower", "sequencer_inactive", true, check.Healthy, "", ""},
 		{"follower sequencing", "batch_follower", "sequencer_active", true, check.Unavailable, check.CauseTwoSequencers, ""},
 		{"leader without op-node", "batch_leader", "", true, check.Healthy, "", ""},
-		{"unhealthy while headprobe passes", "batch_paused_unhealthy", "", true, check.Healthy, "", "says the sequencer is unhealthy while headprobe's checks pass"},
+		{"unhealthy while headprobe passes", "batch_leader_unhealthy", "", true, check.Healthy, "", "says the sequencer is unhealthy while headprobe's checks pass"},
 		{"healthy while headprobe fails", "batch_leader", "", false, check.Unavailable, "", "healthy while headprobe's checks fail"},
-		{"unhealthy while headprobe fails", "batch_paused_unhealthy", "", false, check.Unavailable, "", ""},
+		{"unhealthy while headprobe fails", "batch_leader_unhealthy", "", false, check.Unavailable, "", ""},
+		// The real op-conductor v1.19.6 right after bootstrap: leader, paused, not yet healthy.
+		{"bootstrapped: paused leader, op-node sequencing", "batch_bootstrapped_paused", "sequencer_active", true, check.Partial, check.CauseConductorPaused, "unhealthy while headprobe's checks pass"},
+		{"bootstrapped: paused leader, op-node not started", "batch_bootstrapped_paused", "sequencer_inactive", true, check.Unavailable, check.CauseLeaderNotSequencing, "unhealthy while headprobe's checks pass"},
+		{"paused leader without op-node", "batch_bootstrapped_paused", "", true, check.Partial, check.CauseConductorPaused, "unhealthy while headprobe's checks pass"},
+		{"paused follower", "batch_follower_paused", "sequencer_inactive", true, check.Partial, check.CauseConductorPaused, ""},
+		{"paused follower, op-node sequencing", "batch_follower_paused", "sequencer_active", true, check.Unavailable, check.CauseTwoSequencers, ""},
+		{"stopped", "batch_stopped", "sequencer_active", true, check.Partial, check.CauseConductorStopped, ""},
+		{"paused and stopped: stopped wins", "batch_paused_and_stopped", "", true, check.Partial, check.CauseConductorStopped, ""},
+		{"stopped while the L2 is stale", "batch_stopped", "", false, check.Unavailable, check.CauseConductorStopped, "healthy while headprobe's checks fail"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var seq Sequencing
@@ -106,7 +115,7 @@ func TestConductor_Checks(t *testing.T) {
 			if (tc.note == "") != (f.Note == "") || !strings.Contains(f.Note, tc.note) {
 				t.Errorf("note %q, want %q", f.Note, tc.note)
 			}
-			if tc.cause != "" && !strings.HasPrefix(r.Reason, "conductor ") {
+			if tc.cause != "" && tc.l2Fresh && !strings.HasPrefix(r.Reason, "conductor ") {
 				t.Errorf("reason %q does not start with the conductor", r.Reason)
 			}
 		})
@@ -114,7 +123,7 @@ func TestConductor_Checks(t *testing.T) {
 }
 
 func TestConductor_PausedIsShown(t *testing.T) {
-	_, f := judge(t, batchServer(t, "batch_paused_unhealthy").Start(t), nil, l2(true))
+	_, f := judge(t, batchServer(t, "batch_bootstrapped_paused").Start(t), nil, l2(true))
 	if line := f.Detail.Line(); !strings.HasPrefix(line, "leader, paused, its health check: unhealthy") {
 		t.Errorf("line %q", line)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 
 	"github.com/andybalholm/brotli"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -99,12 +100,20 @@ func Decode(messageType int, data []byte) (Frame, error) {
 		f.Block, f.Known = uint64(*w.Base.BlockNumber), true
 		return f, nil
 	}
+	// metadata is free-form, but op-rbuilder's block_number is a JSON number: one that is not a
+	// whole number of 64 bits (-1, "151", 1e30) is malformed, not a block left unknown.
 	var meta struct {
-		BlockNumber *uint64 `json:"block_number"`
+		BlockNumber json.RawMessage `json:"block_number"`
 	}
-	// metadata is free-form: a block_number that is not a whole number is not the builder's.
-	if len(w.Metadata) > 0 && w.Metadata[0] == '{' && json.Unmarshal(w.Metadata, &meta) == nil && meta.BlockNumber != nil {
-		f.Block, f.Known = *meta.BlockNumber, true
+	if len(w.Metadata) == 0 || w.Metadata[0] != '{' || json.Unmarshal(w.Metadata, &meta) != nil {
+		return f, nil
+	}
+	if raw := string(meta.BlockNumber); raw != "" && raw != "null" {
+		n, err := strconv.ParseUint(raw, 10, 64)
+		if err != nil {
+			return Frame{}, malformed("metadata.block_number is not a block number (a whole JSON number of 64 bits)")
+		}
+		f.Block, f.Known = n, true
 	}
 	return f, nil
 }

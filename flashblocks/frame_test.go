@@ -39,6 +39,7 @@ func TestDecode_SampleFrames(t *testing.T) {
 
 func TestDecode_Malformed(t *testing.T) {
 	index0 := string(fixture(t, "rollup-boost_index0_base.json"))
+	index2 := string(fixture(t, "op-rbuilder_index2_metadata.json"))
 	for _, tc := range []struct {
 		name string
 		kind int
@@ -61,6 +62,12 @@ func TestDecode_Malformed(t *testing.T) {
 		{"block_number with leading zeros", websocket.TextMessage, strings.Replace(index0, `"0x1a2b3c"`, `"0x001a2b3c"`, 1), "base.block_number: hex number with leading zero digits"},
 		{"block_number not hex", websocket.TextMessage, strings.Replace(index0, `"0x1a2b3c"`, `"1715260"`, 1), "base.block_number: hex string without 0x prefix"},
 		{"a ping's type", websocket.PingMessage, "", "websocket message of type 9"},
+		// Issue #18: metadata.block_number, when there, is a whole JSON number of 64 bits.
+		{"metadata.block_number negative", websocket.TextMessage, strings.Replace(index2, `"block_number": 1715260`, `"block_number": -1`, 1), "metadata.block_number is not a block number"},
+		{"metadata.block_number a string", websocket.TextMessage, strings.Replace(index2, `"block_number": 1715260`, `"block_number": "151"`, 1), "metadata.block_number is not a block number"},
+		{"metadata.block_number beyond 64 bits", websocket.TextMessage, strings.Replace(index2, `"block_number": 1715260`, `"block_number": 1e30`, 1), "metadata.block_number is not a block number"},
+		{"metadata.block_number a fraction", websocket.TextMessage, strings.Replace(index2, `"block_number": 1715260`, `"block_number": 151.5`, 1), "metadata.block_number is not a block number"},
+		{"metadata.block_number true", websocket.TextMessage, strings.Replace(index2, `"block_number": 1715260`, `"block_number": true`, 1), "metadata.block_number is not a block number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := Decode(tc.kind, []byte(tc.data))
@@ -98,5 +105,16 @@ func TestDecode_BrotliBomb(t *testing.T) {
 	}
 	if want := "frame larger than 4194304 bytes once decompressed: refused"; fail.Msg != want {
 		t.Errorf("reason %q, want %q", fail.Msg, want)
+	}
+}
+
+// TestDecode_MetadataWithoutABlockNumber: metadata is free-form; without a block_number (or with a
+// null one) the block is not known, and the frame is fine.
+func TestDecode_MetadataWithoutABlockNumber(t *testing.T) {
+	for _, meta := range []string{`{}`, `{"block_number":null}`, `{"receipts":{}}`, `"a string"`, `[1]`, `null`} {
+		f, err := Decode(websocket.TextMessage, []byte(`{"payload_id":"0x0000000000000001","index":1,"diff":{},"metadata":`+meta+`}`))
+		if err != nil || f.Known {
+			t.Errorf("metadata %s: %+v, %v; want a frame, its block not known", meta, f, err)
+		}
 	}
 }

@@ -123,6 +123,18 @@ func TestPart_Faults(t *testing.T) {
 			waitClosed(c)
 		}), check.CauseMalformedFrame, "too_large", "frame larger than 4194304 bytes: refused"},
 		{"an old block", serve(publishing(5)), check.CauseBehind, "", "building #5 while the L2 is at #10"},
+		{"metadata.block_number -1", serve(func(c *websocket.Conn) {
+			c.WriteMessage(websocket.TextMessage, []byte(`{"payload_id":"0x0000000000000001","index":1,"diff":{},"metadata":{"block_number":-1}}`))
+			waitClosed(c)
+		}), check.CauseMalformedFrame, "malformed", "metadata.block_number"},
+		{`metadata.block_number "151"`, serve(func(c *websocket.Conn) {
+			c.WriteMessage(websocket.TextMessage, []byte(`{"payload_id":"0x0000000000000001","index":1,"diff":{},"metadata":{"block_number":"151"}}`))
+			waitClosed(c)
+		}), check.CauseMalformedFrame, "malformed", "metadata.block_number"},
+		{"metadata.block_number 1e30", serve(func(c *websocket.Conn) {
+			c.WriteMessage(websocket.TextMessage, []byte(`{"payload_id":"0x0000000000000001","index":1,"diff":{},"metadata":{"block_number":1e30}}`))
+			waitClosed(c)
+		}), check.CauseMalformedFrame, "malformed", "metadata.block_number"},
 		{"closed after one frame", serve(func(c *websocket.Conn) { c.WriteMessage(websocket.TextMessage, frameJSON(5, 0)) }), check.CauseUnreachable, "connection", "connection closed by the server"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -110,6 +110,15 @@ func TestSighting_Judge(t *testing.T) {
 		r.end = at(1000)
 		return r
 	}
+	withHeadAt := func(head uint64, ms int, frames ...Seen) read {
+		r := freshRead()
+		r.addHead(head, at(ms))
+		for _, f := range frames {
+			r.addFrame(f)
+		}
+		r.end = at(1000)
+		return r
+	}
 	silent := freshRead()
 	silent.end = at(1000)
 	cut := freshRead()
@@ -130,6 +139,11 @@ func TestSighting_Judge(t *testing.T) {
 	}{
 		{"building the next block", withFrames(frameAt(10, 101, 0)), 100, nil, "", "building #101 on the L2's #100"},
 		{"the L2's final head matches", withFrames(frameAt(10, 102, 0)), 101, nil, "", "building #102 on the L2's #101"},
+		// Issue #18: matched against a head seen during the read, the reason names it, and the L2's
+		// final head (its line's) too.
+		{"the L2 sealed the block since", withHeadAt(100, 5, frameAt(10, 101, 0)), 101, nil, "", "building #101 while the L2 was at #100 (now #101)"},
+		{"the L2 sealed two since", withHeadAt(100, 5, frameAt(10, 101, 0)), 102, nil, "", "building #101 while the L2 was at #100 (now #102)"},
+		{"the L2 sealed one more after its answer", withHeadAt(100, 5, frameAt(10, 102, 0)), 0, nil, "", "building #102 while the L2 was at #100"},
 		{"no frame", silent, 100, nil, check.CauseStale, "no frame within 1s"},
 		{"no frame before the run's bound", cut, 100, nil, check.CauseStale, "no frame within 850ms (the run's bound)"},
 		{"a kept subscription gone quiet", keptQuiet, 100, nil, check.CauseStale, "no frame for 1.5s (max 1s)"},

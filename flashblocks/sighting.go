@@ -27,7 +27,9 @@ type Sighting struct {
 // whose block is unknown, or an L2 without a head, show the stream alive.
 func (s Sighting) Judge(_ check.Mode, _ check.Config, res *check.Result) check.Finding {
 	r := s.r
+	var final *uint64 // the L2's judged head: its own line's
 	if e := res.Endpoint(s.against.Name); e != nil && e.Last != nil {
+		final = &e.Last.Number
 		r.heads = append(append([]headSeen(nil), r.heads...), headSeen{number: e.Last.Number, at: r.end})
 		r.match = nil
 		r.tryMatch()
@@ -40,7 +42,7 @@ func (s Sighting) Judge(_ check.Mode, _ check.Config, res *check.Result) check.F
 	case r.bad != nil:
 		f.Cause, f.Reason = check.CauseMalformedFrame, r.bad.Msg
 	case r.match != nil:
-		f.Reason = fmt.Sprintf("building #%d on the %s's #%d", r.match.number, s.against.Title, r.matchHead)
+		f.Reason = s.matched(r, final)
 	case r.ended != nil:
 		f.Cause, f.Reason = check.CauseUnreachable, r.ended.Msg
 	case r.frames == 0:
@@ -54,6 +56,20 @@ func (s Sighting) Judge(_ check.Mode, _ check.Config, res *check.Result) check.F
 		f.Reason = fmt.Sprintf("building #%d while the %s is at #%d", r.blocks[len(r.blocks)-1].number, s.against.Title, r.heads[len(r.heads)-1].number)
 	}
 	return f
+}
+
+// matched names the L2 head the matching frame was compared against: the L2's judged head (final,
+// shown on its own line), or, when that head was one seen earlier in the read, that one and the
+// judged one, so that the two lines never seem to disagree.
+func (s Sighting) matched(r read, final *uint64) string {
+	if r.match.number == r.matchHead+1 && (final == nil || *final == r.matchHead) {
+		return fmt.Sprintf("building #%d on the %s's #%d", r.match.number, s.against.Title, r.matchHead)
+	}
+	why := fmt.Sprintf("building #%d while the %s was at #%d", r.match.number, s.against.Title, r.matchHead)
+	if final != nil && *final != r.matchHead {
+		why += fmt.Sprintf(" (now #%d)", *final)
+	}
+	return why
 }
 
 // silence explains a read without a frame: for the whole gap, or as long as the run's bound let it

@@ -43,8 +43,13 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 		resp.Body.Close()
 	}
 	if err != nil {
-		if errors.Is(err, websocket.ErrBadHandshake) && resp != nil {
+		switch {
+		case errors.Is(err, websocket.ErrBadHandshake) && resp != nil:
 			err = refused(resp) // its status text is the server's: scrubbed below like any other
+		case ctx.Err() != nil:
+			// The deadline cut the handshake: whatever the parser made of the answer so far (a
+			// trickled "HTTP/" is a malformed response to it), it is the timeout's (or the run's).
+			err = ctx.Err()
 		}
 		return nil, rpc.Explain(err, opts.Timeout, opts.URL, opts.Headers)
 	}

@@ -159,11 +159,12 @@ func (e Endpoint) MarshalJSON() ([]byte, error) {
 }
 
 // Fork is the fork check in the JSON document (the builder's, against the L2): the height compared
-// and, when the L2's block could not be fetched, why the check was not made. The field names are
-// the builder's and the L2's, as the README documents them.
+// (the lower of the two heads) and, when the older of the two blocks could not be fetched, why the
+// check was not made (the hash not known is then left out). The field names are the builder's and
+// the L2's, as the README documents them.
 type Fork struct {
 	Number      uint64 `json:"number"`
-	BuilderHash string `json:"builder_hash"`
+	BuilderHash string `json:"builder_hash,omitempty"`
 	L2Hash      string `json:"l2_hash,omitempty"`
 	Diverged    bool   `json:"diverged"`
 	Error       string `json:"error,omitempty"`
@@ -247,10 +248,14 @@ func endpoint(e check.Endpoint) *Endpoint {
 		out.Reorg = &Reorg{From: head(e.Reorg.From), To: head(e.Reorg.To)}
 	}
 	if f := e.Fork; f != nil {
-		out.Fork = &Fork{Number: f.Number, BuilderHash: f.Hash.Hex(), Diverged: f.Diverged()}
+		out.Fork = &Fork{Number: f.Number, Diverged: f.Diverged()}
 		if f.Err != nil {
 			out.Fork.Error = f.Err.Error()
-		} else {
+		}
+		if f.Err == nil || e.Last == nil || e.Last.Number == f.Number { // its head: known
+			out.Fork.BuilderHash = f.Hash.Hex()
+		}
+		if f.Err == nil || e.Last != nil && e.Last.Number > f.Number { // the L2's head: known
 			out.Fork.L2Hash = f.AgainstHash.Hex()
 		}
 	}

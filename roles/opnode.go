@@ -80,7 +80,11 @@ func fewPeers(o check.Observation, min uint64) (check.Cause, string) {
 		return check.CauseFewPeers, why
 	}
 	if p := s.Peers; p != nil && p.Connected < min {
-		return check.CauseFewPeers, fmt.Sprintf("has %d p2p peers connected (min %d)", p.Connected, min)
+		peers := "peers"
+		if p.Connected == 1 {
+			peers = "peer"
+		}
+		return check.CauseFewPeers, fmt.Sprintf("has %d p2p %s connected (min %d)", p.Connected, peers, min)
 	}
 	return "", ""
 }

@@ -53,6 +53,8 @@ func TestOpNodeJudged_SafeHeadAndPeers_ArePartialInHealthOnly(t *testing.T) {
 		{"EnoughPeers", 0, 3, 0, &rpc.PeerStats{Connected: 3}, nil, check.Health, check.Healthy, "", nil},
 		{"FewPeers_IsPartial", 0, 3, 0, &rpc.PeerStats{Connected: 2}, nil, check.Health, check.Partial, check.CauseFewPeers,
 			[]string{"op-node has 2 p2p peers connected (min 3)"}},
+		{"OnePeer_IsPartial_OnePeerSaid", 0, 2, 0, &rpc.PeerStats{Connected: 1}, nil, check.Health, check.Partial, check.CauseFewPeers,
+			[]string{"op-node has 1 p2p peer connected (min 2)"}},
 		{"FewPeers_NotJudgedByReady", 0, 3, 0, &rpc.PeerStats{Connected: 0}, nil, check.Ready, check.Healthy, "", nil},
 		{"P2PNotEnabled_IsPartial_AndSaysSo", 0, 3, 0, nil, notEnabled, check.Health, check.Partial, check.CauseFewPeers,
 			[]string{"peers not counted (--min-peers 3)", "-32601", "p2p API is not enabled"}},

@@ -35,7 +35,7 @@ func (c *Client) Batch(ctx context.Context, calls []gethrpc.BatchElem) error {
 		case errors.Is(e.Error, gethrpc.ErrMissingBatchResponse):
 			e.Error = malformed("the batch answer has no answer to %s (ids missing or repeated)", e.Method)
 		default:
-			f := classify(e.Error, c.opts.Timeout, c.secrets)
+			f := classify(e.Error, c.opts.Timeout, c.secrets, c.auth)
 			e.Error = c.scrub(&Failure{Class: f.Class, Msg: e.Method + ": " + f.Msg})
 		}
 	}

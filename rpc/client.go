@@ -48,6 +48,8 @@ type Client struct {
 	chainID      uint64
 	chainIDKnown bool
 	secrets      []string
+	// auth is what a 401 says to check: the credentials the requests carry (authHint).
+	auth string
 
 	// dropped is closed when the server closes the current WebSocket connection.
 	dropped atomic.Pointer[chan struct{}]
@@ -55,7 +57,7 @@ type Client struct {
 
 // New returns a client for url (already validated with ValidateURL); nothing is sent yet.
 func New(url string, opts Options) *Client {
-	return &Client{url: url, opts: opts, secrets: secretsOf(url, opts.Headers)}
+	return &Client{url: url, opts: opts, secrets: secretsOf(url, opts.Headers), auth: authHint(url, opts)}
 }
 
 // Head fetches eth_getBlockByNumber("latest", false) within the timeout; with Options.ChainID, the
@@ -101,7 +103,7 @@ func (c *Client) head(ctx context.Context) (check.Head, error) {
 			return check.Head{}, malformed("the batch answer has no answer to %s (ids missing or repeated)", e.Method)
 		}
 		if e.Error != nil {
-			f := classify(e.Error, c.opts.Timeout, c.secrets)
+			f := classify(e.Error, c.opts.Timeout, c.secrets, c.auth)
 			if e.Method == "eth_chainId" {
 				f = &Failure{Class: f.Class, Msg: "eth_chainId: " + f.Msg}
 			}
@@ -145,7 +147,7 @@ func (c *Client) exchange(run context.Context, do func(context.Context, *gethrpc
 	defer cancel()
 	conn, err := c.connect(ctx)
 	if err != nil {
-		return runDeadline(run, classify(err, c.opts.Timeout, c.secrets))
+		return runDeadline(run, classify(err, c.opts.Timeout, c.secrets, c.auth))
 	}
 	ctx, stop := c.cutOnDrop(ctx)
 	defer stop()

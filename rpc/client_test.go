@@ -197,8 +197,8 @@ func TestHeadHTTPStatus(t *testing.T) {
 		{503, "text/plain", "upstream connect error or disconnect/reset before headers\n", ClassHTTP, []string{"HTTP 503 Service Unavailable", "upstream connect error"}},
 		{503, "", "", ClassHTTP, []string{"HTTP 503 Service Unavailable"}},
 		{429, "application/json", `{"jsonrpc":"2.0","id":1,"error":{"code":-32005,"message":"rate limited"}}`, ClassHTTP, []string{"HTTP 429", "rate limited"}},
-		{401, "text/plain", "", ClassUnauthorized, []string{"HTTP 401", "check the JWT secret"}},
-		{401, "text/plain", "missing token\n", ClassUnauthorized, []string{"missing token", "check the JWT secret"}},
+		{401, "text/plain", "", ClassUnauthorized, []string{"HTTP 401", hintNoCredentials}},
+		{401, "text/plain", "missing token\n", ClassUnauthorized, []string{"missing token", hintNoCredentials}},
 	} {
 		t.Run(fmt.Sprintf("%d %s %.12q", tc.status, tc.contentType, tc.body), func(t *testing.T) {
 			srv := serve(t, respond(tc.status, tc.contentType, tc.body))

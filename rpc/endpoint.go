@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -84,13 +85,12 @@ func unbracketedIPv6(raw string) bool {
 var (
 	hostPort   = regexp.MustCompile(`^[\w.\-\[\]:]+:\d+(/.*)?$`)
 	hostName   = regexp.MustCompile(`^[A-Za-z0-9_\-.]+$`)
-	tokenish   = regexp.MustCompile(`[A-Za-z0-9_\-]{20,}`) // an API key: a run of 20+ of these in a path segment
 	redactMark = "REDACTED"
 )
 
-// Redact returns the address fit for printing: user info and query replaced, and anything in the
-// path that looks like an API key (20+ letters, digits, - or _) replaced too, whether or not the
-// address parses as a URL.
+// Redact returns the address fit for printing: user info and query replaced, and every path
+// segment that is not one of PlainPathWords, and every matrix parameter (";key=value"), replaced
+// too, whether or not the address parses as a URL.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -129,13 +129,56 @@ func Redact(raw string) string {
 	}
 	u.Fragment, u.RawFragment = "", ""
 	if u.Path != "" {
-		u.Path, u.RawPath = redactPath(u.Path), ""
+		p := redactPath(u.EscapedPath()) // plain words, ";", "/" and the mark: the same escaped or not
+		u.Path, u.RawPath = p, p
 	}
 	return u.String()
 }
 
-// redactPath replaces what looks like an API key in p: a run of 20+ letters, digits, - or _,
-// with or without junk around it in its segment (a stray %, say, in a URL that does not parse).
+// PlainPathWords are the path segments an address is shown with, as typed (exact, lower case):
+// API paths and the names of the OP stack's parts. Any other segment may be a key
+// ("/rpc/mysecrettoken", "/v2/AbCdEf1234") and shows as REDACTED; so do matrix parameters
+// ("/rpc;apikey=…" shows as "/rpc;REDACTED"). The README lists them.
+var PlainPathWords = []string{
+	"api", "rpc", "jsonrpc", "http", "ws", "wss", "v1", "v2", "v3",
+	"eth", "engine", "healthz", "readyz", "livez", "metrics", "debug",
+	"l1", "l2", "node", "geth", "reth", "builder", "sequencer", "conductor", "flashblocks",
+}
+
+// redactPath is p, an escaped path (or what follows the host in an address that does not parse),
+// with every segment that is not a plain word, and every matrix parameter, replaced.
 func redactPath(p string) string {
-	return tokenish.ReplaceAllString(p, redactMark)
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		word, _, matrix := strings.Cut(seg, ";")
+		switch {
+		case seg == "":
+		case !slices.Contains(PlainPathWords, word):
+			segs[i] = redactMark
+		case matrix:
+			segs[i] = word + ";" + redactMark
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// pathSecrets are what of path p (escaped or not) Redact hides: the segments that are not plain
+// words, and the matrix parameters, whole and by value.
+func pathSecrets(p string) []string {
+	var out []string
+	for seg := range strings.SplitSeq(p, "/") {
+		word, params, matrix := strings.Cut(seg, ";")
+		if !slices.Contains(PlainPathWords, word) {
+			out = append(out, seg)
+		}
+		if !matrix {
+			continue
+		}
+		out = append(out, params)
+		for param := range strings.SplitSeq(params, ";") {
+			_, value, _ := strings.Cut(param, "=")
+			out = append(out, param, value)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -136,9 +137,23 @@ func TestRedact(t *testing.T) {
 		{"http://a:hunter2pw@host/\x1e?apikey=SE@CRETKEY123&x=100000", "REDACTED?REDACTED"},
 		{"http://a:pa?ss@host:port/", "REDACTED?REDACTED"},
 		// Issue #8: a key with junk after it, in a URL that does not parse, is hidden too; the host is not a key.
-		{"http://127.0.0.1:8545/v1/9aa3d95b3bc440fa88ea12eaa4456161%", "http://127.0.0.1:8545/v1/REDACTED%"},
-		{"http://archive-node-eu-west-1-primary.example.org:port/v1/9aa3d95b3bc440fa88ea12eaa4456161%zz", "http://archive-node-eu-west-1-primary.example.org:port/v1/REDACTED%zz"},
-		{"https://node.example.org/v1/9aa3d95b3bc440fa88ea12eaa4456161.json", "https://node.example.org/v1/REDACTED.json"},
+		{"http://127.0.0.1:8545/v1/9aa3d95b3bc440fa88ea12eaa4456161%", "http://127.0.0.1:8545/v1/REDACTED"},
+		{"http://archive-node-eu-west-1-primary.example.org:port/v1/9aa3d95b3bc440fa88ea12eaa4456161%zz", "http://archive-node-eu-west-1-primary.example.org:port/v1/REDACTED"},
+		{"https://node.example.org/v1/9aa3d95b3bc440fa88ea12eaa4456161.json", "https://node.example.org/v1/REDACTED"},
+		// Issue #18: matrix parameters, and every path segment not on the short list of plain words.
+		{"http://host/x;apikey=topsecret", "http://host/REDACTED"},
+		{"http://host/rpc;apikey=topsecret", "http://host/rpc;REDACTED"},
+		{"http://host/rpc;apikey=topsecret/eth", "http://host/rpc;REDACTED/eth"},
+		{"http://host/rpc/mysecrettoken", "http://host/rpc/REDACTED"},
+		{"https://host/v2/AbCdEf1234", "https://host/v2/REDACTED"},
+		{"https://host/RPC/abc", "https://host/REDACTED/REDACTED"},
+		{"http://127.0.0.1:8081/healthz", "http://127.0.0.1:8081/healthz"},
+		{"http://127.0.0.1:8545/rpc/", "http://127.0.0.1:8545/rpc/"},
+		{"ws://127.0.0.1:1111/ws", "ws://127.0.0.1:1111/ws"},
+		{"http://host/a%2Fb/rpc", "http://host/REDACTED/rpc"},
+		{"http://node.example.org:port/rpc/mysecrettoken", "http://node.example.org:port/rpc/REDACTED"},
+		{"127.0.0.1:8545/x;apikey=topsecret", "127.0.0.1:8545/REDACTED"},
+		{"127.0.0.1:8545/v2/AbCdEf1234?k=v", "127.0.0.1:8545/v2/REDACTED?REDACTED"},
 		{"", ""},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
@@ -174,5 +189,21 @@ func TestTLSFiles_RefuseWhatIsNotARegularFile(t *testing.T) {
 	}
 	if _, err := (TLSFiles{Cert: "/x"}).Config(); err == nil || !strings.Contains(err.Error(), "--tls-cert needs --tls-key") {
 		t.Errorf("cert without key: %v", err)
+	}
+}
+
+// TestPlainPathWords_AreTheREADMEs: the README lists exactly the path words shown as typed.
+func TestPlainPathWords_AreTheREADMEs(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := make([]string, len(PlainPathWords))
+	for i, w := range PlainPathWords {
+		words[i] = "`" + w + "`"
+	}
+	list := "not one of these plain words replaced by `REDACTED`: " + strings.Join(words, ", ") + " (exact, lower case)"
+	if !strings.Contains(strings.Join(strings.Fields(string(raw)), " "), list) {
+		t.Errorf("README.md lacks the list %q", list)
 	}
 }

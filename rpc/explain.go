@@ -10,6 +10,6 @@ import (
 // and the headers' secrets the text would repeat replaced.
 func Explain(err error, timeout time.Duration, url string, headers http.Header) *Failure {
 	secrets := secretsOf(url, headers)
-	f := classify(err, timeout, secrets)
+	f := classify(err, timeout, secrets, authHint(url, Options{Headers: headers}))
 	return &Failure{Class: f.Class, Msg: scrubText(f.Msg, secrets)}
 }

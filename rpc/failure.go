@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"cmp"
 	"compress/flate"
 	"compress/gzip"
 	"context"
@@ -65,8 +66,9 @@ var _ check.Classed = (*Failure)(nil)
 func (f *Failure) FailureClass() string { return string(f.Class) }
 
 // classify turns any error from the go-ethereum client into a *Failure; secrets are scrubbed from
-// the server text it repeats before that is clipped.
-func classify(err error, timeout time.Duration, secrets []string) *Failure {
+// the server text it repeats before that is clipped. auth is what a 401 says to check (authHint;
+// "" for the JWT secret).
+func classify(err error, timeout time.Duration, secrets []string, auth string) *Failure {
 	var f *Failure
 	if errors.As(err, &f) {
 		return f
@@ -86,7 +88,7 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 	var urlErr *url.Error
 	switch {
 	case errors.As(err, &httpErr):
-		return fromHTTPStatus(httpErr, secrets)
+		return fromHTTPStatus(httpErr, secrets, auth)
 	case errors.As(err, &rpcErr):
 		msg := fmt.Sprintf("JSON-RPC error %d", rpcErr.ErrorCode())
 		// go-ethereum's text for an error without a message is the same words again.
@@ -101,7 +103,7 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 	case errors.Is(err, context.Canceled):
 		return &Failure{Class: ClassCanceled, Msg: "canceled"}
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
-		return fromProxy(opErr, timeout, secrets)
+		return fromProxy(opErr, timeout, secrets, auth)
 	case errors.As(err, &dnsErr):
 		return &Failure{Class: ClassDNS, Msg: fmt.Sprintf("cannot resolve host %q", dnsErr.Name)}
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -151,17 +153,17 @@ func classify(err error, timeout time.Duration, secrets []string) *Failure {
 		return &Failure{Class: ClassTLS, Msg: "TLS: the server does not speak TLS (it answered plain HTTP)"}
 	}
 	if strings.Contains(text, "bad handshake (HTTP status 401") {
-		return &Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401 on the WebSocket handshake): check the JWT secret"}
+		return &Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401 on the WebSocket handshake): " + cmp.Or(auth, hintJWT)}
 	}
 	return &Failure{Class: ClassConnection, Msg: clip(text, maxEcho)}
 }
 
-// fromHTTPStatus explains a non-2xx answer.
-func fromHTTPStatus(e gethrpc.HTTPError, secrets []string) *Failure {
+// fromHTTPStatus explains a non-2xx answer; auth is what a 401 says to check (see classify).
+func fromHTTPStatus(e gethrpc.HTTPError, secrets []string, auth string) *Failure {
 	body := echo(strings.TrimSpace(string(e.Body)), maxEcho, secrets)
 	switch {
 	case e.StatusCode == 401:
-		hint := "check the JWT secret"
+		hint := cmp.Or(auth, hintJWT)
 		if clockSkew.MatchString(body) && !strings.Contains(strings.ToLower(body), "missing") {
 			hint = "the token's iat is outside the server's ±60 s window: check this host's clock"
 		}
@@ -193,7 +195,7 @@ var clockSkew = regexp.MustCompile(`(?i)\biat\b|issued[- ]at|expired|stale token
 
 // fromProxy explains a failure to reach the proxy HTTP(S)_PROXY names; the proxy is named by its
 // address only, never with its credentials.
-func fromProxy(e *net.OpError, timeout time.Duration, secrets []string) *Failure {
+func fromProxy(e *net.OpError, timeout time.Duration, secrets []string, auth string) *Failure {
 	proxy := "the proxy"
 	var dial *net.OpError
 	if errors.As(e.Err, &dial) && dial.Addr != nil {
@@ -202,7 +204,7 @@ func fromProxy(e *net.OpError, timeout time.Duration, secrets []string) *Failure
 	if errors.Is(e.Err, syscall.ECONNREFUSED) {
 		return &Failure{Class: ClassRefused, Msg: proxy + " refused the connection"}
 	}
-	f := classify(e.Err, timeout, secrets)
+	f := classify(e.Err, timeout, secrets, auth)
 	return &Failure{Class: f.Class, Msg: proxy + ": " + f.Msg}
 }
 

@@ -124,7 +124,7 @@ func TestProxyRefusing_NamesTheProxy(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			f := classify(err, time.Second, nil)
+			f := classify(err, time.Second, nil, "")
 			if f.Class != ClassRefused || f.Msg != "proxy "+addr+" refused the connection" {
 				t.Errorf("%v: classified %s %q, want refused, naming the proxy", err, f.Class, f.Msg)
 			}
@@ -144,7 +144,7 @@ func TestProxyRefusing_NamesTheProxy(t *testing.T) {
 func TestResetWhileWriting_IsAReset(t *testing.T) {
 	for _, errno := range []syscall.Errno{syscall.ECONNRESET, syscall.EPIPE} {
 		err := &url.Error{Op: "Post", URL: "http://127.0.0.1:1", Err: &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", errno)}}
-		if f := classify(err, time.Second, nil); f.Class != ClassConnection || f.Msg != "connection closed by the server (reset)" {
+		if f := classify(err, time.Second, nil, ""); f.Class != ClassConnection || f.Msg != "connection closed by the server (reset)" {
 			t.Errorf("%v: %s %q, want a reset", errno, f.Class, f.Msg)
 		}
 	}

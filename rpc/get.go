@@ -68,12 +68,12 @@ func (g *Getter) Get(run context.Context, expected ...int) (Answer, error) {
 	if resp.StatusCode == http.StatusUnauthorized {
 		return Answer{}, g.scrubbed(&Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401): the endpoint wants credentials (give them with its --*-header flag)"})
 	}
-	return Answer{}, g.scrubbed(fromHTTPStatus(gethrpc.HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, Body: body}, g.secrets))
+	return Answer{}, g.scrubbed(fromHTTPStatus(gethrpc.HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, Body: body}, g.secrets, ""))
 }
 
 // fail classifies a transport error as the JSON-RPC client does.
 func (g *Getter) fail(err error) *Failure {
-	return g.scrubbed(classify(err, g.opts.Timeout, g.secrets))
+	return g.scrubbed(classify(err, g.opts.Timeout, g.secrets, ""))
 }
 
 // scrubbed replaces the secrets in a failure's text.

@@ -74,7 +74,7 @@ func (o *OpNode) elemError(e gethrpc.BatchElem) *Failure {
 		return malformed("the batch answer has no answer to %s (ids missing or repeated)", e.Method)
 	}
 	if e.Error != nil {
-		return classify(e.Error, o.c.opts.Timeout, o.c.secrets)
+		return classify(e.Error, o.c.opts.Timeout, o.c.secrets, o.c.auth)
 	}
 	return nil
 }

@@ -59,6 +59,7 @@ func TestRealNode_WrongOrMissingSecret_SaysCheckTheJWTSecret(t *testing.T) {
 		"missing": nil,
 		"wrong":   bytes.Repeat([]byte{0x42}, rpc.SecretSize),
 	} {
+		want := map[bool]string{true: "no credentials were sent: an Engine-API port wants a JWT secret", false: "check the JWT secret"}[secret == nil]
 		t.Run(name, func(t *testing.T) {
 			c := rpc.New(net.L2.AuthURL(), rpc.Options{Timeout: time.Second, JWTSecret: secret})
 			defer c.Close()
@@ -67,8 +68,8 @@ func TestRealNode_WrongOrMissingSecret_SaysCheckTheJWTSecret(t *testing.T) {
 			if !errors.As(err, &f) || f.Class != rpc.ClassUnauthorized {
 				t.Fatalf("err = %v, want an unauthorized failure", err)
 			}
-			if !strings.Contains(f.Error(), "check the JWT secret") {
-				t.Errorf("reason %q does not point at the JWT secret", f.Error())
+			if !strings.Contains(f.Error(), want) {
+				t.Errorf("reason %q, want %q", f.Error(), want)
 			}
 		})
 	}

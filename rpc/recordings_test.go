@@ -81,7 +81,7 @@ func TestRecordingsFailures(t *testing.T) {
 		{"ganache-7.9.2/unknown-method", ClassRPCError, []string{"-32700", "The method eth_noSuchMethod does not exist/is not available"}},
 		{"geth-1.17.10-dev/malformed-request", ClassRPCError, []string{"-32700", "parse error"}},
 		{"ganache-7.9.2/malformed-request", ClassHTTP, []string{"HTTP 400", "Expected double-quoted property name"}},
-		{"geth-1.17.10-dev/authport-no-token", ClassUnauthorized, []string{"HTTP 401", "missing token", "check the JWT secret"}},
+		{"geth-1.17.10-dev/authport-no-token", ClassUnauthorized, []string{"HTTP 401", "missing token", hintNoCredentials}},
 		{"geth-1.17.10-dev/authport-bad-token", ClassUnauthorized, []string{"HTTP 401", "signature is invalid", "check the JWT secret"}},
 		// A chain-id answer is a string where a block is expected.
 		{"geth-1.17.10-dev/chain-id", ClassMalformed, []string{"result is a string, not a block"}},
@@ -91,7 +91,11 @@ func TestRecordingsFailures(t *testing.T) {
 			rec := loadRecording(t, tc.name)
 			srv := replayServer(t, rec, nil)
 			timeout := 2 * time.Second
-			_, took, err := callHead(t, srv.URL, Options{Timeout: timeout})
+			opts := Options{Timeout: timeout}
+			if strings.HasSuffix(tc.name, "bad-token") {
+				opts.JWTSecret = testSecret // recorded with a token the node refused
+			}
+			_, took, err := callHead(t, srv.URL, opts)
 			f := wantFailure(t, err, tc.class, tc.want...)
 			wantWithin(t, took, timeout)
 			if tc.name == "ganache-7.9.2/unknown-method" && strings.Contains(f.Msg, "node_modules") {

@@ -20,7 +20,7 @@ var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}`)
 
 // secretsOf lists what of an endpoint's URL and headers must never be printed, longest first: user
 // info (as typed, decoded, and as the base64 Basic credential net/http and go-ethereum's WebSocket
-// dialer build from it), query values, API-key-like path segments, and header values.
+// dialer build from it), query values, the path segments and matrix parameters Redact hides, and header values.
 func secretsOf(raw string, headers http.Header) []string {
 	var out []string
 	add := func(s string) {
@@ -54,10 +54,10 @@ func secretsOf(raw string, headers http.Header) []string {
 				add(v)
 			}
 		}
-		for _, key := range tokenish.FindAllString(u.Path, -1) {
+		for _, key := range pathSecrets(u.Path) {
 			add(key)
 		}
-		for _, key := range tokenish.FindAllString(u.EscapedPath(), -1) {
+		for _, key := range pathSecrets(u.EscapedPath()) {
 			add(key)
 		}
 	}

@@ -109,3 +109,37 @@ func TestSecretsOf_CoverEveryFormOfTheUserInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestServerEchoingThePath_ShowsNoPathSecret (issue #18): a server whose error text repeats the
+// request's path shows no matrix parameter and no path segment that the URL is shown without.
+func TestServerEchoingThePath_ShowsNoPathSecret(t *testing.T) {
+	for _, tc := range []struct {
+		path    string
+		secrets []string
+	}{
+		{"/x;apikey=topsecret", []string{"topsecret", "apikey=topsecret"}},
+		{"/rpc;apikey=topsecret", []string{"topsecret"}},
+		{"/rpc/mysecrettoken", []string{"mysecrettoken"}},
+		{"/v2/AbCdEf1234", []string{"AbCdEf1234"}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "no route for "+r.URL.EscapedPath(), http.StatusNotFound)
+			}))
+			defer srv.Close()
+			_, _, err := callHead(t, srv.URL+tc.path, Options{Timeout: time.Second})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			shown := Redact(srv.URL+tc.path) + " " + err.Error()
+			for _, s := range tc.secrets {
+				if strings.Contains(shown, s) {
+					t.Errorf("%q shows %q", shown, s)
+				}
+			}
+			if !strings.Contains(err.Error(), "no route for /") {
+				t.Errorf("error %q lost the server's text", err)
+			}
+		})
+	}
+}

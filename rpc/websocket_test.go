@@ -91,7 +91,7 @@ func TestWebSocketFailures(t *testing.T) {
 		// through the race detector on a loaded machine can take longer than 300 ms).
 		timeout time.Duration
 	}{
-		{"401 on the handshake", respond(401, "text/plain", "missing token\n"), ClassUnauthorized, []string{"401", "check the JWT secret"}, 0},
+		{"401 on the handshake", respond(401, "text/plain", "missing token\n"), ClassUnauthorized, []string{"401", hintNoCredentials}, 0},
 		{"plain HTTP server", respond(200, "application/json", okResponse), ClassConnection, []string{"bad handshake"}, 0},
 		{"upgraded, never answers", func(w http.ResponseWriter, r *http.Request) {
 			conn, err := upgrader.Upgrade(w, r, nil)

@@ -64,7 +64,7 @@ func (c *Client) fail(ctx context.Context, err error) *Failure {
 	if errors.Is(err, context.Canceled) && errors.Is(context.Cause(ctx), errDropped) {
 		return errDropped
 	}
-	return classify(err, c.opts.Timeout, c.secrets)
+	return classify(err, c.opts.Timeout, c.secrets, c.auth)
 }
 
 // dropConn closes dropped when a read fails for any reason but our own close or deadline.

@@ -48,16 +48,21 @@ func runBound(cfg *config) time.Duration {
 	return window + cfg.timeout + deadlineMargin*time.Millisecond
 }
 
-// warnObservations tells the operator on stderr about heads stamped in the future and fork checks not made.
+// warnObservations tells the operator on stderr about heads stamped in the future and fork checks
+// not made. A head the verdict failed for clock skew is said once, by the verdict.
 func warnObservations(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints {
-		if e.Ahead > time.Second {
+		if e.Ahead > time.Second && e.Cause != check.CauseClockSkew {
 			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Role.Name, e.Last.Number, e.AheadText()))
 		}
 		if c, ok := r.HeadComparison(e.Role.Name); ok && e.Fork != nil && e.Fork.Err != nil {
 			fmt.Fprintln(stderr, warning("%s's unsafe head not compared with the %s: the %s's block #%d: %v", e.Role.Name, c.Against.Title, c.Against.Title, e.Fork.Number, e.Fork.Err))
 		} else if e.Fork != nil && e.Fork.Err != nil {
-			fmt.Fprintln(stderr, warning("fork check not made: the L2's block #%d: %v", e.Fork.Number, e.Fork.Err))
+			whose := "the L2's" // the older block is the L2's, unless the endpoint is ahead
+			if e.Last != nil && e.Last.Number > e.Fork.Number {
+				whose = "the " + e.Role.Name + "'s own"
+			}
+			fmt.Fprintln(stderr, warning("fork check not made: %s block #%d: %v", whose, e.Fork.Number, e.Fork.Err))
 		}
 	}
 }

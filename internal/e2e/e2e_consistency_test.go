@@ -41,6 +41,42 @@ func TestBuilderLagging_IsPartialBeyondMaxBuilderLag(t *testing.T) {
 	probeRun(t, args...).expect(t, 0, "HEALTHY: ") // no lag check unless asked
 }
 
+// TestBuilderAhead_IsPartialBeyondMaxBuilderLag: a builder more than --max-builder-lag ahead of the
+// L2 is partial too, with its own cause (issue #18, item 9: #99999 beside #922 passed).
+func TestBuilderAhead_IsPartialBeyondMaxBuilderLag(t *testing.T) {
+	genesis := time.Now()
+	l2, builder := chainPair(t,
+		devnet.NodeConfig{Name: "l2", GenesisTime: genesis},
+		devnet.NodeConfig{Name: "builder", GenesisTime: genesis})
+	seal(t, builder, builder, builder)
+	args := []string{"--l2", l2.HTTPURL(), "--builder", builder.HTTPURL()}
+	o := probeRun(t, append(args, "--max-builder-lag", "2", "-o", "json")...)
+	var doc struct {
+		Builder struct {
+			Cause string `json:"cause"`
+		} `json:"builder"`
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &doc); err != nil || o.code != 1 || doc.Builder.Cause != "builder_ahead" {
+		t.Errorf("exit %d, cause %q (%v)\n%s", o.code, doc.Builder.Cause, err, o.stdout)
+	}
+	probeRun(t, append(args, "--max-builder-lag", "2")...).expect(t, 1, "PARTIAL: builder head #3 is 3 blocks ahead of the L2's #0 (max 2)")
+	probeRun(t, append(args, "--max-builder-lag", "3", "--check-fork")...).expect(t, 0, "HEALTHY: ") // same genesis: its block #0 is the L2's
+	probeRun(t, args...).expect(t, 0, "HEALTHY: ")                                                   // no lag check unless asked
+}
+
+// TestBuilderAheadOnAnotherGenesis_IsPartialWithCheckFork: --check-fork compares at the lower of
+// the two heads whichever side is ahead: here the builder's own block at the L2's height.
+func TestBuilderAheadOnAnotherGenesis_IsPartialWithCheckFork(t *testing.T) {
+	genesis := time.Now()
+	l2, builder := chainPair(t,
+		devnet.NodeConfig{Name: "l2", GenesisTime: genesis},
+		devnet.NodeConfig{Name: "builder", GenesisTime: genesis, GenesisExtra: []byte("another chain")})
+	seal(t, builder, builder)
+	args := []string{"--l2", l2.HTTPURL(), "--builder", builder.HTTPURL()}
+	probeRun(t, append(args, "--check-fork")...).expect(t, 1, "PARTIAL: builder on a fork at #0: builder 0x")
+	probeRun(t, args...).expect(t, 0, "HEALTHY: ")
+}
+
 func TestBuilderOnAnotherGenesis_IsPartialWithCheckFork(t *testing.T) {
 	genesis := time.Now()
 	l2, builder := chainPair(t,

@@ -291,7 +291,7 @@ func TestWrongJWTSecret_SaysCheckTheSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	probeRun(t, "--l2", net.L2.AuthURL(), "--l2-jwt-secret", wrong).expect(t, 2, "UNAVAILABLE: l2 unauthorized", "check the JWT secret")
-	probeRun(t, "--l2", net.L2.AuthURL()).expect(t, 2, "UNAVAILABLE: l2 unauthorized", "check the JWT secret")
+	probeRun(t, "--l2", net.L2.AuthURL()).expect(t, 2, "UNAVAILABLE: l2 unauthorized", "no credentials were sent: an Engine-API port wants a JWT secret")
 }
 
 func TestUsageErrors_AreUnknown(t *testing.T) {

@@ -2,12 +2,15 @@ package e2e
 
 import (
 	"encoding/hex"
+	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -181,5 +184,75 @@ func TestFaults_RefusedPortFailsInMilliseconds(t *testing.T) {
 	}
 	if walls[len(walls)-1] >= fmStartSlack {
 		t.Errorf("a refused port took %s with a 10s timeout, want < %s (process start included)", walls[len(walls)-1], fmStartSlack)
+	}
+}
+
+// fmEchoPath answers every request with HTTP 404 naming the path it was sent, as a gateway's
+// error page does.
+func fmEchoPath(hits *faultHits) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hits.request()
+		http.Error(w, "no route for "+r.URL.EscapedPath(), http.StatusNotFound)
+	}
+}
+
+// TestFaults_NoPathSecretInAnyOutput (issue #18): the no-secret matrix's rows for credentials in
+// the URL's path: a matrix parameter, and short token segments. Whether the endpoint is healthy,
+// refused, or echoes the path in its error page, the secret is never on stdout or stderr, in text,
+// JSON or quiet mode, as the L2 or as the builder, nor in anything `serve` answers or logs.
+func TestFaults_NoPathSecretInAnyOutput(t *testing.T) {
+	t.Parallel() // waits on servers: overlaps the others
+	paths := []struct{ path, secret string }{
+		{"/x;apikey=topsecret", "topsecret"},
+		{"/rpc;apikey=topsecret", "topsecret"},
+		{"/rpc/mysecrettoken", "mysecrettoken"},
+		{"/v2/AbCdEf1234", "AbCdEf1234"},
+	}
+	for _, c := range []faultCase{
+		{situation: "healthy", serve: fmRPC(fmFresh), l2: 0, builder: 0},
+		{situation: "refused", serve: fmRefused, l2: 2, builder: 1},
+		{situation: "404 echoing the path", serve: fmHandler(fmEchoPath), l2: 2, builder: 1},
+	} {
+		for _, p := range paths {
+			t.Run(c.situation+" "+p.path, func(t *testing.T) {
+				t.Parallel()
+				shown := func(where, text string) {
+					if strings.Contains(text, p.secret) {
+						t.Errorf("%s shows the secret %q:\n%s", where, p.secret, text)
+					}
+				}
+				for _, side := range c.sides() {
+					ep := c.serve(t, nil)
+					args := []string{"--l2", ep.url + p.path}
+					if side == "builder" {
+						args = []string{"--l2", fmRPC(fmFresh)(t, nil).url, "--builder", ep.url + p.path}
+					}
+					for _, mode := range [][]string{{"-o", "text"}, {"-o", "json"}, {"-q"}} {
+						o := faultExec(t, append(slices.Clone(args), mode...)...)
+						if o.code != c.code(side) {
+							t.Errorf("%s %v: exit %d, want %d", side, mode, o.code, c.code(side))
+						}
+						shown(fmt.Sprintf("%s %v", side, mode), o.stdout+o.stderr)
+					}
+					s, answering := launchServe(t, append(slices.Clone(args), "--every", "200ms")...)
+					if !answering {
+						t.Fatalf("%s: serve did not start: %s", side, s.output())
+					}
+					deadline := time.Now().Add(15 * time.Second)
+					for a := s.get(t, "/healthz"); strings.HasPrefix(a.body, "UNKNOWN: no verdict yet"); a = s.get(t, "/healthz") {
+						if time.Now().After(deadline) {
+							t.Fatalf("%s: no verdict within 15 s", side)
+						}
+						time.Sleep(50 * time.Millisecond) // another process's first check; no clock to fake
+					}
+					for _, path := range []string{"/healthz", "/healthz?format=json", "/metrics"} {
+						a := s.get(t, path)
+						shown(side+" serve GET "+path, a.body)
+					}
+					s.stop(t, syscall.SIGTERM)
+					shown(side+" serve's log", s.output())
+				}
+			})
+		}
 	}
 }

@@ -12,12 +12,24 @@ import (
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
-// conductorAnswers are op-conductor's answers to its five methods (op-conductor/rpc/api.go).
+// conductorAnswers are op-conductor's answers to its five methods (op-conductor/rpc/api.go), as
+// real op-conductor v1.19.6 answers once resumed: active, neither paused nor stopped
+// (../shared/recordings/op-stack-v1.19.6/conductor.2-leader-healthy-active.txt).
 func conductorAnswers(leader, healthy bool) map[string]string {
 	b := map[bool]string{true: `"result":true`, false: `"result":false`}
 	return map[string]string{
 		"conductor_leader": b[leader], "conductor_active": b[true], "conductor_paused": b[false],
 		"conductor_stopped": b[false], "conductor_sequencerHealthy": b[healthy],
+	}
+}
+
+// conductorBootstrapped answers as real op-conductor v1.19.6 right after --raft.bootstrap: leader,
+// paused, so not active, its health monitor not yet healthy
+// (../shared/recordings/op-stack-v1.19.6/conductor.1-bootstrapped-paused.txt).
+func conductorBootstrapped() map[string]string {
+	return map[string]string{
+		"conductor_leader": `"result":true`, "conductor_active": `"result":false`, "conductor_paused": `"result":true`,
+		"conductor_stopped": `"result":false`, "conductor_sequencerHealthy": `"result":false`,
 	}
 }
 
@@ -44,6 +56,10 @@ func TestConductor_RoleShownAndFaults(t *testing.T) {
 					t.Errorf("note %q", note)
 				}
 			}},
+		{name: "paused right after bootstrap", args: with(testkit.NewFakeRPC(conductorBootstrapped()).Start(t)), code: exitPartial,
+			words: []string{"conductor leader, paused (conductor_paused): failover is off"}, key: "conductor", cause: "conductor_paused", doc: field("paused", true)},
+		{name: "stopped", args: with(conductorWith(t, "conductor_stopped", `"result":true`)), code: exitPartial,
+			words: []string{"conductor leader, stopped (conductor_stopped): failover is off"}, key: "conductor", cause: "conductor_stopped", doc: field("stopped", true)},
 		{name: "refused", args: with(testkit.RefusedURL(t)), code: exitPartial,
 			words: []string{"conductor connection refused: failover cannot be watched"}, key: "conductor", cause: "unreachable", doc: field("error_class", "refused")},
 		{name: "hang", args: with(testkit.HangServer(t)), code: exitPartial,

@@ -330,3 +330,23 @@ func TestConductorWithOpNode_ReadyAndLive(t *testing.T) {
 	args := append([]string{"ready"}, conductorArgs(net, testkit.RefusedURL(t), conductorOf(t, true))[1:]...)
 	partCase{args: args, code: exitUnavailable, words: []string{"op-node connection refused"}, key: "op_node", cause: "unreachable"}.run(t)
 }
+
+// TestConductorDeadlock_FirstLineLeadsWithWhatToDo (issue #18): real op-conductor's deadlock
+// (opstack.md: after op-geth or op-node stalled, the conductor leads, its health check fails, and
+// op-node stays stopped until someone calls admin_startSequencer): every head is stale, and the
+// first line leads with the cause that explains them, saying what to do, before the stale heads.
+func TestConductorDeadlock_FirstLineLeadsWithWhatToDo(t *testing.T) {
+	l2, _ := chainPair(t,
+		devnet.NodeConfig{Name: "l2", GenesisTime: time.Now().Add(-22 * time.Second)},
+		devnet.NodeConfig{Name: "builder"})
+	opNode := opNodeFake(t, l2, `"result":false`).start(t)
+	deadlocked := testkit.NewFakeRPC(conductorAnswers(true, false)).Start(t) // leader, its health check failing
+	args := []string{"health", "--l2", l2.HTTPURL(), "--op-node", opNode, "--conductor", deadlocked}
+	partCase{args: args, code: exitUnavailable, key: "conductor", cause: "leader_not_sequencing",
+		words: []string{"UNAVAILABLE: conductor leads, but op-node is not sequencing (admin_sequencerActive false), so no blocks are built: call admin_startSequencer on op-node; l2 head #0 is "}}.run(t)
+
+	// Right after bootstrap, real op-conductor v1.19.6 is also paused: resume it after.
+	bootstrapped := testkit.NewFakeRPC(conductorBootstrapped()).Start(t)
+	o := probeRun(t, "health", "--l2", l2.HTTPURL(), "--op-node", opNode, "--conductor", bootstrapped)
+	o.expect(t, exitUnavailable, "UNAVAILABLE: conductor leads, but op-node is not sequencing", "call admin_startSequencer on op-node, then conductor_resume; l2 head #0 is ")
+}
