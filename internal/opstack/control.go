@@ -170,4 +170,3 @@ func tailFile(path string, n int) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
-

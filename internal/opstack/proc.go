@@ -17,8 +17,8 @@ type Proc struct {
 	// Log is the file its stdout and stderr go to.
 	Log string
 
-	bin  string
-	args []string
+	bin   string
+	args  []string
 	grace time.Duration
 
 	mu     sync.Mutex
