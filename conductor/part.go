@@ -78,7 +78,7 @@ func (s *sighting) Judge(_ check.Mode, _ check.Config, r *check.Result) check.Fi
 		f.Cause, f.Reason = check.CauseUnreachable, fmt.Sprintf("%s: failover cannot be watched and may be off (blocks are still built)", d.Err)
 	case d.Sequencing != nil && d.Status.Leader && !*d.Sequencing:
 		f.Cause, f.Failure = check.CauseLeaderNotSequencing, check.Unavailable
-		f.Reason = "leads, but op-node is not sequencing (admin_sequencerActive false): no blocks are built (optimism #22143)"
+		f.Reason = "leads, but op-node is not sequencing (admin_sequencerActive false): no blocks are built; restart it with op-node's admin_startSequencer(<unsafe head hash>) (optimism #22143)"
 	case d.Sequencing != nil && !d.Status.Leader && *d.Sequencing:
 		f.Cause, f.Failure = check.CauseTwoSequencers, check.Unavailable
 		f.Reason = "follows, but op-node is sequencing: two active sequencers"

@@ -226,7 +226,7 @@ func (d *Devnet) up(ctx context.Context) error {
 			}
 		}
 	}
-	d.say("%d verifiers up", len(d.Verifiers)+map[bool]int{true: len(d.Sequencers)}[d.opts.BuilderPerSequencer])
+	d.say("%d verifiers up", len(d.followers()))
 
 	// Conductors: the first bootstraps raft (and pauses itself), the others join as voters.
 	for i, s := range d.Sequencers {
@@ -271,6 +271,17 @@ func (d *Devnet) up(ctx context.Context) error {
 		}
 		d.say("op-batcher up")
 	}
+	if err := waitFor(ctx, "the leader's first L2 block", 60*time.Second, func(ctx context.Context) (bool, error) {
+		st, err := first.Node.SyncStatus(ctx)
+		return err == nil && st.UnsafeL2.Number > 0, err
+	}); err != nil {
+		return err
+	}
+	for _, v := range d.followers() {
+		if err := d.WaitFollowing(ctx, v, first, 60*time.Second); err != nil {
+			return err
+		}
+	}
 	return waitFor(ctx, "every conductor reports its sequencer healthy", 90*time.Second, func(ctx context.Context) (bool, error) {
 		for _, s := range d.Sequencers {
 			var healthy bool
@@ -280,6 +291,17 @@ func (d *Devnet) up(ctx context.Context) error {
 		}
 		return true, nil
 	})
+}
+
+// followers are the shared verifiers and the sequencers' builders.
+func (d *Devnet) followers() []*Verifier {
+	vs := append([]*Verifier(nil), d.Verifiers...)
+	for _, s := range d.Sequencers {
+		if s.Builder != nil {
+			vs = append(vs, s.Builder)
+		}
+	}
+	return vs
 }
 
 // SequencerName is the name of the i-th sequencer: seq-a, seq-b, …
