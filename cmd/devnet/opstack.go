@@ -125,7 +125,7 @@ func walkSingle(ctx context.Context, bins opstack.Binaries) (err error) {
 				})
 			}, check.Partial},
 		{"The single-node deadlock: the sequencer's op-geth is frozen until op-conductor finds it unhealthy and stops the sequencer, then thawed. op-geth answers again, the conductor still leads, op-node stays stopped: nobody builds blocks until an operator calls admin_startSequencer",
-			func() error { return deadlock(ctx, d, seq) }, check.Unavailable},
+			func() error { return d.Deadlock(ctx, seq) }, check.Unavailable},
 	}
 	for _, s := range steps {
 		if err := w.step(ctx, s.title, s.before, s.want, flags); err != nil {
@@ -149,35 +149,6 @@ func walkSingle(ctx context.Context, bins opstack.Binaries) (err error) {
 			return err == nil && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) < 5*time.Second, err
 		})
 	}, check.Healthy, flags)
-}
-
-// deadlock freezes s's op-geth until its conductor reports it unhealthy and op-node stops
-// sequencing, thaws it, and waits until op-geth answers and the head is older than 10 s.
-func deadlock(ctx context.Context, d *opstack.Devnet, s *opstack.Sequencer) error {
-	if err := s.EL.Freeze(); err != nil {
-		return err
-	}
-	err := opstack.WaitFor(ctx, "op-conductor finds the sequencer unhealthy", 90*time.Second, func(ctx context.Context) (bool, error) {
-		st, err := s.Conductor.Status(ctx)
-		return err == nil && !st.SequencerHealthy, err
-	})
-	if thaw := s.EL.Thaw(); err == nil {
-		err = thaw
-	}
-	if err != nil {
-		return err
-	}
-	return opstack.WaitFor(ctx, "op-geth answers, op-node is not sequencing, the head is stale", 90*time.Second, func(ctx context.Context) (bool, error) {
-		if _, _, err := s.EL.Head(ctx); err != nil {
-			return false, err
-		}
-		active, err := s.Node.SequencerActive(ctx)
-		if err != nil || active {
-			return false, err
-		}
-		st, err := s.Node.SyncStatus(ctx)
-		return err == nil && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) > 12*time.Second, err
-	})
 }
 
 // waitSafeAge waits until the age of s's safe head satisfies ok.
@@ -364,6 +335,9 @@ func (w *opstackWalk) finish(err error) error {
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\nThe logs' last lines:\n%s", w.d.LogTails(30))
+		if dir, serr := w.d.SaveLogs(); serr == nil {
+			fmt.Fprintf(os.Stderr, "The whole logs are kept in %s\n", dir)
+		}
 	}
 	if cerr := w.d.Close(); cerr != nil && err == nil {
 		err = cerr

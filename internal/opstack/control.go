@@ -170,3 +170,52 @@ func tailFile(path string, n int) string {
 	}
 	return strings.Join(lines, "\n") + "\n"
 }
+
+// SaveLogs copies every log to a new directory that Close does not remove, and returns it: a
+// failed run keeps its logs.
+func (d *Devnet) SaveLogs() (string, error) {
+	dst, err := os.MkdirTemp("", "headprobe-opstack-logs")
+	if err != nil {
+		return "", err
+	}
+	return dst, copyTree(d.LogDir, dst)
+}
+
+// Deadlock drives a single-node cluster into the deadlock ../shared/opstack.md describes: s's
+// op-geth is frozen (SIGSTOP) until op-conductor finds the sequencer unhealthy and stops it, and
+// until the head is over twice --healthcheck.unsafe-interval old, so that the block op-node
+// completes on thawing is stale too; then thawed. It returns once op-geth answers, op-node is not
+// sequencing and the head is stale: the conductor stays leader, sees an unhealthy sequencer and
+// never starts it again; only admin_startSequencer (StartSequencing) ends it.
+func (d *Devnet) Deadlock(ctx context.Context, s *Sequencer) error {
+	if err := s.EL.Freeze(); err != nil {
+		return err
+	}
+	err := waitFor(ctx, "op-conductor finds the sequencer unhealthy", 90*time.Second, func(ctx context.Context) (bool, error) {
+		st, err := s.Conductor.Status(ctx)
+		return err == nil && !st.SequencerHealthy, err
+	})
+	if err == nil {
+		err = waitFor(ctx, "the head is over 22 s old", 90*time.Second, func(ctx context.Context) (bool, error) {
+			st, err := s.Node.SyncStatus(ctx)
+			return err == nil && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) > 22*time.Second, err
+		})
+	}
+	if thaw := s.EL.Thaw(); err == nil {
+		err = thaw
+	}
+	if err != nil {
+		return err
+	}
+	return waitFor(ctx, "op-geth answers, op-node is not sequencing, the head is stale", 90*time.Second, func(ctx context.Context) (bool, error) {
+		if _, _, err := s.EL.Head(ctx); err != nil {
+			return false, err
+		}
+		active, err := s.Node.SequencerActive(ctx)
+		if err != nil || active {
+			return false, err
+		}
+		st, err := s.Node.SyncStatus(ctx)
+		return err == nil && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) > 12*time.Second, err
+	})
+}

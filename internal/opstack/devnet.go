@@ -259,6 +259,15 @@ func (d *Devnet) up(ctx context.Context) error {
 	if err := d.StartSequencing(ctx, first); err != nil {
 		return err
 	}
+	// Resumed while its head is older than --healthcheck.unsafe-interval (the genesis is stamped
+	// with the L1 block at set-up), the conductor stops the sequencer at once and loops on "no
+	// unsafe head": let the sequencer catch up with the clock first.
+	if err := waitFor(ctx, first.Name+" catches up with the clock", 90*time.Second, func(ctx context.Context) (bool, error) {
+		st, err := first.Node.SyncStatus(ctx)
+		return err == nil && st.UnsafeL2.Number > 0 && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) < 4*time.Second, err
+	}); err != nil {
+		return err
+	}
 	for _, s := range d.Sequencers {
 		if err := Call(ctx, s.Conductor.URL, nil, "conductor_resume"); err != nil {
 			return err

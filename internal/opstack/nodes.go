@@ -77,9 +77,13 @@ func (d *Devnet) startL1(ctx context.Context) error {
 	dir := filepath.Join(d.Dir, "l1")
 	el := &EL{HTTPURL: url(ports[0]), AuthURL: url(ports[1])}
 	el.Proc = d.newProc("l1/geth", d.bins.Geth, 10*time.Second,
-		"--dev", "--dev.period", "2", "--datadir", dir,
+		// A payload rebuild every 250 ms: geth --dev's sealer waits for a payload update
+		// (Payload.WaitFull) that it misses when the first build finishes before it waits; with
+		// 2 s blocks and the default 2 s recommit no second update comes and the L1 stalls for
+		// good (seen here under load, right after op-batcher's first transaction).
+		"--dev", "--dev.period", "2", "--miner.recommit", "250ms", "--datadir", dir,
 		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(ports[0]), "--http.api", "eth,net,web3,debug,admin,txpool", "--http.vhosts", "*",
-		"--authrpc.addr", "127.0.0.1", "--authrpc.port", strconv.Itoa(ports[1]), "--authrpc.jwtsecret", d.JWTSecretFile,
+		"--authrpc.addr", "127.0.0.1", "--authrpc.port", strconv.Itoa(ports[1]), "--authrpc.jwtsecret", d.JWTSecretFile, "--authrpc.vhosts", "*",
 		"--port", strconv.Itoa(ports[2]), "--nodiscover", "--maxpeers", "0", "--ipcdisable", "--verbosity", "3")
 	if err := el.start(); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/internal/opstack"
 	"github.com/headprobe/headprobe/internal/testkit"
@@ -83,6 +84,9 @@ func start(t *testing.T, opts opstack.Options) *opstack.Devnet {
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("the devnet's logs:\n%s", d.LogTails(40))
+			if dir, err := d.SaveLogs(); err == nil {
+				t.Logf("the whole logs are kept in %s", dir)
+			}
 		}
 		if err := d.Close(); err != nil {
 			t.Errorf("stopping the devnet: %v", err)
@@ -214,7 +218,7 @@ func probe(t *testing.T, mode string, args ...string) doc {
 		t.Fatalf("%s: no textfile: %v", mode, err)
 	}
 	defer f.Close()
-	var parser expfmt.TextParser
+	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(f)
 	if err != nil {
 		t.Fatalf("%s: textfile: %v", mode, err)
