@@ -9,6 +9,12 @@
 // With --serve the walk runs against one `headprobe serve` for its whole length instead, and shows
 // the HTTP codes of /healthz, /readyz and /livez change. With --keep it then leaves the nodes up
 // and prints their endpoints until Ctrl-C.
+//
+// With --opstack it walks the REAL OP stack instead (internal/opstack: op-geth, op-node,
+// op-conductor and op-batcher, built once per version into the user's cache): healthy → the
+// builder's EL frozen → thawed → op-batcher stopped → a verifier gone → the single-node deadlock →
+// recovered → a 3-sequencer raft cluster failing over → the old leader back → the leader's op-node
+// killed. --opstack-build only builds the stack (CI runs it before go test).
 package main
 
 import (

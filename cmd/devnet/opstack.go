@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -333,7 +334,7 @@ func (w *opstackWalk) finish(err error) error {
 	if err == nil && w.failed > 0 {
 		err = fmt.Errorf("%d of %d steps gave an unexpected verdict", w.failed, w.steps)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, context.Canceled) { // Ctrl-C is no failure
 		fmt.Fprintf(os.Stderr, "\nThe logs' last lines:\n%s", w.d.LogTails(30))
 		if dir, serr := w.d.SaveLogs(); serr == nil {
 			fmt.Fprintf(os.Stderr, "The whole logs are kept in %s\n", dir)
