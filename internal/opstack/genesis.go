@@ -40,9 +40,9 @@ var (
 	devAddress = common.HexToAddress("0x71562b71999873DB5b286dF957af199Ec94617F7")
 )
 
-// systemConfigInitCode is a 45-byte contract creation that stores signer in the unsafe-block
-// signer slot and returns the runtime code 0x00: PUSH20 signer, PUSH32 slot, SSTORE, then
-// RETURN one byte of memory (zero).
+// systemConfigInitCode is a 60-byte contract creation (1+20+1+32+6 bytes) that stores signer in
+// the unsafe-block signer slot and returns the runtime code 0x00: PUSH20 signer, PUSH32 slot,
+// SSTORE, then RETURN one byte of memory (zero).
 func systemConfigInitCode(signer common.Address) string {
 	return "0x73" + common.Bytes2Hex(signer.Bytes()) + "7f" + unsafeSignerSlot + "5560016000f3"
 }
