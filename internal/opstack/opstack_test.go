@@ -86,9 +86,21 @@ func TestProc_StopKillsAfterTheGrace(t *testing.T) {
 	dir := t.TempDir()
 	p := &Proc{Name: "stubborn", Log: filepath.Join(dir, "log"), bin: "/bin/sh",
 		args: []string{"-c", "trap '' TERM; echo up; while :; do sleep 0.1; done"}, grace: 300 * time.Millisecond}
+	// up waits until the shell has set its trap and said "up" n times.
+	up := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for b, _ := os.ReadFile(p.Log); strings.Count(string(b), "up") < n; b, _ = os.ReadFile(p.Log) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the shell did not start: %q", b)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	if err := p.start(); err != nil {
 		t.Fatal(err)
 	}
+	up(1)
 	if err := p.Freeze(); err != nil || !p.Frozen() {
 		t.Fatalf("freeze: %v", err)
 	}
@@ -108,6 +120,7 @@ func TestProc_StopKillsAfterTheGrace(t *testing.T) {
 	if err := p.Restart(); err != nil {
 		t.Fatal(err)
 	}
+	up(2)
 	if err := p.Kill(); err != nil || p.Running() {
 		t.Errorf("kill: %v, running %v", err, p.Running())
 	}
