@@ -336,3 +336,35 @@ func TestSyncStatus_LineDocAndSeries(t *testing.T) {
 		}
 	}
 }
+
+// The answers the real op-node v1.19.6 gave on the devnet of internal/opstack decode as the
+// documented shapes: local_safe_l2 and blocksTopicV4 are tolerated, numbers are JSON numbers.
+func TestOpNode_DecodesTheRecordedV1196Answers(t *testing.T) {
+	srv := newOpNodeServer(t, map[string]string{
+		"optimism_syncStatus": fixture(t, "optimism_syncStatus.v1.19.6.txt"),
+		"opp2p_peerStats":     fixture(t, "opp2p_peerStats.v1.19.6.txt"),
+	})
+	s, err := opNodeHead(t, srv.URL, Options{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		ref       BlockRef
+		number    uint64
+		timestamp uint64
+	}{
+		{"unsafe_l2", s.UnsafeL2, 112, 1796431021}, {"safe_l2", s.SafeL2, 101, 1796430999}, {"finalized_l2", s.FinalizedL2, 60, 1796430917},
+		{"head_l1", s.HeadL1, 158, 1796431022}, {"current_l1", s.CurrentL1, 158, 1796431022},
+	} {
+		if c.ref.Number != c.number || c.ref.Timestamp != c.timestamp || c.ref.Hash == (common.Hash{}) {
+			t.Errorf("%s = %+v, want #%d at %d", c.name, c.ref, c.number, c.timestamp)
+		}
+	}
+	if o := s.UnsafeL2.L1Origin; o == nil || o.Number != 155 || s.UnsafeL2.SequenceNumber == nil || *s.UnsafeL2.SequenceNumber != 0 {
+		t.Errorf("unsafe_l2 l1origin %+v sequenceNumber %v", o, s.UnsafeL2.SequenceNumber)
+	}
+	if p := s.Peers; p == nil || p.Connected != 1 || s.PeersErr != nil {
+		t.Errorf("peers %+v %v, want 1 connected", p, s.PeersErr)
+	}
+}

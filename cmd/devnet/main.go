@@ -10,6 +10,12 @@
 // With --serve the walk runs against one `headprobe serve` for its whole length instead, and shows
 // the HTTP codes of /healthz, /readyz and /livez change. With --keep it then leaves the nodes up
 // and prints their endpoints until Ctrl-C.
+//
+// With --opstack it walks the REAL OP stack instead (internal/opstack: op-geth, op-node,
+// op-conductor and op-batcher, built once per version into the user's cache): healthy → the
+// builder's EL frozen → thawed → op-batcher stopped → a verifier gone → the single-node deadlock →
+// recovered → a 3-sequencer raft cluster failing over → the old leader back → the leader's op-node
+// killed. --opstack-build only builds the stack (CI runs it before go test).
 package main
 
 import (
@@ -24,15 +30,35 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/devnet"
+	"github.com/headprobe/headprobe/internal/opstack"
 )
 
 func main() {
 	keep := flag.Bool("keep", false, "after the walk, leave the nodes running (sealing again) and print their endpoints until Ctrl-C")
 	period := flag.Duration("period", time.Second, "block period of the L2 (the builder follows it)")
 	againstServe := flag.Bool("serve", false, "walk against one `headprobe serve` and show its HTTP codes, instead of one-shot runs")
+	real := flag.Bool("opstack", false, "walk the real OP stack (op-geth, op-node, op-conductor, op-batcher), built once per version into the user's cache")
+	part := flag.String("opstack-part", "all", "with --opstack: walk all, only the single sequencer (single), or only the HA cluster (ha)")
+	buildOnly := flag.Bool("opstack-build", false, "only build the real OP stack into the user's cache (CI does this before go test)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *real || *buildOnly {
+		var err error
+		if *buildOnly {
+			var bins opstack.Binaries
+			if bins, err = opstack.Build(ctx, opstack.BuildOptions{Progress: os.Stdout}); err == nil {
+				fmt.Printf("op-geth, op-node, op-conductor and op-batcher are built: %s\n", filepath.Dir(bins.Geth))
+			}
+		} else {
+			err = runOpstack(ctx, *part)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "devnet:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, *period, *keep, *againstServe); err != nil {
 		fmt.Fprintln(os.Stderr, "devnet:", err)
 		os.Exit(1)

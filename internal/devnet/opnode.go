@@ -13,10 +13,10 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 )
 
-// OpNode is a STAND-IN for op-node's RPC, not op-node: op-node needs an L1 with deployed
-// contracts, which the devnet has not. It answers op-node's optimism_syncStatus and
-// opp2p_peerStats, in op-node's shapes (optimism's op-service/eth/sync_status.go and id.go:
-// numbers and timestamps are JSON numbers), with a sync status derived from a real L2 node: the
+// OpNode is a STAND-IN for op-node's RPC, not op-node: the in-process devnet has no L1 (the real
+// op-node runs in internal/opstack). It answers op-node's optimism_syncStatus and
+// opp2p_peerStats, in the shapes op-node v1.19.6 answered here (optimism's
+// op-service/eth/sync_status.go and id.go: numbers and timestamps are JSON numbers), with a sync status derived from a real L2 node: the
 // unsafe head is the L2's head, the safe head SafeLag blocks behind it, the finalized head SafeLag
 // behind that; its L1 refs are made up. It can stall its safe head, diverge from the L2 (report an
 // unsafe hash that is not the L2's), report any number of peers, or serve no p2p API.
@@ -180,7 +180,9 @@ type blockID struct {
 	Number uint64      `json:"number"`
 }
 
-// syncStatus is op-node's SyncStatus, the refs the stand-in fills.
+// syncStatus is op-node's SyncStatus, the refs the stand-in fills, with the keys the real
+// op-node v1.19.6 answers (../shared/recordings/op-stack-v1.19.6/optimism_syncStatus.*.json):
+// local_safe_l2 is there, queued_unsafe_l2 is not.
 type syncStatus struct {
 	CurrentL1          blockRef `json:"current_l1"`
 	CurrentL1Finalized blockRef `json:"current_l1_finalized"`
@@ -191,16 +193,18 @@ type syncStatus struct {
 	SafeL2             blockRef `json:"safe_l2"`
 	FinalizedL2        blockRef `json:"finalized_l2"`
 	PendingSafeL2      blockRef `json:"pending_safe_l2"`
-	QueuedUnsafeL2     blockRef `json:"queued_unsafe_l2"`
+	LocalSafeL2        blockRef `json:"local_safe_l2"`
 }
 
-// peerStats is op-node's PeerStats.
+// peerStats is op-node's PeerStats, as op-node v1.19.6 answers it (blocksTopicV4 beside V1–V3,
+// ../shared/recordings/op-stack-v1.19.6/opp2p_peerStats.*.json).
 type peerStats struct {
 	Connected     uint64 `json:"connected"`
 	Table         uint64 `json:"table"`
 	BlocksTopic   uint64 `json:"blocksTopic"`
 	BlocksTopicV2 uint64 `json:"blocksTopicV2"`
 	BlocksTopicV3 uint64 `json:"blocksTopicV3"`
+	BlocksTopicV4 uint64 `json:"blocksTopicV4"`
 	Banned        uint64 `json:"banned"`
 	Known         uint64 `json:"known"`
 }
@@ -219,7 +223,7 @@ func (a p2pAPI) PeerStats() *peerStats {
 	a.o.mu.Lock()
 	defer a.o.mu.Unlock()
 	n := a.o.peers
-	return &peerStats{Connected: n, Table: 4 * n, BlocksTopic: n, BlocksTopicV2: n, BlocksTopicV3: n, Known: 5 * n}
+	return &peerStats{Connected: n, Table: 4 * n, BlocksTopic: n, BlocksTopicV2: n, BlocksTopicV3: n, BlocksTopicV4: n, Known: 5 * n}
 }
 
 // status derives the sync status from the L2's chain.
@@ -250,7 +254,7 @@ func (o *OpNode) status() (*syncStatus, error) {
 		HeadL1: headL1, CurrentL1: l1(headL1.Number-1, headL1.Timestamp-12),
 		SafeL1: l1(headL1.Number-2, headL1.Timestamp-24), FinalizedL1: l1(headL1.Number-3, headL1.Timestamp-36),
 		UnsafeL2: unsafe, SafeL2: safe, FinalizedL2: final, PendingSafeL2: safe,
-		QueuedUnsafeL2: blockRef{L1Origin: &blockID{}, SequenceNumber: new(uint64)},
+		LocalSafeL2: safe,
 	}
 	s.CurrentL1Finalized = s.FinalizedL1
 	return s, nil

@@ -34,7 +34,7 @@ func TestOpNodeStandIn_DerivedFromTheL2(t *testing.T) {
 	t.Cleanup(func() { op.Close() })
 	number, hash, ts := l2.Head()
 	s := syncStatusOf(t, op)
-	for _, key := range []string{"unsafe_l2", "safe_l2", "finalized_l2", "head_l1", "current_l1", "safe_l1", "finalized_l1", "pending_safe_l2", "queued_unsafe_l2"} {
+	for _, key := range []string{"unsafe_l2", "safe_l2", "finalized_l2", "head_l1", "current_l1", "safe_l1", "finalized_l1", "pending_safe_l2", "local_safe_l2"} {
 		if _, ok := s[key]; !ok {
 			t.Errorf("no %s in %v", key, s)
 		}
