@@ -45,6 +45,8 @@ type FleetOptions struct {
 	Warn func(msg string)
 	// Build labels headprobe_build_info.
 	Build BuildInfo
+	// Conductor is what /conductor/healthz?target=NAME feeds op-conductor.
+	Conductor ConductorFeed
 }
 
 // ScrapeTimeoutHeader is the header in which Prometheus sends its scrape timeout, in seconds.
@@ -132,7 +134,7 @@ func (f *Fleet) Reload() error {
 // Close releases the current targets, once their checks ended.
 func (f *Fleet) Close() { f.current.Load().release() }
 
-// Handler answers /probe, /healthz, /readyz, /livez (each with ?target=), POST /-/reload,
+// Handler answers /probe, /healthz, /readyz, /livez, /conductor/healthz (each with ?target=), POST /-/reload,
 // /-/healthy and /metrics (the fleet's own series).
 func (f *Fleet) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -140,6 +142,7 @@ func (f *Fleet) Handler() http.Handler {
 	mux.Handle("/healthz", f.verdict(check.Health))
 	mux.Handle("/readyz", f.verdict(check.Ready))
 	mux.Handle("/livez", f.verdict(check.Live))
+	mux.HandleFunc(ConductorPath, f.conductor)
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "headprobe is healthy: it answers probes")
 	})
