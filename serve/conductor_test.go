@@ -23,7 +23,7 @@ func conductorServer(scope string) (*Server, *fakeClock) {
 }
 
 // conductorGet is one GET of /conductor/healthz, read as op-conductor v1.19.6 reads it, and as JSON.
-func conductorGet(t *testing.T, h http.Handler, target string) (code int, status string, readErr error, doc conductorDoc) {
+func conductorGet(t *testing.T, h http.Handler, target string) (code int, status string, doc conductorDoc, readErr error) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	rec := httptest.NewRecorder()
@@ -39,7 +39,7 @@ func conductorGet(t *testing.T, h http.Handler, target string) (code int, status
 	if rec.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("GET %s: Cache-Control %q", target, rec.Header().Get("Cache-Control"))
 	}
-	return rec.Code, status, readErr, doc
+	return rec.Code, status, doc, readErr
 }
 
 // The health verdict, as op-conductor reads it: 200 with Healthy, PartialContent or
@@ -70,7 +70,7 @@ func TestConductor_AnswersTheHealthVerdictInOpConductorsContract(t *testing.T) {
 		s.Record(run(clock, &l2, &builder))
 		h := s.Handler()
 		for i := 0; i < 2; i++ { // rendered once, then copied: the same answer
-			code, status, err, doc := conductorGet(t, h, ConductorPath)
+			code, status, doc, err := conductorGet(t, h, ConductorPath)
 			if code != 200 || err != nil || status != c.want {
 				t.Errorf("%s: %d, op-conductor reads %q (%v), want 200 and %q", c.name, code, status, err, c.want)
 			}
@@ -91,7 +91,7 @@ func TestConductor_NoFreshVerdictOrUnknown_IsNot200(t *testing.T) {
 	h := s.Handler()
 	expect := func(when, reason string) {
 		t.Helper()
-		code, status, err, doc := conductorGet(t, h, ConductorPath)
+		code, status, doc, err := conductorGet(t, h, ConductorPath)
 		if code != http.StatusServiceUnavailable || err == nil || doc.RollupBoostHealth != "" || doc.Status != "unknown" || !strings.Contains(doc.Reason, reason) {
 			t.Errorf("%s: %d %+v, op-conductor reads %q (%v); want 503 without rollup_boost_health, reason %q", when, code, doc, status, err, reason)
 		}
@@ -99,7 +99,7 @@ func TestConductor_NoFreshVerdictOrUnknown_IsNot200(t *testing.T) {
 	expect("before the first check", "no verdict yet")
 	fresh := &fakeSource{clock: clock, number: 10, age: time.Second}
 	s.Record(run(clock, fresh, fresh))
-	if _, status, err, _ := conductorGet(t, h, ConductorPath); status != testkit.ConductorHealthy || err != nil {
+	if _, status, _, err := conductorGet(t, h, ConductorPath); status != testkit.ConductorHealthy || err != nil {
 		t.Fatalf("fresh: %q %v", status, err)
 	}
 	clock.advance(5 * time.Second) // at the limit: still fresh
