@@ -97,12 +97,12 @@ func TestConductorHealthz_BuilderSideOnTheBinary(t *testing.T) {
 func TestConductorHealthz_NoVerdictYetThenL2ByScope(t *testing.T) {
 	t.Parallel() // waits on timeouts: overlaps the others
 	silent := fmSilent(t, nil)
-	all := startServe(t, "--l2", silent.url, "--every", "200ms", "--timeout", "4s", "--conductor-scope", "all")
+	all := startServe(t, "--l2", silent.url, "--every", "200ms", "--timeout", "6s", "--conductor-scope", "all")
 	a := all.get(t, "/conductor/healthz")
 	if status, err := testkit.OpConductorReads(a.code, strings.NewReader(a.body)); a.code != 503 || err == nil || !strings.Contains(a.body, "no verdict yet") || strings.Contains(a.body, "rollup_boost_health") {
 		t.Errorf("before the first verdict: %d %q, op-conductor reads %q (%v); want 503 without rollup_boost_health", a.code, a.body, status, err)
 	}
-	r := all.awaitConductor(t, testkit.ConductorUnhealthy, 15*time.Second)
+	r := all.awaitConductor(t, testkit.ConductorUnhealthy, 20*time.Second)
 	if r.doc.RollupBoostHealth != "ServiceUnavailable" || r.doc.Scope != "all" || !strings.Contains(r.doc.Reason, "l2 ") {
 		t.Errorf("scope all, L2 silent: %+v", r.doc)
 	}
