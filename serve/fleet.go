@@ -49,6 +49,8 @@ type FleetOptions struct {
 	// EnableReload lets POST /-/reload read the targets anew (serve's --enable-reload, as
 	// Prometheus' --web.enable-lifecycle); without it the request is 403. Reload is not affected.
 	EnableReload bool
+	// Conductor is what /conductor/healthz?target=NAME feeds op-conductor.
+	Conductor ConductorFeed
 }
 
 // ScrapeTimeoutHeader is the header in which Prometheus sends its scrape timeout, in seconds.
@@ -136,7 +138,7 @@ func (f *Fleet) Reload() error {
 // Close releases the current targets, once their checks ended.
 func (f *Fleet) Close() { f.current.Load().release() }
 
-// Handler answers /probe, /healthz, /readyz, /livez (each with ?target=), POST /-/reload,
+// Handler answers /probe, /healthz, /readyz, /livez, /conductor/healthz (each with ?target=), POST /-/reload,
 // /-/healthy and /metrics (the fleet's own series).
 func (f *Fleet) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -144,6 +146,7 @@ func (f *Fleet) Handler() http.Handler {
 	mux.Handle("/healthz", once(f.verdict(check.Health)))
 	mux.Handle("/readyz", once(f.verdict(check.Ready)))
 	mux.Handle("/livez", once(f.verdict(check.Live)))
+	mux.Handle(ConductorPath, once(http.HandlerFunc(f.conductor)))
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		plain(w, http.StatusOK, "headprobe is healthy: it answers probes")
 	})

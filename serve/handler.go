@@ -15,6 +15,7 @@ import (
 //   - /healthz, /readyz and /livez: the HTTP status of the mode's current verdict (200, 206 or
 //     503; 503 when none is fresh) with its first line as text/plain, or its JSON document with
 //     Accept: application/json or ?format=json;
+//   - /conductor/healthz: op-conductor's JSON health contract on the health verdict (conductor.go);
 //   - /-/healthy: 200 while the check loop runs, else 503;
 //   - /metrics: the Prometheus exposition.
 //
@@ -24,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/healthz", s.verdict(check.Health))
 	mux.Handle("/readyz", s.verdict(check.Ready))
 	mux.Handle("/livez", s.verdict(check.Live))
+	mux.HandleFunc(ConductorPath, s.conductor)
 	mux.HandleFunc("/-/healthy", s.healthy)
 	mux.Handle("/metrics", promhttp.HandlerFor(s.gatherer(), promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))
 	return guard(mux)

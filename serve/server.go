@@ -26,6 +26,8 @@ type Options struct {
 	Window, Timeout time.Duration
 	// Build labels headprobe_build_info.
 	Build BuildInfo
+	// Conductor is what /conductor/healthz feeds op-conductor.
+	Conductor ConductorFeed
 	// OnChange, when set, is called on the loop's goroutine with the first health verdict and each
 	// one whose state differs from the one before.
 	OnChange func(r check.Result)

@@ -26,6 +26,7 @@ type Verdict struct {
 type bodies struct {
 	textOnce, jsonOnce sync.Once
 	text, json         []byte
+	conductor          conductorBody
 }
 
 // newVerdict is r as finished at finished, its answers to be rendered when first asked for.

@@ -270,10 +270,10 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 }
 
 // EnvVars is every environment variable headprobe reads, one per flag (watch's and serve's
-// --every and serve's --listen included).
+// --every and serve's --listen and --conductor-scope included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars

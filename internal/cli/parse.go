@@ -36,6 +36,8 @@ type Plan struct {
 	Every time.Duration
 	// Listen is serve's address, host:port; "" for the other commands.
 	Listen string
+	// ConductorScope is what serve's /conductor/healthz feeds op-conductor; "" for the other commands.
+	ConductorScope string
 	// Builder is true when a builder is judged (health with --builder).
 	Builder bool
 	// SecretFiles are the JWT secret files named by --l2-jwt-secret and --builder-jwt-secret.

@@ -36,12 +36,13 @@ func listenFlag() cli.Flag {
 func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
 	return &cli.Command{
 		Name:  serveName,
-		Usage: "repeat the health check every --every and answer /healthz, /readyz, /livez and /metrics over HTTP",
+		Usage: "repeat the health check every --every and answer /healthz, /readyz, /livez, /conductor/healthz and /metrics over HTTP",
 		Description: "GET /healthz: 200 healthy, 206 partial, 503 unavailable, from the latest health check; /readyz " +
-			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /-/healthy: 200 while " +
+			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /conductor/healthz: " +
+			"op-conductor's JSON (--rollup-boost.next-healthcheck-url), the --conductor-scope findings; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
-		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag()),
+		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil
@@ -74,10 +75,14 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	if err == nil {
 		err = validateListen(listen)
 	}
+	var feed serve.ConductorFeed
+	if err == nil {
+		feed, err = conductorFeed(c)
+	}
 	if dry != nil {
 		dry.record(c, serveName, cfg, every, err)
 		if dry.plan != nil {
-			dry.plan.Listen = listen
+			dry.plan.Listen, dry.plan.ConductorScope = listen, feed.Scope
 		}
 		return check.Healthy.ExitCode()
 	}
@@ -95,7 +100,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	sess.rememberAcrossChecks()
 	build, _ := buildInfo()
 	srv := serve.New(check.SystemClock{}, serve.Options{
-		Every: every, Window: cfg.check.Interval, Timeout: cfg.timeout, Build: build,
+		Every: every, Window: cfg.check.Interval, Timeout: cfg.timeout, Build: build, Conductor: feed,
 		OnChange: func(r check.Result) { logVerdict(stdout, cfg, r) },
 	})
 	probe := func(ctx context.Context) (r check.Result) {

@@ -64,6 +64,10 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMaxProbes)
 		}
 	}
+	var feed serve.ConductorFeed
+	if err == nil {
+		feed, err = conductorFeed(c)
+	}
 	var members []*config
 	var contexts []*cli.Context
 	var all []servedConfigs
@@ -73,7 +77,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	if dry != nil {
 		dry.recordFleet(contexts, check.Health, members, int(min(maxProbes, 1<<20)), err)
 		if dry.plan != nil {
-			dry.plan.Command, dry.plan.Listen = serveName, listen
+			dry.plan.Command, dry.plan.Listen, dry.plan.ConductorScope = serveName, listen, feed.Scope
 			dry.plan.Warnings = append(dry.plan.Warnings, fleetServeIgnores(c)...)
 		}
 		return check.Healthy.ExitCode()
@@ -106,7 +110,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	}
 	build, _ := buildInfo()
 	fleet := serve.NewFleet(check.SystemClock{}, targets, close, serve.FleetOptions{
-		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build, EnableReload: boolean(c, flagEnableReload),
+		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build, EnableReload: boolean(c, flagEnableReload), Conductor: feed,
 		Warn: func(msg string) { warn(warning("%s", msg)) },
 	})
 	defer fleet.Close()

@@ -69,7 +69,7 @@ func TestServe_NoSecretInAnyAnswer(t *testing.T) {
 					}
 					time.Sleep(50 * time.Millisecond) // another process's first check; no clock to fake
 				}
-				for _, path := range []string{"/healthz", "/healthz?format=json", "/readyz?format=json", "/livez?format=json", "/readyz", "/livez", "/-/healthy", "/metrics", "/nothing"} {
+				for _, path := range []string{"/healthz", "/healthz?format=json", "/readyz?format=json", "/livez?format=json", "/readyz", "/livez", "/conductor/healthz", "/-/healthy", "/metrics", "/nothing"} {
 					a := s.get(t, path)
 					if strings.Contains(path, "z") && (a.code < 200 || a.code > 503 || a.code == 500) {
 						t.Errorf("%s: GET %s = %d", side, path, a.code)

@@ -1,0 +1,46 @@
+package roles
+
+import "github.com/headprobe/headprobe/check"
+
+// The scopes of what headprobe feeds op-conductor (serve's /conductor/healthz, --conductor-scope).
+const (
+	// FeedBuilder feeds only the builder's side: the builder endpoint (unreachable, wrong chain,
+	// clock skew, stale, stuck, behind, forked), its flashblocks stream, and rollup-boost's own 206
+	// (its builder is not building). op-conductor judges the rest itself: op-node's unsafe head
+	// (--healthcheck.unsafe-interval, which also catches an L2 or a rollup-boost that stopped the
+	// blocks), its safe head and its peers.
+	FeedBuilder = "builder"
+	// FeedAll feeds the whole health verdict but op-conductor's own findings.
+	FeedAll = "all"
+)
+
+// FeedScopes are the scopes, the default first.
+var FeedScopes = []string{FeedBuilder, FeedAll}
+
+// ConductorFeed is which failures scope feeds op-conductor; nil for an unknown scope. Never
+// op-conductor's own findings (unreachable, leader not sequencing, two sequencers): a health source
+// that reports the conductor's state back to it makes a loop, and a new leader is not sequencing
+// yet for a moment at every handover.
+func ConductorFeed(scope string) func(check.Role, check.Cause) bool {
+	switch scope {
+	case FeedBuilder:
+		return builderSide
+	case FeedAll:
+		return func(role check.Role, _ check.Cause) bool { return role.Name != Conductor.Name }
+	}
+	return nil
+}
+
+// builderSide reports whether a failure is the builder's: the builder endpoint's and the
+// flashblocks stream's, whatever the cause, and rollup-boost's 206. rollup-boost's other findings
+// are not: its 503 or silence stops the blocks, which op-conductor sees in op-node's unsafe head,
+// and an unreadable execution mode is a gap in headprobe's view, not a builder that fails.
+func builderSide(role check.Role, cause check.Cause) bool {
+	switch role.Name {
+	case Builder.Name, Flashblocks.Name:
+		return true
+	case RollupBoost.Name:
+		return cause == check.CauseRollupBoostPartial
+	}
+	return false
+}
