@@ -10,7 +10,7 @@ import "github.com/headprobe/headprobe/check"
 
 // Role is the builder's blocks on the L2's chain: if too few land, blocks are still built, by the
 // L2 itself. Only health judges it: ready ignores what is only partial, live asks for a head.
-var Role = check.Role{Name: "builder-blocks", Title: "builder's blocks", Failure: check.Partial, Modes: []check.Mode{check.Health}}
+var Role = check.Role{Name: "builder-blocks", Title: "builder's blocks", Failure: check.Partial, Modes: []check.Mode{check.Health}, BuilderSide: true}
 
 // CauseMissing: fewer than --min-builder-blocks of the L2's last --builder-blocks blocks carry
 // the builder's transaction.

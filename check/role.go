@@ -22,6 +22,9 @@ type Role struct {
 	// criteria and the relations of which it is the Of passed (op-node's safe head, its peers); none
 	// for the L2 and the builder.
 	Criteria []Criterion
+	// BuilderSide marks a role whose failures are the external builder's (the builder endpoint, its
+	// flashblocks stream, its blocks landing): what serve feeds op-conductor by default.
+	BuilderSide bool
 }
 
 // Criterion is a further check of a role's head endpoint.

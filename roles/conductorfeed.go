@@ -5,7 +5,8 @@ import "github.com/headprobe/headprobe/check"
 // The scopes of what headprobe feeds op-conductor (serve's /conductor/healthz, --conductor-scope).
 const (
 	// FeedBuilder feeds only the builder's side: the builder endpoint (unreachable, wrong chain,
-	// clock skew, stale, stuck, behind, forked), its flashblocks stream, and rollup-boost's own 206
+	// clock skew, stale, stuck, behind, ahead, forked), its flashblocks stream, its blocks landing
+	// (builder_blocks_missing), and rollup-boost's own 206
 	// (its builder is not building). op-conductor judges the rest itself: op-node's unsafe head
 	// (--healthcheck.unsafe-interval, which also catches an L2 or a rollup-boost that stopped the
 	// blocks), its safe head and its peers.
@@ -31,14 +32,15 @@ func ConductorFeed(scope string) func(check.Role, check.Cause) bool {
 	return nil
 }
 
-// builderSide reports whether a failure is the builder's: the builder endpoint's and the
-// flashblocks stream's, whatever the cause, and rollup-boost's 206. rollup-boost's other findings
+// builderSide reports whether a failure is the builder's: a role marked BuilderSide (the builder
+// endpoint, its flashblocks stream, its blocks landing), whatever the cause, and rollup-boost's 206. rollup-boost's other findings
 // are not: its 503 or silence stops the blocks, which op-conductor sees in op-node's unsafe head,
 // and an unreadable execution mode is a gap in headprobe's view, not a builder that fails.
 func builderSide(role check.Role, cause check.Cause) bool {
-	switch role.Name {
-	case Builder.Name, Flashblocks.Name:
+	if role.BuilderSide {
 		return true
+	}
+	switch role.Name {
 	case RollupBoost.Name:
 		return cause == check.CauseRollupBoostPartial
 	}

@@ -41,6 +41,10 @@ func TestConductorFeed_ScopesOverTypedCauses(t *testing.T) {
 		{Builder, check.CauseStuck, check.Partial, false, check.Partial, check.Partial, true},
 		{Builder, check.CauseBehind, check.Partial, false, check.Partial, check.Partial, true},
 		{Builder, check.CauseForked, check.Partial, false, check.Partial, check.Partial, true},
+		{Builder, check.CauseBuilderAhead, check.Partial, false, check.Partial, check.Partial, true},
+		// any role marked BuilderSide, as builderblocks' role is: its blocks not landing
+		{check.Role{Name: "builder-blocks", Failure: check.Partial, Modes: []check.Mode{check.Health}, BuilderSide: true},
+			"builder_blocks_missing", check.Partial, true, check.Partial, check.Partial, true},
 		// its flashblocks
 		{Flashblocks, check.CauseUnreachable, check.Partial, true, check.Partial, check.Partial, true},
 		{Flashblocks, check.CauseStale, check.Partial, true, check.Partial, check.Partial, true},

@@ -11,7 +11,7 @@ var L2 = check.Role{Name: "l2", Title: "L2", Failure: check.Unavailable, Modes: 
 
 // Builder is the external block builder behind rollup-boost: if it fails, the L2 still builds
 // blocks. Only health judges it.
-var Builder = check.Role{Name: "builder", Title: "builder", Failure: check.Partial, Modes: []check.Mode{check.Health}}
+var Builder = check.Role{Name: "builder", Title: "builder", Failure: check.Partial, Modes: []check.Mode{check.Health}, BuilderSide: true}
 
 // Relations are the builder's checks against the L2, in the order they are made: the chain id,
 // the lag (judged with maxLag, shown whatever it is), and, with fork, the fork check.

@@ -58,7 +58,7 @@ func (t fakeTicker) Stop() {
 // The roles of the tests, as the wiring defines them.
 var (
 	l2Role      = check.Role{Name: "l2", Title: "L2", Failure: check.Unavailable, Modes: []check.Mode{check.Health, check.Ready, check.Live}}
-	builderRole = check.Role{Name: "builder", Title: "builder", Failure: check.Partial, Modes: []check.Mode{check.Health}}
+	builderRole = check.Role{Name: "builder", Title: "builder", Failure: check.Partial, Modes: []check.Mode{check.Health}, BuilderSide: true}
 )
 
 // cfg is the thresholds of the tests: rollup-boost's 10 s, one sample.
