@@ -41,7 +41,7 @@ func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /conductor/healthz: " +
 			"op-conductor's JSON (--rollup-boost.next-healthcheck-url), the --conductor-scope findings; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
-			"never served: 503 \"no fresh verdict\". SIGTERM or SIGINT drains and exits 0.",
+			"never served: 503 \"no fresh verdict\". SIGTERM, SIGINT or SIGQUIT drains and exits 0; SIGHUP reloads --targets (else it is logged and ignored), SIGUSR1 and SIGUSR2 are logged and ignored.",
 		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
@@ -120,6 +120,8 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		fmt.Fprintf(stderr, "headprobe serve: answering on http://%s (checks every %s; a verdict older than %s is not served)\n",
 			ln.Addr(), every, serve.StaleAfter(every, cfg.check.Interval, cfg.timeout))
 	}
+	stopSignals, logEnd := serveSignals(stderr, cfg.quiet, nil)
+	defer stopSignals()
 	ctx, stop := context.WithCancel(c.Context)
 	defer stop()
 	served := make(chan error, 1)
@@ -128,7 +130,9 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		stop() // the server failed: stop checking too
 	}()
 	srv.Run(ctx, probe)
-	if err := <-served; err != nil {
+	err = <-served
+	logEnd()
+	if err != nil {
 		fmt.Fprintln(stdout, report.Headline(check.Result{State: check.Unknown, Reason: "serve: " + err.Error()}))
 		return check.Unknown.ExitCode()
 	}

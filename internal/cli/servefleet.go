@@ -11,7 +11,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/internal/signals"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/serve"
 )
@@ -114,8 +113,9 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 		Warn: func(msg string) { warn(warning("%s", msg)) },
 	})
 	defer fleet.Close()
-	stopHangup := signals.OnHangup(func() { fleet.Reload() }) // a failed reload is warned about
-	defer stopHangup()
+	stopSignals, logEnd := serveSignals(stderr, boolean(c, flagQuiet), func() { fleet.Reload() }) // a failed reload is warned about
+	defer stopSignals()
+	defer logEnd()
 	warn(fmt.Sprintf("headprobe serve: answering on http://%s for %d targets of %s (GET /probe?target=NAME; at most %d checks at once)",
 		ln.Addr(), len(targets), str(c, flagTargets), maxProbes))
 	if err := serve.Serve(c.Context, ln, fleet.Handler()); err != nil {

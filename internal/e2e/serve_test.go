@@ -379,3 +379,36 @@ func TestServe_SlowOrHugeRequestsAreCut(t *testing.T) {
 	}
 	s.stop(t, syscall.SIGTERM)
 }
+
+// TestServe_SignalsLoggedIgnoredOrDrained: serve without --targets logs SIGHUP, SIGUSR1 and SIGUSR2
+// and keeps answering (it has nothing to reload); SIGQUIT, like SIGTERM and SIGINT, drains and
+// exits 0, logging the signal.
+func TestServe_SignalsLoggedIgnoredOrDrained(t *testing.T) {
+	ep := fmRPC(fmFresh)(t, nil)
+	s := startServe(t, "--l2", ep.url, "--every", "100ms", "--max-stall", "1h")
+	s.await(t, "/healthz", 200, 10*time.Second)
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2} {
+		if err := s.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		want := map[syscall.Signal]string{syscall.SIGHUP: "headprobe serve: SIGHUP ignored", syscall.SIGUSR1: "headprobe serve: SIGUSR1 ignored",
+			syscall.SIGUSR2: "headprobe serve: SIGUSR2 ignored"}[sig]
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(s.output(), want) {
+			select {
+			case <-s.exited:
+				t.Fatalf("serve exited on %s: %v; %s", sig, s.err, s.output())
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q within 10 s of %s; %s", want, sig, s.output())
+			}
+			time.Sleep(20 * time.Millisecond) // polling another process's output; there is no clock to fake
+		}
+		s.await(t, "/healthz", 200, 5*time.Second)
+	}
+	s.stop(t, syscall.SIGQUIT)
+	if out := s.output(); !strings.Contains(out, "headprobe serve: SIGQUIT: drained, exiting") || strings.Contains(out, "goroutine ") {
+		t.Errorf("after SIGQUIT: %s", out)
+	}
+}

@@ -20,21 +20,23 @@ func init() {
 	signal.Notify(caught, append(ending(), syscall.SIGPIPE)...)
 }
 
-// Context is parent cancelled by the first signal other than SIGPIPE, caught since init.
+// Context is parent cancelled by the first signal other than SIGPIPE, caught since init, that the
+// interceptor (Intercept) does not take.
 func Context(parent context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(parent)
 	go func() {
 		for {
 			select {
 			case s := <-caught:
-				if h := hangup.Load(); s == syscall.SIGHUP && h != nil {
-					(*h)()
+				if s == syscall.SIGPIPE {
 					continue
 				}
-				if s != syscall.SIGPIPE {
-					cancel()
-					return
+				if f := interceptor.Load(); f != nil && (*f)(s) {
+					continue
 				}
+				ended.Store(&s)
+				cancel()
+				return
 			case <-ctx.Done():
 				return
 			}
@@ -43,12 +45,24 @@ func Context(parent context.Context) (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
-// hangup, when set, is what SIGHUP does instead of ending the run.
-var hangup atomic.Pointer[func()]
+// interceptor, when set, sees each signal first and takes those it returns true for.
+var interceptor atomic.Pointer[func(os.Signal) bool]
 
-// OnHangup makes SIGHUP call f (on Context's goroutine) instead of cancelling the context, as a
-// server reloads its configuration on SIGHUP, until stop is called.
-func OnHangup(f func()) (stop func()) {
-	hangup.Store(&f)
-	return func() { hangup.CompareAndSwap(&f, nil) }
+// ended is the signal that cancelled Context's context.
+var ended atomic.Pointer[os.Signal]
+
+// Intercept makes Context's goroutine call f with each signal before it ends the run: a signal f
+// returns true for is taken (a server reloads on SIGHUP, logs and ignores SIGUSR1), the others end
+// the run as before. stop removes f.
+func Intercept(f func(os.Signal) bool) (stop func()) {
+	interceptor.Store(&f)
+	return func() { interceptor.CompareAndSwap(&f, nil) }
+}
+
+// Ended is the signal that ended the run, or nil when none did.
+func Ended() os.Signal {
+	if s := ended.Load(); s != nil {
+		return *s
+	}
+	return nil
 }
