@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -50,6 +51,10 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 			// The deadline cut the handshake: whatever the parser made of the answer so far (a
 			// trickled "HTTP/" is a malformed response to it), it is the timeout's (or the run's).
 			err = ctx.Err()
+		case pastDeadline(ctx):
+			// The same, seen before the context's own timer has run: the connection's deadline
+			// is the context's, and the read it cut returned first.
+			err = context.DeadlineExceeded
 		}
 		return nil, rpc.Explain(err, opts.Timeout, opts.URL, opts.Headers)
 	}
@@ -57,6 +62,12 @@ func dial(ctx context.Context, clock check.Clock, opts Options) (*stream, error)
 	s := &stream{conn: conn, feed: newFeed(clock.Now()), done: make(chan struct{})}
 	go s.read(clock)
 	return s, nil
+}
+
+// pastDeadline reports whether ctx's deadline has passed, whether or not its timer has fired yet.
+func pastDeadline(ctx context.Context) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // withUserInfo moves a URL's user info into a Basic Authorization header, as go-ethereum's
