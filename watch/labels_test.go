@@ -44,7 +44,7 @@ func TestWatch_FollowsTheConductorsRole(t *testing.T) {
 	}
 	var screen bytes.Buffer
 	w.Screen(&screen, 2*time.Second, false)
-	for _, want := range []string{"  conductor  ok    leader, active\n", "role changes:\n  2026-11-25T12:00:04Z  conductor follower → leader\n"} {
+	for _, want := range []string{"  conductor  ok      leader, active\n", "role changes:\n  2026-11-25T12:00:04Z  conductor follower → leader\n"} {
 		if !strings.Contains(screen.String(), want) {
 			t.Errorf("screen lacks %q:\n%s", want, screen.String())
 		}

@@ -20,6 +20,9 @@ type Options struct {
 	TTY bool
 	// Color paints the state on the screen (never on lines).
 	Color bool
+	// Width, when set, is the terminal's width in columns, asked at each redraw (a resized
+	// terminal is followed): the screen's lines are cut to it.
+	Width func() int
 	// Emit, when set, writes each result instead of the screen or line (for machine formats).
 	Emit func(io.Writer, check.Result) error
 }
@@ -62,7 +65,11 @@ func (w *Watcher) show(out io.Writer, opts Options, r check.Result) error {
 	case opts.Emit != nil:
 		return opts.Emit(out, r)
 	case opts.TTY:
-		return w.Screen(out, opts.Every, opts.Color)
+		width := 0
+		if opts.Width != nil {
+			width = opts.Width()
+		}
+		return w.ScreenWidth(out, opts.Every, opts.Color, width)
 	default:
 		return w.Line(out)
 	}

@@ -21,17 +21,21 @@ const ClearScreen = "\033[H\033[J"
 // changes and the last changes of the parts' labels (op-conductor's role). every is shown in
 // the title; colored paints the state.
 func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error {
+	return w.ScreenWidth(out, every, colored, 0)
+}
+
+// ScreenWidth is Screen for a terminal width columns wide: every line longer is cut with an
+// ellipsis, so that the terminal never wraps one (in the middle of a word); 0 cuts nothing.
+func (w *Watcher) ScreenWidth(out io.Writer, every time.Duration, colored bool, width int) error {
 	r, at, ok := w.Last()
 	if !ok {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString(ClearScreen)
 	fmt.Fprintf(&b, "headprobe watch  every %s  %s  (Ctrl-C to quit)\n\n", every, at.UTC().Format(time.RFC3339))
 	state := strings.ToUpper(r.State.String())
-	fmt.Fprintf(&b, "%s for %s: %s\n\n", report.StateColor(r.State, colored).Sprint(state), w.Held().Round(time.Second), printable.OneLine(r.Reason))
+	fmt.Fprintf(&b, "%s for %s: %s\n\n", state, w.Held().Round(time.Second), printable.OneLine(r.Reason))
 	w.endpointTable(&b, r)
-	partRows(&b, r)
 	for _, l := range r.Lags() {
 		fmt.Fprintf(&b, "\n%s lag: %s\n", l.Of.Name, lagPhrase(l))
 	}
@@ -49,15 +53,31 @@ func (w *Watcher) Screen(out io.Writer, every time.Duration, colored bool) error
 			fmt.Fprintf(&b, "  %s  %s %s → %s\n", c.At.UTC().Format(time.RFC3339), c.Part, c.From, c.To)
 		}
 	}
-	_, err := io.WriteString(out, b.String())
+	screen := fitLines(b.String(), width)
+	// The state leads its line, which fitLines cut as plain text: paint it now.
+	screen = strings.Replace(screen, "\n"+state+" for ", "\n"+report.StateColor(r.State, colored).Sprint(state)+" for ", 1)
+	_, err := io.WriteString(out, ClearScreen+screen)
 	return err
 }
 
-// partRows writes one row per part (rollup-boost, op-conductor): its verdict and what it saw.
-func partRows(b *strings.Builder, r check.Result) {
-	if len(r.Parts) > 0 {
-		b.WriteByte('\n')
+// fitLines cuts every line of text longer than width runes to width, its last rune an ellipsis;
+// width 0 leaves text as it is.
+func fitLines(text string, width int) string {
+	if width <= 0 {
+		return text
 	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if r := []rune(l); len(r) > width {
+			lines[i] = string(r[:width-1]) + "…"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// partRows writes one row per part (rollup-boost, op-conductor) into the endpoints' table, so that
+// its name and status align with theirs: its verdict and what it saw, after the status.
+func partRows(tw io.Writer, r check.Result) {
 	for _, f := range r.Parts {
 		status, what := "ok  ", f.Reason
 		if !f.OK() {
@@ -69,7 +89,7 @@ func partRows(b *strings.Builder, r check.Result) {
 		if f.Note != "" {
 			what += "  " + f.Note
 		}
-		fmt.Fprintf(b, "  %s  %s  %s\n", f.Role.Name, status, printable.OneLine(what))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.Role.Name, status, printable.OneLine(what))
 	}
 }
 
@@ -91,6 +111,7 @@ func (w *Watcher) endpointTable(b *strings.Builder, r check.Result) {
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Role.Name, status, head, hash, age, bps, e.Latency.Round(10*time.Microsecond), e.URL)
 	}
+	partRows(tw, r)
 	tw.Flush()
 }
 

@@ -77,7 +77,7 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		}
 		return r
 	}
-	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.color && useColor(stdout)}
+	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.color && useColor(stdout), Width: termWidth(stdout)}
 	switch {
 	case cfg.quiet:
 		out, opts.TTY = io.Discard, false
