@@ -74,7 +74,7 @@ func TestBuilderBlocks_ReportedEverywhere(t *testing.T) {
 	if err := w.Screen(&screen, time.Second, false); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(screen.String(), "builder-blocks  ok    landed 9/10") {
+	if !strings.Contains(screen.String(), "builder-blocks  ok      landed 9/10") {
 		t.Errorf("watch's screen:\n%s", screen.String())
 	}
 }

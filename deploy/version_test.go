@@ -29,6 +29,9 @@ func TestReadmeReleaseBuild_StampsTheVersion(t *testing.T) {
 	}
 	command := readme[start:]
 	command = command[:strings.Index(command, " .\n")+2]
+	// What git says before the build, as the build itself asks it.
+	describe, _ := exec.Command("git", "-C", root, "describe", "--tags", "--always", "--dirty").Output()
+	head, _ := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
 	bin := filepath.Join(t.TempDir(), "headprobe")
 	command = strings.Replace(command, "-o headprobe", "-o "+bin, 1)
 	build := exec.Command("sh", "-c", command)
@@ -40,8 +43,6 @@ func TestReadmeReleaseBuild_StampsTheVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	describe, _ := exec.Command("git", "-C", root, "describe", "--tags", "--always", "--dirty").Output()
-	head, _ := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
 	want := "headprobe " + strings.TrimSpace(string(describe)) + " (commit " + strings.TrimSpace(string(head)) + ", "
 	if !strings.HasPrefix(string(out), want) {
 		t.Errorf("--version %q, want it to begin %q", out, want)

@@ -135,6 +135,7 @@ func TestBuilderBlocks_Devnet(t *testing.T) {
 		if _, ok := v["headprobe_builder_last_landed_age_seconds"]; ok != (step.landed > 0) {
 			t.Errorf("%s: textfile last landed age present %v", step.name, ok)
 		}
+		promtoolCheck(t, textfile) // the new series pass a real promtool's lint
 	}
 }
 
