@@ -34,7 +34,7 @@ func byNumber(params []json.RawMessage, head, ts uint64, period time.Duration) (
 // EIP-1559 transaction), with the block number (%[1]x), its hash (%[2]s), its index (%[3]d),
 // sender (%[4]s), recipient (%[5]s) and input (%[6]s) filled in.
 const txTemplate = `{"blockHash":"%[2]s","blockNumber":"0x%[1]x","from":"%[4]s","gas":"0xc350","gasPrice":"0x3b9aca07",` +
-	`"maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00","hash":"0x%[3]064x","input":"%[6]s","nonce":"0x%[1]x",` +
+	`"maxFeePerGas":"0x77359400","maxPriorityFeePerGas":"0x3b9aca00","hash":"0x%064[3]x","input":"%[6]s","nonce":"0x%[1]x",` +
 	`"to":"%[5]s","transactionIndex":"0x%[3]x","value":"0x0","type":"0x2","accessList":[],"chainId":"0x385","v":"0x0",` +
 	`"r":"0x3f4b5e2a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f",` +
 	`"s":"0x1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b","yParity":"0x0"}`
