@@ -38,7 +38,7 @@ func main() {
 	period := flag.Duration("period", time.Second, "block period of the L2 (the builder follows it)")
 	againstServe := flag.Bool("serve", false, "walk against one `headprobe serve` and show its HTTP codes, instead of one-shot runs")
 	real := flag.Bool("opstack", false, "walk the real OP stack (op-geth, op-node, op-conductor, op-batcher), built once per version into the user's cache")
-	part := flag.String("opstack-part", "all", "with --opstack: walk all, only the single sequencer (single), or only the HA cluster (ha)")
+	part := flag.String("opstack-part", "all", "with --opstack: walk all, only the single sequencer (single), only the HA cluster (ha), or only op-conductor failing over on headprobe's verdict (failover)")
 	buildOnly := flag.Bool("opstack-build", false, "only build the real OP stack into the user's cache (CI does this before go test)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -34,20 +34,25 @@ type opstackWalk struct {
 // 3-sequencer HA devnet through their states. Every process is stopped by its PID and every data
 // dir removed on return, Ctrl-C included; the logs' tails are printed when a step fails.
 func runOpstack(ctx context.Context, part string) error {
-	if part != "all" && part != "single" && part != "ha" {
-		return fmt.Errorf("--opstack-part: %q is none of all, single, ha", part)
+	if part != "all" && part != "single" && part != "ha" && part != "failover" {
+		return fmt.Errorf("--opstack-part: %q is none of all, single, ha, failover", part)
 	}
 	bins, err := opstack.Build(ctx, opstack.BuildOptions{Progress: os.Stdout})
 	if err != nil {
 		return err
 	}
-	if part != "ha" {
+	if part == "all" || part == "single" {
 		if err := walkSingle(ctx, bins); err != nil {
 			return err
 		}
 	}
-	if part != "single" {
-		return walkHA(ctx, bins)
+	if part == "all" || part == "ha" {
+		if err := walkHA(ctx, bins); err != nil {
+			return err
+		}
+	}
+	if part == "all" || part == "failover" {
+		return walkFailover(ctx, bins)
 	}
 	return nil
 }
