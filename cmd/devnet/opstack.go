@@ -254,6 +254,9 @@ func (w *opstackWalk) step(ctx context.Context, title string, before func() erro
 		}
 	}
 	code := runProbe(ctx, append([]string{"headprobe", "health"}, flags...), true)
+	if ctx.Err() != nil { // Ctrl-C during the probe: its "interrupted" is no verdict
+		return ctx.Err()
+	}
 	w.mark(code, want)
 	return nil
 }
@@ -261,12 +264,18 @@ func (w *opstackWalk) step(ctx context.Context, title string, before func() erro
 // fleet runs one --targets probe over the sequencers, then each target's JSON, and compares
 // each target's state with want (targets not in want are not judged).
 func (w *opstackWalk) fleet(ctx context.Context, title, targets string, want map[string]check.State) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	w.steps++
 	fmt.Printf("%d. %s\n", w.steps, title)
 	args := []string{"headprobe", "health", "--targets", targets, "-o", "json"}
 	fmt.Printf("   $ %s\n", strings.Join(args, " "))
 	var out, errOut bytes.Buffer
 	code := cli.Run(ctx, args, &out, &errOut)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	states, err := targetStates(out.Bytes())
 	if err != nil {
 		return fmt.Errorf("--targets -o json: %w\n%s%s", err, out.String(), errOut.String())

@@ -18,7 +18,8 @@
 //	d, err := opstack.Start(ctx, opstack.Options{
 //		Binaries: bins, Sequencers: 3, BuilderPerSequencer: true,
 //		ConductorFlags: func(s *opstack.Sequencer) []string {
-//			url := startSidecar(s.EL.AuthURL, s.Builder.EL.AuthURL) // must answer before Start returns
+//			// s.EL.AuthURL and s.Builder.EL.AuthURL with s.EL.JWTSecretFile; s.Node.URL.
+//			url := startSidecar(s) // must answer before Start returns
 //			return []string{"--rollup-boost.next-enabled", "--rollup-boost.next-healthcheck-url", url}
 //		},
 //	})

@@ -14,8 +14,11 @@ import (
 // EL is an op-geth (or the L1's geth) with its endpoints on 127.0.0.1.
 type EL struct {
 	*Proc
-	// HTTPURL is its JSON-RPC over HTTP; AuthURL its Engine-API port (JWT: Devnet.JWTSecretFile).
+	// HTTPURL is its JSON-RPC over HTTP; AuthURL its Engine-API port.
 	HTTPURL, AuthURL string
+	// JWTSecretFile is the Engine-API secret of AuthURL (Devnet.JWTSecretFile), at hand before
+	// Start returns, e.g. in Options.ConductorFlags.
+	JWTSecretFile string
 	// Enode is its p2p record, for admin_addPeer.
 	Enode string
 }
@@ -75,7 +78,7 @@ func (d *Devnet) startL1(ctx context.Context) error {
 		return err
 	}
 	dir := filepath.Join(d.Dir, "l1")
-	el := &EL{HTTPURL: url(ports[0]), AuthURL: url(ports[1])}
+	el := &EL{HTTPURL: url(ports[0]), AuthURL: url(ports[1]), JWTSecretFile: d.JWTSecretFile}
 	el.Proc = d.newProc("l1/geth", d.bins.Geth, 10*time.Second,
 		// A payload rebuild every 250 ms: geth --dev's sealer waits for a payload update
 		// (Payload.WaitFull) that it misses when the first build finishes before it waits; with
@@ -114,7 +117,7 @@ func (d *Devnet) newEL(ctx context.Context, name string) (*EL, error) {
 		os.WriteFile(logPath, out, 0o644)
 		return nil, fmt.Errorf("%s: geth init: %w\n%s", name, err, tail(string(out), 20))
 	}
-	el := &EL{HTTPURL: url(ports[0]), AuthURL: url(ports[1])}
+	el := &EL{HTTPURL: url(ports[0]), AuthURL: url(ports[1]), JWTSecretFile: d.JWTSecretFile}
 	el.Proc = d.newProc(name+"/op-geth", d.bins.Geth, 10*time.Second,
 		"--datadir", dir, "--networkid", strconv.Itoa(L2ChainID), "--syncmode", "full", "--gcmode", "archive",
 		"--state.scheme", "hash", "--nodiscover", "--nat", "none", "--rollup.disabletxpoolgossip",

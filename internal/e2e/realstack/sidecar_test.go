@@ -28,6 +28,8 @@ func TestHA_BuilderPerSequencer_AndConductorFlags(t *testing.T) {
 		defer mu.Unlock()
 		if s.Builder == nil || !s.Builder.EL.Running() || !s.Builder.Node.Running() {
 			t.Errorf("%s: no running builder when its conductor starts", s.Name)
+		} else if s.EL.JWTSecretFile == "" || s.Builder.EL.JWTSecretFile != s.EL.JWTSecretFile {
+			t.Errorf("%s: no Engine-API secret at hand for a sidecar: %q, builder's %q", s.Name, s.EL.JWTSecretFile, s.Builder.EL.JWTSecretFile)
 		}
 		called[s.Name] = true
 		n := &atomic.Int64{}
