@@ -44,31 +44,48 @@ func NewGetter(url string, opts Options) *Getter {
 // Get sends GET within the timeout. An answer whose status is one of expected is returned; any
 // other status, and every transport failure, is a scrubbed *Failure.
 func (g *Getter) Get(run context.Context, expected ...int) (Answer, error) {
+	code, status, body, err := g.send(run)
+	if err != nil {
+		return Answer{}, err
+	}
+	if slices.Contains(expected, code) {
+		return Answer{Status: code, Body: echo(strings.TrimSpace(string(body)), maxEcho, g.secrets)}, nil
+	}
+	if code == http.StatusUnauthorized {
+		return Answer{}, g.scrubbed(&Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401): the endpoint wants credentials (give them with its --*-header flag)"})
+	}
+	return Answer{}, g.scrubbed(fromHTTPStatus(gethrpc.HTTPError{StatusCode: code, Status: status, Body: body}, g.secrets, ""))
+}
+
+// Fetch sends GET within the timeout and returns the status and the body as sent, up to
+// maxGetBody, whatever the status: for a JSON answer the caller decodes (a peer sidecar's
+// /conductor/healthz). Transport failures are a scrubbed *Failure.
+func (g *Getter) Fetch(run context.Context) (int, []byte, error) {
+	code, _, body, err := g.send(run)
+	return code, body, err
+}
+
+// send is one GET within the timeout: the status code and line and up to maxGetBody of the body.
+func (g *Getter) send(run context.Context) (int, string, []byte, error) {
 	ctx, cancel := context.WithTimeout(run, g.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.url, nil)
 	if err != nil {
-		return Answer{}, &Failure{Class: ClassConnection, Msg: "cannot make the request: " + echo(stripURL(err).Error(), maxEcho, g.secrets)}
+		return 0, "", nil, &Failure{Class: ClassConnection, Msg: "cannot make the request: " + echo(stripURL(err).Error(), maxEcho, g.secrets)}
 	}
 	for name, values := range g.opts.Headers {
 		req.Header[name] = slices.Clone(values)
 	}
 	resp, err := g.client.Do(req)
 	if err != nil {
-		return Answer{}, runDeadline(run, g.fail(err))
+		return 0, "", nil, runDeadline(run, g.fail(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxGetBody))
 	if err != nil {
-		return Answer{}, runDeadline(run, g.fail(err))
+		return 0, "", nil, runDeadline(run, g.fail(err))
 	}
-	if slices.Contains(expected, resp.StatusCode) {
-		return Answer{Status: resp.StatusCode, Body: echo(strings.TrimSpace(string(body)), maxEcho, g.secrets)}, nil
-	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		return Answer{}, g.scrubbed(&Failure{Class: ClassUnauthorized, Msg: "unauthorized (HTTP 401): the endpoint wants credentials (give them with its --*-header flag)"})
-	}
-	return Answer{}, g.scrubbed(fromHTTPStatus(gethrpc.HTTPError{StatusCode: resp.StatusCode, Status: resp.Status, Body: body}, g.secrets, ""))
+	return resp.StatusCode, resp.Status, body, nil
 }
 
 // fail classifies a transport error as the JSON-RPC client does.

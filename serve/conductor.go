@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"sync"
@@ -18,6 +19,9 @@ type ConductorFeed struct {
 	Scope string
 	// Keep is which failures count (check.Result.Scoped); nil counts every one.
 	Keep func(check.Role, check.Cause) bool
+	// Peers, when set, are the other sequencers' sidecars: a partial answer with no healthy peer
+	// is held at Healthy (see Peers). The single-target server asks them; a fleet does not.
+	Peers Peers
 }
 
 // rollupBoostHealth are the values op-conductor accepts in rollup_boost_health, by the state they
@@ -38,6 +42,8 @@ type conductorDoc struct {
 	Status            string `json:"status"`
 	Scope             string `json:"scope"`
 	Reason            string `json:"reason"`
+	// Held says a partial answer was held at Healthy because no peer's builder side was healthy.
+	Held bool `json:"held,omitempty"`
 }
 
 // conductorBody is a recorded verdict's answer, rendered at the first request.
@@ -52,21 +58,31 @@ type conductorBody struct {
 // fresh one, an internal error), with no rollup_boost_health, so that a reader that ignored the
 // status would still refuse it.
 func conductorAnswer(r check.Result, feed ConductorFeed, version string) (int, []byte) {
+	return conductorDocOf(r, feed, version).encode()
+}
+
+// conductorDocOf is the answer's document for a health result.
+func conductorDocOf(r check.Result, feed ConductorFeed, version string) conductorDoc {
 	keep := feed.Keep
 	if keep == nil {
 		keep = func(check.Role, check.Cause) bool { return true }
 	}
 	state, reason := r.Scoped(keep)
 	doc := conductorDoc{Version: version, RollupBoostHealth: rollupBoostHealth[state], Status: state.String(), Scope: feed.Scope, Reason: reason}
-	code := http.StatusOK
-	if doc.RollupBoostHealth == "" {
-		code = http.StatusServiceUnavailable
-	}
 	if state == check.Healthy {
 		doc.Reason = r.Reason
 		if r.State != check.Healthy { // failures outside the scope: said, not fed
 			doc.Reason = "not fed to op-conductor (scope " + feed.Scope + "): " + r.Reason
 		}
+	}
+	return doc
+}
+
+// encode is the answer's status and body.
+func (doc conductorDoc) encode() (int, []byte) {
+	code := http.StatusOK
+	if doc.RollupBoostHealth == "" {
+		code = http.StatusServiceUnavailable
 	}
 	body, err := json.Marshal(doc)
 	if err != nil { // a struct of strings always marshals
@@ -75,10 +91,31 @@ func conductorAnswer(r check.Result, feed ConductorFeed, version string) (int, [
 	return code, append(body, '\n')
 }
 
+// heldByPeers is doc as the peers leave it: a partial answer is held at Healthy when no peer
+// answers Healthy, its reason naming what each said; any other answer is doc.
+func heldByPeers(ctx context.Context, doc conductorDoc, peers Peers) conductorDoc {
+	if doc.Status != check.Partial.String() || len(peers.URLs) == 0 {
+		return doc
+	}
+	said := peers.ask(ctx)
+	if anyHealthy(said) {
+		doc.Reason += "; a peer's builder is healthy (" + peersLine(said) + ")"
+		return doc
+	}
+	doc.RollupBoostHealth, doc.Held = rollupBoostHealth[check.Healthy], true
+	doc.Reason = "held at Healthy: no peer's builder is healthy (" + peersLine(said) + "), so a failover would not help: " + doc.Reason
+	return doc
+}
+
 // conductor answers /conductor/healthz from the current health verdict: the same verdict, and the
 // same freshness rule, as /healthz.
-func (s *Server) conductor(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) conductor(w http.ResponseWriter, r *http.Request) {
 	v, _, _ := s.verdicts.answer(check.Health, s.clock.Now(), s.limit)
+	if len(s.opts.Conductor.Peers.URLs) > 0 && !r.URL.Query().Has(LocalParam) {
+		code, body := heldByPeers(r.Context(), conductorDocOf(v.Result, s.opts.Conductor, s.opts.Build.Version), s.opts.Conductor.Peers).encode()
+		write(w, code, "application/json", body)
+		return
+	}
 	var code int
 	var body []byte
 	if v.bodies == nil { // no fresh verdict: made at the request

@@ -71,7 +71,15 @@ func main() {
 	flag.IntVar(&fo.rounds, "rounds", 100, "with -fleet: scrape rounds over every target")
 	flag.IntVar(&fo.maxProbes, "max-probes", 64, "with -fleet: serve's --max-concurrent-probes, and the scrapers of a round")
 	flag.DurationVar(&fo.scrapeTimeout, "scrape-timeout", 1500*time.Millisecond, "with -fleet: the scrape timeout sent to serve")
+	failover := flag.Bool("failover", false, "measure failover on the real OP stack instead (C1, C2; -n rounds each): see runFailover")
 	flag.Parse()
+	if *failover {
+		if _, err := o.runFailover(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	if *fleet {
 		pass, err := o.runFleet(fo)
 		switch {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -25,28 +22,24 @@ func walkFailover(ctx context.Context, bins opstack.Binaries) (err error) {
 	serving, stopServing := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { stopServing(); wg.Wait() }()
-	urls := map[string]string{}
-	flags := func(s *opstack.Sequencer) []string {
-		ln, lerr := net.Listen("tcp", "127.0.0.1:0")
-		if lerr != nil {
-			return nil
-		}
-		addr := ln.Addr().String()
-		ln.Close()
+	sc, err := opstack.NewSidecars(3, func(s *opstack.Sequencer, addr string, peers []string) error {
 		args := []string{"headprobe", "serve", "--l2", s.EL.HTTPURL, "--builder", s.Builder.EL.HTTPURL, "--every", "1s",
-			"--timeout", "1s", "--conductor-scope", "builder", "--listen", addr, "-q"}
+			"--timeout", "1s", "--conductor-scope", "builder", "--conductor-peers", strings.Join(peers, ","), "--listen", addr, "-q"}
 		fmt.Printf("   $ %s &   (in process, beside %s's op-conductor)\n", strings.Join(args, " "), s.Name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			cli.Run(serving, args, io.Discard, io.Discard)
 		}()
-		urls[s.Name] = "http://" + addr + "/conductor/healthz"
-		return []string{"--rollup-boost.next-enabled", "--rollup-boost.next-healthcheck-url", urls[s.Name],
-			"--rollup-boost.healthcheck-timeout", "1s",
-			"--healthcheck.rollup-boost-partial-healthiness-tolerance-limit", "9",
-			"--healthcheck.rollup-boost-partial-healthiness-tolerance-interval-seconds", "20"}
+		return nil
+	}, "--rollup-boost.healthcheck-timeout", "1s",
+		"--healthcheck.rollup-boost-partial-healthiness-tolerance-limit", "9",
+		"--healthcheck.rollup-boost-partial-healthiness-tolerance-interval-seconds", "20")
+	if err != nil {
+		return err
 	}
+	urls := func(s *opstack.Sequencer) string { return sc.URL(s) }
+	flags := sc.ConductorFlags
 	d, err := startDevnet(ctx, opstack.Options{Binaries: bins, Sequencers: 3, BuilderPerSequencer: true, ConductorFlags: flags})
 	if err != nil {
 		return err
@@ -63,7 +56,7 @@ func walkFailover(ctx context.Context, bins opstack.Binaries) (err error) {
 			} else if st.Leader {
 				role = "LEADER"
 			}
-			fmt.Printf("  %s %s (sidecar %s)", s.Name, role, sidecarSays(ctx, urls[s.Name]))
+			fmt.Printf("  %s %s (sidecar %s)", s.Name, role, opstack.Says(ctx, urls(s)))
 		}
 		fmt.Println()
 	}
@@ -71,7 +64,7 @@ func walkFailover(ctx context.Context, bins opstack.Binaries) (err error) {
 	fmt.Printf("%d. Every builder healthy: each sidecar answers Healthy\n", w.steps)
 	if err := opstack.WaitFor(ctx, "every sidecar answers Healthy", 60*time.Second, func(ctx context.Context) (bool, error) {
 		for _, s := range d.Sequencers {
-			if sidecarSays(ctx, urls[s.Name]) != "Healthy" {
+			if opstack.Says(ctx, urls(s)) != "Healthy" {
 				return false, nil
 			}
 		}
@@ -86,26 +79,12 @@ func walkFailover(ctx context.Context, bins opstack.Binaries) (err error) {
 	roles("before")
 	w.steps++
 	fmt.Printf("%d. %s's builder EL is frozen (SIGSTOP): its sidecar answers PartialContent, op-conductor hands leadership over\n", w.steps, old.Name)
-	if err := old.Builder.EL.Freeze(); err != nil {
-		return err
-	}
-	start := time.Now()
-	var leader *opstack.Sequencer
-	if err := opstack.WaitFor(ctx, "leadership moves on headprobe's verdict", 150*time.Second, func(ctx context.Context) (bool, error) {
-		l := d.Leader(ctx)
-		if l == nil || l == old {
-			return false, nil
-		}
-		active, aerr := l.Node.SequencerActive(ctx)
-		if aerr == nil && active {
-			leader = l
-		}
-		return leader != nil, nil
-	}); err != nil {
+	f, err := d.MeasureFailover(ctx, func(s *opstack.Sequencer) *opstack.Proc { return s.Builder.EL.Proc }, 150*time.Second)
+	if err != nil {
 		old.Builder.EL.Thaw()
 		return err
 	}
-	fmt.Printf("   leadership moved to %s %s after the freeze\n", leader.Name, time.Since(start).Round(100*time.Millisecond))
+	fmt.Printf("   %s leads and built its first block %.1f s after the freeze\n", f.New.Name, f.Took.Seconds())
 	roles("after")
 	if err := old.Builder.EL.Thaw(); err != nil {
 		return err
@@ -113,27 +92,39 @@ func walkFailover(ctx context.Context, bins opstack.Binaries) (err error) {
 	w.steps++
 	fmt.Printf("%d. %s's builder EL thawed: its sidecar answers Healthy again\n", w.steps, old.Name)
 	if err := opstack.WaitFor(ctx, old.Name+"'s sidecar answers Healthy", 30*time.Second, func(ctx context.Context) (bool, error) {
-		return sidecarSays(ctx, urls[old.Name]) == "Healthy", nil
+		return opstack.Says(ctx, urls(old)) == "Healthy", nil
 	}); err != nil {
 		return err
 	}
 	roles("after the thaw")
+	w.steps++
+	fmt.Printf("%d. Every builder EL frozen: no sequencer has a better builder, so each sidecar holds its answer at Healthy (--conductor-peers) and leadership stays\n", w.steps)
+	defer func() {
+		for _, s := range d.Sequencers {
+			s.Builder.EL.Thaw()
+		}
+	}()
+	for _, s := range d.Sequencers {
+		if err := s.Builder.EL.Freeze(); err != nil {
+			return err
+		}
+	}
+	leader := d.Leader(ctx)
+	if err := opstack.WaitFor(ctx, "every sidecar holds", 30*time.Second, func(ctx context.Context) (bool, error) {
+		for _, s := range d.Sequencers {
+			if opstack.Says(ctx, urls(s)+"?local=1") != "PartialContent" || opstack.Says(ctx, urls(s)) != "Healthy" {
+				return false, nil
+			}
+		}
+		return true, nil
+	}); err != nil {
+		return err
+	}
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(time.Second) {
+		if l := d.Leader(ctx); l != nil && leader != nil && l != leader {
+			return fmt.Errorf("leadership moved from %s to %s with every builder frozen", leader.Name, l.Name)
+		}
+	}
+	roles("30 s later (each sidecar: its own verdict PartialContent at ?local=1, held Healthy for op-conductor)")
 	return nil
-}
-
-// sidecarSays is the rollup_boost_health a sidecar answers, or what went wrong.
-func sidecarSays(ctx context.Context, url string) string {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "unreachable"
-	}
-	defer resp.Body.Close()
-	var a struct {
-		Health string `json:"rollup_boost_health"`
-	}
-	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&a) != nil || resp.StatusCode != http.StatusOK {
-		return fmt.Sprintf("HTTP %d", resp.StatusCode)
-	}
-	return a.Health
 }

@@ -62,7 +62,7 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(flags, everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()),
+		Flags:                append(flags, everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag(), conductorPeersFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},

@@ -218,8 +218,10 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if c.Command.Name != serveName && onCommandLine(c, flagListen) != nil {
 		cfg.warnings = append(cfg.warnings, warning("--%s is for serve; %s ignores it", flagListen, c.Command.Name))
 	}
-	if c.Command.Name != serveName && onCommandLine(c, flagConductorScope) != nil {
-		cfg.warnings = append(cfg.warnings, warning("--%s is for serve; %s ignores it", flagConductorScope, c.Command.Name))
+	for _, name := range []string{flagConductorScope, flagConductorPeers} {
+		if c.Command.Name != serveName && onCommandLine(c, name) != nil {
+			cfg.warnings = append(cfg.warnings, warning("--%s is for serve; %s ignores it", name, c.Command.Name))
+		}
 	}
 	// Chain ids are compared when asked for, and always between two endpoints with relations.
 	if cfg.check.ChainID != 0 || len(cfg.relations) > 0 {

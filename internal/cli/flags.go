@@ -273,7 +273,7 @@ func (f cmdSlice) Apply(set *flag.FlagSet) error {
 // --every and serve's --listen and --conductor-scope included).
 func EnvVars() []string {
 	var vars []string
-	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()) {
+	for _, f := range append(probeFlags(), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag(), conductorPeersFlag()) {
 		vars = append(vars, env(f.Names()[0])[0])
 	}
 	return vars

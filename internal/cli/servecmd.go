@@ -42,7 +42,7 @@ func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 			"op-conductor's JSON (--rollup-boost.next-healthcheck-url), the --conductor-scope findings; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM, SIGINT or SIGQUIT drains and exits 0; SIGHUP reloads --targets (else it is logged and ignored), SIGUSR1 and SIGUSR2 are logged and ignored.",
-		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag()),
+		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag(), conductorPeersFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil

@@ -3,9 +3,7 @@ package realstack
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -17,24 +15,19 @@ import (
 	"github.com/headprobe/headprobe/internal/opstack"
 )
 
-// sidecar is one sequencer's `headprobe serve`, as deploy/kubernetes/sequencer-conductor.yaml runs
-// it: its L2 and its own builder judged every second, /conductor/healthz read by its op-conductor.
-type sidecar struct {
-	url string // http://127.0.0.1:PORT/conductor/healthz
-	cmd *exec.Cmd
-}
-
 // conductorAnswer is /conductor/healthz's body as op-conductor v1.19.6 reads it
-// (op-conductor/client/rollupboost_next.go), with the status headprobe adds.
+// (op-conductor/client/rollupboost_next.go), with what headprobe adds for the operator.
 type conductorAnswer struct {
 	Version           string `json:"version"`
 	RollupBoostHealth string `json:"rollup_boost_health"`
 	Status            string `json:"status"`
+	Held              bool   `json:"held"`
+	Reason            string `json:"reason"`
 }
 
-// ask reads the sidecar's answer: its HTTP status and body.
-func (s *sidecar) ask(ctx context.Context) (int, conductorAnswer, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
+// ask reads a sidecar's answer at url: its HTTP status and body.
+func ask(ctx context.Context, url string) (int, conductorAnswer, error) {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, conductorAnswer{}, err
@@ -46,34 +39,41 @@ func (s *sidecar) ask(ctx context.Context) (int, conductorAnswer, error) {
 	return resp.StatusCode, a, nil
 }
 
-// freePort is a loopback port nothing listens on now.
-func freePort(t *testing.T) int {
+// says waits until the sidecar at url answers 200 with health (and held as given).
+func says(t *testing.T, c context.Context, url, health string, held bool, bound time.Duration) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var last conductorAnswer
+	if err := opstack.WaitFor(c, url+" answers "+health, bound, func(c context.Context) (bool, error) {
+		code, a, err := ask(c, url)
+		last = a
+		return err == nil && code == 200 && a.RollupBoostHealth == health && a.Held == held, nil
+	}); err != nil {
+		t.Fatalf("%v (last: %+v)", err, last)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// sidecars starts a headprobe serve per sequencer from ConductorFlags, and gives each conductor
-// the recipe's flags to read it: --rollup-boost.next-enabled, its URL, and the partial tolerance
-// the README recommends (9 per 20 s). Every sidecar is stopped by its PID at the end.
-func sidecars(t *testing.T, with func(*opstack.Sequencer) bool) (func(*opstack.Sequencer) []string, map[string]*sidecar) {
+// recipeTolerance are the op-conductor flags the README recommends beside the sidecar: the
+// health source's timeout and the partial tolerance, 9 PartialContent per fixed 20 s window.
+var recipeTolerance = []string{"--rollup-boost.healthcheck-timeout", "1s",
+	"--healthcheck.rollup-boost-partial-healthiness-tolerance-limit", "9",
+	"--healthcheck.rollup-boost-partial-healthiness-tolerance-interval-seconds", "20"}
+
+// sidecars runs the compiled `headprobe serve` beside each sequencer as
+// deploy/kubernetes/sequencer-conductor.yaml does: its L2 and its own builder judged every second,
+// the other sidecars as --conductor-peers, /conductor/healthz read by its op-conductor with the
+// recipe's tolerance. Each is stopped by its PID at the end. without, when set, leaves the i-th
+// conductor without the sidecar's flags.
+func sidecars(t *testing.T, without func(i int) bool) *opstack.Sidecars {
 	var mu sync.Mutex
-	cars := map[string]*sidecar{}
-	flags := func(s *opstack.Sequencer) []string {
-		if !with(s) {
-			return nil
-		}
-		port := freePort(t)
+	sc, err := opstack.NewSidecars(3, func(s *opstack.Sequencer, addr string, peers []string) error {
 		cmd := exec.Command(binary, "serve", "--l2", s.EL.HTTPURL, "--builder", s.Builder.EL.HTTPURL,
 			"--every", "1s", "--timeout", "1s", "--max-unsafe-interval", "10s", "--conductor-scope", "builder",
-			"--listen", fmt.Sprintf("127.0.0.1:%d", port), "-q")
+			"--conductor-peers", strings.Join(peers, ","), "--listen", addr, "-q")
 		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+			return err
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		t.Cleanup(func() {
 			cmd.Process.Signal(syscall.SIGTERM)
 			done := make(chan struct{})
@@ -85,16 +85,27 @@ func sidecars(t *testing.T, with func(*opstack.Sequencer) bool) (func(*opstack.S
 				<-done
 			}
 		})
-		car := &sidecar{url: fmt.Sprintf("http://127.0.0.1:%d/conductor/healthz", port), cmd: cmd}
-		mu.Lock()
-		cars[s.Name] = car
-		mu.Unlock()
-		return []string{"--rollup-boost.next-enabled", "--rollup-boost.next-healthcheck-url", car.url,
-			"--rollup-boost.healthcheck-timeout", "1s",
-			"--healthcheck.rollup-boost-partial-healthiness-tolerance-limit", "9",
-			"--healthcheck.rollup-boost-partial-healthiness-tolerance-interval-seconds", "20"}
+		return nil
+	}, recipeTolerance...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return flags, cars
+	sc.Without = without
+	return sc
+}
+
+// startWithSidecars starts three sequencers, each with its own builder EL and sidecar, and waits
+// for every sidecar to answer Healthy.
+func startWithSidecars(t *testing.T, c context.Context, without func(int) bool) (*opstack.Devnet, *opstack.Sidecars) {
+	sc := sidecars(t, without)
+	d := start(t, opstack.Options{Sequencers: 3, BuilderPerSequencer: true, ConductorFlags: sc.ConductorFlags})
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range d.Sequencers {
+		says(t, c, sc.URL(s), "Healthy", false, 60*time.Second)
+	}
+	return d, sc
 }
 
 // leaderOf is the leading sequencer's name, "" when none answers as leader.
@@ -105,6 +116,32 @@ func leaderOf(c context.Context, d *opstack.Devnet) string {
 	return ""
 }
 
+// leaderChanges watches the leader once a second for span while during runs, and returns the
+// leaders seen in turn (a moment with none is not a change).
+func leaderChanges(c context.Context, d *opstack.Devnet, span time.Duration, during func(elapsed time.Duration)) []string {
+	var seen []string
+	began := time.Now()
+	for time.Since(began) < span && c.Err() == nil {
+		if during != nil {
+			during(time.Since(began))
+		}
+		if l := leaderOf(c, d); l != "" && (len(seen) == 0 || seen[len(seen)-1] != l) {
+			seen = append(seen, l)
+		}
+		time.Sleep(250 * time.Millisecond) // real processes: wall time is the test
+	}
+	return seen
+}
+
+// thawAll thaws every builder EL (a frozen one would outlive the test's own cleanup order).
+func thawAll(d *opstack.Devnet) {
+	for _, s := range d.Sequencers {
+		if s.Builder.EL.Frozen() {
+			s.Builder.EL.Thaw()
+		}
+	}
+}
+
 // TestFailover_OnHeadprobesVerdict: three sequencers, each with its own builder EL and its own
 // headprobe serve, each op-conductor reading its sidecar's /conductor/healthz. With healthy
 // builders leadership stays put; the leader's builder frozen moves leadership to a sequencer whose
@@ -113,89 +150,40 @@ func leaderOf(c context.Context, d *opstack.Devnet) string {
 // sidecar's verdict.
 func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 	needReal(t)
-	flags, cars := sidecars(t, func(*opstack.Sequencer) bool { return true })
-	d := start(t, opstack.Options{Sequencers: 3, BuilderPerSequencer: true, ConductorFlags: flags})
 	c := ctx(t)
+	d, sc := startWithSidecars(t, c, nil)
+	defer thawAll(d)
 	old := oneLeader(t, c, d, nil)
-	for _, s := range d.Sequencers {
-		if err := opstack.WaitFor(c, s.Name+"'s sidecar answers Healthy", 60*time.Second, func(c context.Context) (bool, error) {
-			code, a, err := cars[s.Name].ask(c)
-			return err == nil && code == 200 && a.RollupBoostHealth == "Healthy", nil
-		}); err != nil {
-			t.Fatal(err)
-		}
+
+	// 1. Healthy builders: no leadership change over two minutes.
+	if seen := leaderChanges(c, d, 120*time.Second, nil); len(seen) != 1 || seen[0] != old.Name {
+		t.Fatalf("leaders over 120 s of healthy builders: %v, want %s alone", seen, old.Name)
 	}
 
-	// 1. Healthy builders: no leadership change over the quiet period.
-	quiet := 120 * time.Second
-	for end := time.Now().Add(quiet); time.Now().Before(end); time.Sleep(time.Second) { // real processes: wall time is the test
-		if l := leaderOf(c, d); l != "" && l != old.Name {
-			t.Fatalf("leadership moved from %s to %s with every builder healthy", old.Name, l)
-		}
-	}
-
-	// 2. The leader's builder frozen: its sidecar says PartialContent, and leadership moves.
-	frozeAt := time.Now()
-	if err := old.Builder.EL.Freeze(); err != nil {
+	// 2. The leader's builder frozen: its sidecar says PartialContent, and leadership moves to a
+	// sequencer whose builder is healthy, which builds on.
+	f, err := d.MeasureFailover(c, func(s *opstack.Sequencer) *opstack.Proc { return s.Builder.EL.Proc }, 150*time.Second)
+	if err != nil {
 		t.Fatal(err)
 	}
-	thawed := false
-	defer func() {
-		if !thawed {
-			old.Builder.EL.Thaw()
-		}
-	}()
-	if err := opstack.WaitFor(c, old.Name+"'s sidecar answers PartialContent", 30*time.Second, func(c context.Context) (bool, error) {
-		code, a, err := cars[old.Name].ask(c)
-		return err == nil && code == 200 && a.RollupBoostHealth == "PartialContent", nil
-	}); err != nil {
-		t.Fatal(err)
+	t.Logf("FAILOVER builder frozen -> new leader %s building: %.1f s", f.New.Name, f.Took.Seconds())
+	if code, a, err := ask(c, sc.URL(old)); err != nil || code != 200 || a.RollupBoostHealth != "PartialContent" {
+		t.Errorf("the old leader's sidecar: %d %+v %v, want PartialContent", code, a, err)
 	}
-	var leader *opstack.Sequencer
-	var changeHead uint64
-	if err := opstack.WaitFor(c, "leadership moves to a sequencer whose builder is healthy", 150*time.Second, func(c context.Context) (bool, error) {
-		l := d.Leader(c)
-		if l == nil || l == old {
-			return false, nil
-		}
-		active, err := l.Node.SequencerActive(c)
-		if err != nil || !active {
-			return false, nil
-		}
-		leader = l
-		changeHead, _, err = l.EL.Head(c)
-		return err == nil, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := opstack.WaitFor(c, "the new leader builds a block", 60*time.Second, func(c context.Context) (bool, error) {
-		n, _, err := leader.EL.Head(c)
-		return err == nil && n > changeHead, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	failover := time.Since(frozeAt)
-	t.Logf("FAILOVER builder frozen -> new leader %s building: %.1f s", leader.Name, failover.Seconds())
-	if code, a, err := cars[leader.Name].ask(c); err != nil || code != 200 || a.RollupBoostHealth != "Healthy" {
-		t.Errorf("the new leader %s's sidecar: %d %+v %v, want Healthy", leader.Name, code, a, err)
+	if code, a, err := ask(c, sc.URL(f.New)); err != nil || code != 200 || a.RollupBoostHealth != "Healthy" {
+		t.Errorf("the new leader %s's sidecar: %d %+v %v, want Healthy", f.New.Name, code, a, err)
 	}
 	if st, err := old.Conductor.Status(c); err != nil || st.SequencerHealthy {
 		t.Errorf("old leader's conductor_sequencerHealthy %v (%v) while its sidecar says PartialContent, want false", st.SequencerHealthy, err)
 	}
 
-	// 3. Thawed: its sidecar answers Healthy within a couple of checks (no stickiness), and the old
+	// 3. Thawed: its sidecar answers Healthy within a check or two (no stickiness), and the old
 	// leader is a healthy follower.
 	if err := old.Builder.EL.Thaw(); err != nil {
 		t.Fatal(err)
 	}
-	thawed = true
 	thawAt := time.Now()
-	if err := opstack.WaitFor(c, old.Name+"'s sidecar answers Healthy again", 30*time.Second, func(c context.Context) (bool, error) {
-		code, a, err := cars[old.Name].ask(c)
-		return err == nil && code == 200 && a.RollupBoostHealth == "Healthy", nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	says(t, c, sc.URL(old), "Healthy", false, 30*time.Second)
 	t.Logf("thawed -> sidecar Healthy in %.1f s (--every 1s)", time.Since(thawAt).Seconds())
 	if err := opstack.WaitFor(c, old.Name+" is a healthy follower", 90*time.Second, func(c context.Context) (bool, error) {
 		st, err := old.Conductor.Status(c)
@@ -203,12 +191,103 @@ func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if l := leaderOf(c, d); l != leader.Name {
-		t.Errorf("leader %q after the thaw, want %s still", l, leader.Name)
+	if l := leaderOf(c, d); l != f.New.Name {
+		t.Errorf("leader %q after the thaw, want %s still", l, f.New.Name)
 	}
-	var names []string
-	for n := range cars {
-		names = append(names, n)
+}
+
+// TestFailover_HeldWhereAFailoverCannotHelp: a builder that blips (frozen 1 s in every 10 s) stays
+// within the partial tolerance the README recommends, so leadership stays; with every builder
+// frozen no sequencer has a better builder, so each sidecar holds its answer at Healthy (its
+// peers' answers in its reason) and leadership does not go round the cluster while the chain
+// goes on with the L2's own blocks.
+func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
+	needReal(t)
+	c := ctx(t)
+	d, sc := startWithSidecars(t, c, nil)
+	defer thawAll(d)
+	leader := oneLeader(t, c, d, nil)
+
+	// 5. The leader's builder blips: 1 s frozen in every 10 s, for 60 s (three 20 s windows).
+	partials := 0
+	var lastPoll time.Duration
+	seen := leaderChanges(c, d, 60*time.Second, func(at time.Duration) {
+		into := at % (10 * time.Second)
+		switch {
+		case into < time.Second && !leader.Builder.EL.Frozen():
+			leader.Builder.EL.Freeze()
+		case into >= time.Second && leader.Builder.EL.Frozen():
+			leader.Builder.EL.Thaw()
+		}
+		if at-lastPoll >= time.Second {
+			lastPoll = at
+			if _, a, err := ask(c, sc.URL(leader)); err == nil && a.RollupBoostHealth == "PartialContent" {
+				partials++
+			}
+		}
+	})
+	leader.Builder.EL.Thaw()
+	t.Logf("flapping builder: %d PartialContent answers seen in 60 s (polled once a second), leaders %v", partials, seen)
+	if len(seen) != 1 || seen[0] != leader.Name {
+		t.Fatalf("leaders while %s's builder blipped 1 s in 10 s: %v, want %s alone", leader.Name, seen, leader.Name)
 	}
-	t.Logf("sidecars: %s", strings.Join(names, ", "))
+	if partials == 0 {
+		t.Fatalf("the blips were never seen as PartialContent: the flapping tested nothing")
+	}
+	says(t, c, sc.URL(leader), "Healthy", false, 30*time.Second)
+
+	// 4. Every builder frozen: each sidecar is partial, no peer is healthy, each holds.
+	from, _, err := leader.EL.Head(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range d.Sequencers {
+		if err := s.Builder.EL.Freeze(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen = leaderChanges(c, d, 90*time.Second, nil)
+	t.Logf("every builder frozen: leaders over 90 s %v", seen)
+	if len(seen) > 2 {
+		t.Errorf("leadership bounced with every builder frozen: %v (at most one change)", seen)
+	}
+	for _, s := range d.Sequencers {
+		code, a, err := ask(c, sc.URL(s))
+		if err != nil || code != 200 || a.RollupBoostHealth != "Healthy" || !a.Held || a.Status != "partial" {
+			t.Errorf("%s's sidecar with every builder frozen: %d %+v %v, want Healthy, held, status partial", s.Name, code, a, err)
+		}
+	}
+	now := d.Leader(c)
+	if now == nil {
+		t.Fatal("no leader with every builder frozen")
+	}
+	to, _, err := now.EL.Head(c)
+	if err != nil || to < from+20 {
+		t.Errorf("the chain went from #%d to #%d (%v) in 90 s with every builder frozen, want it to go on", from, to, err)
+	}
+}
+
+// TestFailover_WithoutTheSidecarFlags: the mutation of assertion 2. The first leader's
+// op-conductor is started without the sidecar's flags; its builder frozen, its sidecar still
+// answers PartialContent, but nothing reads it: that conductor reports its sequencer healthy and
+// leadership stays for a minute, several times the failover time measured with the flags.
+func TestFailover_WithoutTheSidecarFlags(t *testing.T) {
+	needReal(t)
+	c := ctx(t)
+	d, sc := startWithSidecars(t, c, func(i int) bool { return i == 0 })
+	defer thawAll(d)
+	leader := oneLeader(t, c, d, nil)
+	if leader != d.Sequencers[0] {
+		t.Fatalf("leader %s, want the first sequencer, whose conductor has no sidecar flags", leader.Name)
+	}
+	if err := leader.Builder.EL.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	says(t, c, sc.URL(leader), "PartialContent", false, 30*time.Second)
+	if seen := leaderChanges(c, d, 60*time.Second, nil); len(seen) != 1 || seen[0] != leader.Name {
+		t.Fatalf("leaders: %v; without the sidecar's flags %s's conductor cannot see its builder", seen, leader.Name)
+	}
+	if st, err := leader.Conductor.Status(c); err != nil || !st.SequencerHealthy {
+		t.Errorf("%s's conductor_sequencerHealthy %v (%v), want true: it does not read the sidecar", leader.Name, st.SequencerHealthy, err)
+	}
 }

@@ -106,7 +106,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // ctx is a context for waiting in a test.
 func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	t.Cleanup(cancel)
 	return c
 }
