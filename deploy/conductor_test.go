@@ -171,6 +171,7 @@ func conductorProblems(t *testing.T, docs []k8sDoc, binary string, names, requir
 				if plan.ConductorScope != "builder" {
 					bad("%s: the sidecar feeds scope %q: op-conductor judges op-node itself, feed it the builder's side (README)", where, plan.ConductorScope)
 				}
+				problems = append(problems, peerProblems(where, d, plan, port)...)
 				if !plan.Builder {
 					bad("%s: the sidecar judges no builder: scope builder would feed nothing", where)
 				}
@@ -188,6 +189,46 @@ func conductorProblems(t *testing.T, docs []k8sDoc, binary string, names, requir
 		}
 	}
 	return problems, conductors
+}
+
+// peerProblems checks the sidecar's --conductor-peers against its StatefulSet: one URL per
+// replica, each pod's own name under the headless Service (pod-N.service), serve's port,
+// /conductor/healthz. A sidecar that finds itself among them asks its own local answer, which is
+// never Healthy while it would hold, so the same list serves every pod of the template.
+func peerProblems(where string, d k8sDoc, plan *cli.Plan, port string) (problems []string) {
+	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	if len(plan.ConductorPeers) == 0 {
+		bad("%s: the sidecar has no --conductor-peers: with every builder down, leadership would go round the cluster (README)", where)
+		return
+	}
+	if d.Kind != "StatefulSet" || d.Spec.Replicas < 2 || d.Spec.ServiceName == "" {
+		bad("%s: the peers are the pods of a StatefulSet of at least 2 replicas with a serviceName", where)
+		return
+	}
+	want := map[string]bool{}
+	for i := range d.Spec.Replicas {
+		want[fmt.Sprintf("%s-%d.%s", d.Metadata.Name, i, d.Spec.ServiceName)] = true
+	}
+	seen := map[string]bool{}
+	for _, p := range plan.ConductorPeers {
+		u, err := url.Parse(p)
+		switch {
+		case err != nil || u.Scheme != "http":
+			bad("%s: peer %q is not an http URL", where, p)
+		case !want[u.Hostname()]:
+			bad("%s: peer host %s is none of the StatefulSet's pods (%s-N.%s)", where, u.Hostname(), d.Metadata.Name, d.Spec.ServiceName)
+		case u.Port() != port:
+			bad("%s: peer %s asks port %s, serve listens on %s", where, u.Hostname(), u.Port(), port)
+		case u.Path != "/conductor/healthz" || u.RawQuery != "":
+			bad("%s: peer path %q: want /conductor/healthz", where, u.RequestURI())
+		default:
+			seen[u.Hostname()] = true
+		}
+	}
+	if len(problems) == 0 && len(seen) != d.Spec.Replicas {
+		bad("%s: %d distinct peers for %d replicas", where, len(seen), d.Spec.Replicas)
+	}
+	return problems
 }
 
 // conductorRecipeProblems are the sidecar's problems (sidecar_test.go) and the conductors'.
@@ -231,10 +272,10 @@ func TestConductorRecipe_CheckCatchesMistakes(t *testing.T) {
 	for _, m := range [][2]string{
 		{"- --rollup-boost.next-enabled\n", "- --rollup-boost.enabled\n"}, // status codes, not the JSON
 		{"- --rollup-boost.next-enabled\n", "\n"},
-		{"8080/conductor/healthz", "8080/healthz"},                  // rollup-boost's status-code contract
-		{"127.0.0.1:8080/conductor", "127.0.0.1:8081/conductor"},    // not serve's port
-		{"127.0.0.1:8080/conductor", "op-sequencer:8080/conductor"}, // another pod's sidecar, through the Service
-		{"/conductor/healthz\n", "/conductor/healthz?target=seq-a\n"},
+		{"127.0.0.1:8080/conductor/healthz", "127.0.0.1:8080/healthz"}, // rollup-boost's status-code contract
+		{"127.0.0.1:8080/conductor", "127.0.0.1:8081/conductor"},       // not serve's port
+		{"127.0.0.1:8080/conductor", "op-sequencer:8080/conductor"},    // another pod's sidecar, through the Service
+		{"127.0.0.1:8080/conductor/healthz\n", "127.0.0.1:8080/conductor/healthz?target=seq-a\n"},
 		{"tolerance-limit=9", "tolerance-limt=9"}, // no such flag
 		{"- --healthcheck.rollup-boost-partial-healthiness-tolerance-interval-seconds=20\n", "\n"},
 		{"interval-seconds=20", "interval-seconds=5"}, // a window a dead builder may never overflow
@@ -244,6 +285,11 @@ func TestConductorRecipe_CheckCatchesMistakes(t *testing.T) {
 		{"value: http://127.0.0.1:8552 # op-rbuilder", "value: \"\" # op-rbuilder"},
 		{"restartPolicy: Always # a native", "restartPolicy: OnFailure # a native"},
 		{`args: ["serve", "--listen", ":8080"]`, `args: ["serve", "--listen", "127.0.0.1:8080"]`},
+		{"- name: HEADPROBE_CONDUCTOR_PEERS\n", "- name: HEADPROBE_CONDUCTOR_PEERZ\n"},
+		{"- name: HEADPROBE_CONDUCTOR_PEERS\n              value: http", "- name: HEADPROBE_TIMEOUT\n              value: 1s\n              x: http"}, // no peers
+		{"op-sequencer-2.op-sequencer:8080", "op-sequencer-1.op-sequencer:8080"},                                                                      // a pod twice, one missing
+		{"op-sequencer-1.op-sequencer:8080/conductor/healthz", "op-sequencer-1.op-sequencer:8081/conductor/healthz"},
+		{"op-sequencer-0.op-sequencer:8080/conductor/healthz", "op-sequencer-0.op-sequencer:8080/healthz"},
 	} {
 		if !strings.Contains(good, m[0]) {
 			t.Errorf("mutation %q no longer applies to %s: update this test", m[0], conductorFile)

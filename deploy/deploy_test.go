@@ -398,8 +398,10 @@ type k8sDoc struct {
 		Name string `yaml:"name"`
 	} `yaml:"metadata"`
 	Spec struct {
-		podSpec  `yaml:",inline"` // a Pod
-		Template struct {         // a Deployment, StatefulSet, DaemonSet, Job
+		Replicas    int              `yaml:"replicas"`    // a Deployment, StatefulSet
+		ServiceName string           `yaml:"serviceName"` // a StatefulSet's headless Service
+		podSpec     `yaml:",inline"` // a Pod
+		Template    struct {         // a Deployment, StatefulSet, DaemonSet, Job
 			Spec podSpec `yaml:"spec"`
 		} `yaml:"template"`
 		JobTemplate struct { // a CronJob

@@ -38,6 +38,8 @@ type Plan struct {
 	Listen string
 	// ConductorScope is what serve's /conductor/healthz feeds op-conductor; "" for the other commands.
 	ConductorScope string
+	// ConductorPeers are serve's --conductor-peers: the other sidecars' /conductor/healthz URLs.
+	ConductorPeers []string
 	// Builder is true when a builder is judged (health with --builder).
 	Builder bool
 	// SecretFiles are the JWT secret files named by --l2-jwt-secret and --builder-jwt-secret.

@@ -82,7 +82,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	if dry != nil {
 		dry.record(c, serveName, cfg, every, err)
 		if dry.plan != nil {
-			dry.plan.Listen, dry.plan.ConductorScope = listen, feed.Scope
+			dry.plan.Listen, dry.plan.ConductorScope, dry.plan.ConductorPeers = listen, feed.Scope, feed.Peers.URLs
 		}
 		return check.Healthy.ExitCode()
 	}
