@@ -219,3 +219,26 @@ func (d *Devnet) Deadlock(ctx context.Context, s *Sequencer) error {
 		return err == nil && time.Since(time.Unix(int64(st.UnsafeL2.Timestamp), 0)) > 12*time.Second, err
 	})
 }
+
+// TransferLeader asks the leader's conductor to hand leadership to s
+// (conductor_transferLeaderToServer, op-conductor/rpc/backend.go), then waits until s leads and
+// sequences.
+func (d *Devnet) TransferLeader(ctx context.Context, s *Sequencer, bound time.Duration) error {
+	leader := d.Leader(ctx)
+	if leader == s {
+		return nil
+	}
+	if leader == nil {
+		return fmt.Errorf("opstack: no leader to transfer from")
+	}
+	if err := Call(ctx, leader.Conductor.URL, nil, "conductor_transferLeaderToServer", s.Conductor.ID, s.Conductor.ConsensusAddr); err != nil {
+		return fmt.Errorf("opstack: transfer leadership to %s: %w", s.Name, err)
+	}
+	return waitFor(ctx, s.Name+" leads and sequences", bound, func(ctx context.Context) (bool, error) {
+		if d.Leader(ctx) != s {
+			return false, nil
+		}
+		active, err := s.Node.SequencerActive(ctx)
+		return err == nil && active, nil
+	})
+}
