@@ -30,8 +30,8 @@ type opstackWalk struct {
 	steps  int
 }
 
-// runOpstack builds the stack (once per version), then walks the single-sequencer devnet and the
-// 3-sequencer HA devnet through their states. Every process is stopped by its PID and every data
+// runOpstack builds the stack (once per version), then walks the single-sequencer devnet, the
+// 3-sequencer HA devnet and op-conductor failing over on headprobe's verdict through their states. Every process is stopped by its PID and every data
 // dir removed on return, Ctrl-C included; the logs' tails are printed when a step fails.
 func runOpstack(ctx context.Context, part string) error {
 	if part != "all" && part != "single" && part != "ha" && part != "failover" {
@@ -51,8 +51,10 @@ func runOpstack(ctx context.Context, part string) error {
 			return err
 		}
 	}
-	if part == "failover" { // not in "all" yet: new this session, run only when asked
-		return walkFailover(ctx, bins)
+	if part == "all" || part == "failover" {
+		if err := walkFailover(ctx, bins); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/rpc"
@@ -58,9 +59,16 @@ func WaitFor(ctx context.Context, what string, bound time.Duration, cond func(ct
 	return waitFor(ctx, what, bound, cond)
 }
 
-// freePorts returns n distinct TCP ports of 127.0.0.1 that were free a moment ago. The kernel
-// hands out listening ports from the odd half of its ephemeral range, away from the even ports
-// outgoing connections take first.
+// handedOut are the ports freePorts has returned in this process: none is returned twice, so
+// that ports chosen before a devnet starts (Sidecars) are not given to its nodes.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// freePorts returns n distinct TCP ports of 127.0.0.1 that were free a moment ago and that it
+// never returned before in this process. The kernel hands out listening ports from the odd half
+// of its ephemeral range, away from the even ports outgoing connections take first.
 func freePorts(n int) ([]int, error) {
 	ports := make([]int, 0, n)
 	var held []net.Listener
@@ -69,13 +77,18 @@ func freePorts(n int) ([]int, error) {
 			l.Close()
 		}
 	}()
+	handedOut.Lock()
+	defer handedOut.Unlock()
 	for len(ports) < n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("opstack: free port: %w", err)
 		}
-		held = append(held, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		held = append(held, l) // held until the end, so that the kernel offers another
+		if p := l.Addr().(*net.TCPAddr).Port; !handedOut.ports[p] {
+			handedOut.ports[p] = true
+			ports = append(ports, p)
+		}
 	}
 	return ports, nil
 }
