@@ -62,13 +62,17 @@ var recipeTolerance = []string{"--rollup-boost.healthcheck-timeout", "1s",
 // deploy/kubernetes/sequencer-conductor.yaml does: its L2 and its own builder judged every second,
 // the other sidecars as --conductor-peers, /conductor/healthz read by its op-conductor with the
 // recipe's tolerance. Each is stopped by its PID at the end. without, when set, leaves the i-th
-// conductor without the sidecar's flags.
-func sidecars(t *testing.T, without func(i int) bool) *opstack.Sidecars {
+// conductor without the sidecar's flags; alone leaves every sidecar without --conductor-peers.
+func sidecars(t *testing.T, without func(i int) bool, alone bool) *opstack.Sidecars {
 	var mu sync.Mutex
 	sc, err := opstack.NewSidecars(3, func(s *opstack.Sequencer, addr string, peers []string) error {
-		cmd := exec.Command(binary, "serve", "--l2", s.EL.HTTPURL, "--builder", s.Builder.EL.HTTPURL,
+		args := []string{"serve", "--l2", s.EL.HTTPURL, "--builder", s.Builder.EL.HTTPURL,
 			"--every", "1s", "--timeout", "1s", "--max-unsafe-interval", "10s", "--conductor-scope", "builder",
-			"--conductor-peers", strings.Join(peers, ","), "--listen", addr, "-q")
+			"--listen", addr, "-q"}
+		if !alone {
+			args = append(args, "--conductor-peers", strings.Join(peers, ","))
+		}
+		cmd := exec.Command(binary, args...)
 		if err := cmd.Start(); err != nil {
 			return err
 		}
@@ -96,8 +100,8 @@ func sidecars(t *testing.T, without func(i int) bool) *opstack.Sidecars {
 
 // startWithSidecars starts three sequencers, each with its own builder EL and sidecar, and waits
 // for every sidecar to answer Healthy.
-func startWithSidecars(t *testing.T, c context.Context, without func(int) bool) (*opstack.Devnet, *opstack.Sidecars) {
-	sc := sidecars(t, without)
+func startWithSidecars(t *testing.T, c context.Context, without func(int) bool, alone bool) (*opstack.Devnet, *opstack.Sidecars) {
+	sc := sidecars(t, without, alone)
 	d := start(t, opstack.Options{Sequencers: 3, BuilderPerSequencer: true, ConductorFlags: sc.ConductorFlags})
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -151,7 +155,7 @@ func thawAll(d *opstack.Devnet) {
 func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, nil)
+	d, sc := startWithSidecars(t, c, nil, false)
 	defer thawAll(d)
 	old := oneLeader(t, c, d, nil)
 
@@ -204,7 +208,7 @@ func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, nil)
+	d, sc := startWithSidecars(t, c, nil, false)
 	defer thawAll(d)
 	leader := oneLeader(t, c, d, nil)
 
@@ -274,7 +278,7 @@ func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 func TestFailover_WithoutTheSidecarFlags(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, func(i int) bool { return i == 0 })
+	d, sc := startWithSidecars(t, c, func(i int) bool { return i == 0 }, false)
 	defer thawAll(d)
 	leader := d.Sequencers[0]
 	if err := d.TransferLeader(c, leader, 60*time.Second); err != nil { // it may have handed on at the start
@@ -290,5 +294,27 @@ func TestFailover_WithoutTheSidecarFlags(t *testing.T) {
 	}
 	if st, err := leader.Conductor.Status(c); err != nil || !st.SequencerHealthy {
 		t.Errorf("%s's conductor_sequencerHealthy %v (%v), want true: it does not read the sidecar", leader.Name, st.SequencerHealthy, err)
+	}
+}
+
+// TestFailover_WithoutPeers_LeadershipGoesRound: the mutation of assertion 4, and why
+// --conductor-peers exists. Every builder frozen with sidecars that do not know their peers: each
+// answers PartialContent, op-conductor v1.19.6 hands leadership on to a sequencer whose builder
+// fails the same way, and leadership goes round the cluster.
+func TestFailover_WithoutPeers_LeadershipGoesRound(t *testing.T) {
+	needReal(t)
+	c := ctx(t)
+	d, _ := startWithSidecars(t, c, nil, true)
+	defer thawAll(d)
+	oneLeader(t, c, d, nil)
+	for _, s := range d.Sequencers {
+		if err := s.Builder.EL.Freeze(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := leaderChanges(c, d, 90*time.Second, nil)
+	t.Logf("every builder frozen, sidecars without --conductor-peers: %d leadership changes in 90 s: %v", len(seen)-1, seen)
+	if len(seen) < 4 {
+		t.Errorf("leaders %v: want leadership to go round (3 changes or more) without --conductor-peers; if op-conductor no longer hands on to a sequencer as bad, the README's reasoning is out of date", seen)
 	}
 }
