@@ -188,7 +188,14 @@ func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 	}
 	thawAt := time.Now()
 	says(t, c, sc.URL(old), "Healthy", false, 30*time.Second)
-	t.Logf("thawed -> sidecar Healthy in %.1f s (--every 1s)", time.Since(thawAt).Seconds())
+	healthyIn := time.Since(thawAt)
+	t.Logf("thawed -> sidecar Healthy in %.1f s (--every 1s)", healthyIn.Seconds())
+	// The next check after the thaw (at most one --every away; one waiting on the frozen builder is
+	// answered at the thaw, within its --timeout) is recorded at once: no stickiness. A second of
+	// slack for a loaded machine and the polling.
+	if limit := time.Second + time.Second + time.Second; healthyIn > limit {
+		t.Errorf("the thawed builder's sidecar answered Healthy after %s, want within --every + --timeout (+1 s): sticky?", healthyIn.Round(100*time.Millisecond))
+	}
 	if err := opstack.WaitFor(c, old.Name+" is a healthy follower", 90*time.Second, func(c context.Context) (bool, error) {
 		st, err := old.Conductor.Status(c)
 		return err == nil && !st.Leader && st.SequencerHealthy, nil
