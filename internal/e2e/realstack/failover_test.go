@@ -1,6 +1,7 @@
 package realstack
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -61,15 +62,15 @@ var recipeTolerance = []string{"--rollup-boost.healthcheck-timeout", "1s",
 // sidecars runs the compiled `headprobe serve` beside each sequencer as
 // deploy/kubernetes/sequencer-conductor.yaml does: its L2 and its own builder judged every second,
 // the other sidecars as --conductor-peers, /conductor/healthz read by its op-conductor with the
-// recipe's tolerance. Each is stopped by its PID at the end. without, when set, leaves the i-th
-// conductor without the sidecar's flags; alone leaves every sidecar without --conductor-peers.
-func sidecars(t *testing.T, without func(i int) bool, alone bool) *opstack.Sidecars {
+// recipe's tolerance. Each is stopped by its PID at the end.
+func sidecars(t *testing.T, o sidecarOptions) *opstack.Sidecars {
 	var mu sync.Mutex
+	every, timeout := cmp.Or(o.every, "1s"), cmp.Or(o.timeout, "1s")
 	sc, err := opstack.NewSidecars(3, func(s *opstack.Sequencer, addr string, peers []string) error {
 		args := []string{"serve", "--l2", s.EL.HTTPURL, "--builder", s.Builder.EL.HTTPURL,
-			"--every", "1s", "--timeout", "1s", "--max-unsafe-interval", "10s", "--conductor-scope", "builder",
+			"--every", every, "--timeout", timeout, "--max-unsafe-interval", "10s", "--conductor-scope", "builder",
 			"--listen", addr, "-q"}
-		if !alone {
+		if !o.alone {
 			args = append(args, "--conductor-peers", strings.Join(peers, ","))
 		}
 		cmd := exec.Command(binary, args...)
@@ -94,14 +95,24 @@ func sidecars(t *testing.T, without func(i int) bool, alone bool) *opstack.Sidec
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc.Without = without
+	sc.Without = o.without
 	return sc
+}
+
+// sidecarOptions change the recipe's sidecars for a test.
+type sidecarOptions struct {
+	// without, when set, leaves the i-th conductor without the sidecar's flags.
+	without func(i int) bool
+	// alone leaves every sidecar without --conductor-peers.
+	alone bool
+	// every and timeout are serve's --every and --timeout; "" is the recipe's 1s.
+	every, timeout string
 }
 
 // startWithSidecars starts three sequencers, each with its own builder EL and sidecar, and waits
 // for every sidecar to answer Healthy.
-func startWithSidecars(t *testing.T, c context.Context, without func(int) bool, alone bool) (*opstack.Devnet, *opstack.Sidecars) {
-	sc := sidecars(t, without, alone)
+func startWithSidecars(t *testing.T, c context.Context, o sidecarOptions) (*opstack.Devnet, *opstack.Sidecars) {
+	sc := sidecars(t, o)
 	d := start(t, opstack.Options{Sequencers: 3, BuilderPerSequencer: true, ConductorFlags: sc.ConductorFlags})
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -155,7 +166,7 @@ func thawAll(d *opstack.Devnet) {
 func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, nil, false)
+	d, sc := startWithSidecars(t, c, sidecarOptions{})
 	defer thawAll(d)
 	old := oneLeader(t, c, d, nil)
 
@@ -212,17 +223,23 @@ func TestFailover_OnHeadprobesVerdict(t *testing.T) {
 // frozen no sequencer has a better builder, so each sidecar holds its answer at Healthy (its
 // peers' answers in its reason) and leadership does not go round the cluster while the chain
 // goes on with the L2's own blocks.
+//
+// The sidecars check every 500 ms with a 300 ms timeout, so that every 1 s freeze is seen (some
+// check starts in its first 700 ms): with the recipe's 1 s timeout a 1 s freeze is mostly not
+// seen at all (a request waiting in the socket is answered at the thaw), which would test nothing.
 func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, nil, false)
+	d, sc := startWithSidecars(t, c, sidecarOptions{every: "500ms", timeout: "300ms"})
 	defer thawAll(d)
 	leader := oneLeader(t, c, d, nil)
 
 	// 5. The leader's builder blips: 1 s frozen in every 10 s, for 60 s (three 20 s windows).
+	// Its sidecar's own answer (?local=1) is polled four times a second: the blips it shows.
+	const blips = 6
+	seenIn := map[time.Duration]bool{}
 	partials := 0
-	var lastPoll time.Duration
-	seen := leaderChanges(c, d, 60*time.Second, func(at time.Duration) {
+	seen := leaderChanges(c, d, blips*10*time.Second, func(at time.Duration) {
 		into := at % (10 * time.Second)
 		switch {
 		case into < time.Second && !leader.Builder.EL.Frozen():
@@ -230,20 +247,18 @@ func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 		case into >= time.Second && leader.Builder.EL.Frozen():
 			leader.Builder.EL.Thaw()
 		}
-		if at-lastPoll >= time.Second {
-			lastPoll = at
-			if _, a, err := ask(c, sc.URL(leader)); err == nil && a.RollupBoostHealth == "PartialContent" {
-				partials++
-			}
+		if opstack.Says(c, sc.URL(leader)+"?local=1") == "PartialContent" {
+			partials++
+			seenIn[at/(10*time.Second)] = true
 		}
 	})
 	leader.Builder.EL.Thaw()
-	t.Logf("flapping builder: %d PartialContent answers seen in 60 s (polled once a second), leaders %v", partials, seen)
+	t.Logf("flapping builder: %d of %d blips seen by its sidecar (%d PartialContent polls, 4 a second), leaders %v", len(seenIn), blips, partials, seen)
 	if len(seen) != 1 || seen[0] != leader.Name {
 		t.Fatalf("leaders while %s's builder blipped 1 s in 10 s: %v, want %s alone", leader.Name, seen, leader.Name)
 	}
-	if partials == 0 {
-		t.Fatalf("the blips were never seen as PartialContent: the flapping tested nothing")
+	if len(seenIn) < blips-1 {
+		t.Fatalf("only %d of %d blips seen as PartialContent: the flapping did not test the tolerance", len(seenIn), blips)
 	}
 	says(t, c, sc.URL(leader), "Healthy", false, 30*time.Second)
 
@@ -285,7 +300,7 @@ func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 func TestFailover_WithoutTheSidecarFlags(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, sc := startWithSidecars(t, c, func(i int) bool { return i == 0 }, false)
+	d, sc := startWithSidecars(t, c, sidecarOptions{without: func(i int) bool { return i == 0 }})
 	defer thawAll(d)
 	leader := d.Sequencers[0]
 	if err := d.TransferLeader(c, leader, 60*time.Second); err != nil { // it may have handed on at the start
@@ -311,7 +326,7 @@ func TestFailover_WithoutTheSidecarFlags(t *testing.T) {
 func TestFailover_WithoutPeers_LeadershipGoesRound(t *testing.T) {
 	needReal(t)
 	c := ctx(t)
-	d, _ := startWithSidecars(t, c, nil, true)
+	d, _ := startWithSidecars(t, c, sidecarOptions{alone: true})
 	defer thawAll(d)
 	oneLeader(t, c, d, nil)
 	for _, s := range d.Sequencers {
