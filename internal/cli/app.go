@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -16,6 +17,13 @@ import (
 // newApp wires the commands; a command's action stores its exit code in *code. With dry not nil,
 // an action only parses its command line into dry (Parse).
 func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
+	return newAppFor(stdout, stderr, code, dry, "")
+}
+
+// newAppFor is newApp, or with only (a one-shot command's name, see oneShotCommand) the app of
+// that command alone: its flags without help categories, no other command and no flag before the
+// command name, which is all such a command line can parse. The rest is the same app.
+func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *cli.App {
 	action := func(mode check.Mode) cli.ActionFunc {
 		return func(c *cli.Context) error {
 			if isSet(c, flagTargets) {
@@ -40,6 +48,9 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	// parser (flags.go), so none is changed by a run, and clipping keeps the commands' appends
 	// apart.
 	flags := slices.Clip(probeFlags())
+	if only != "" {
+		uncategorized(flags)
+	}
 	command := func(mode check.Mode, usage, description string) *cli.Command {
 		return &cli.Command{
 			Name:         mode.String(),
@@ -53,6 +64,20 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"}
 	cli.FlagStringer, cli.HelpPrinter = flagHelp, helpPrinter
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, versionString()) }
+	if only != "" {
+		var cmd *cli.Command
+		switch only {
+		case check.Health.String():
+			cmd = command(check.Health, "", "")
+		case check.Ready.String():
+			cmd = command(check.Ready, "", "")
+		default:
+			cmd = command(check.Live, "", "")
+		}
+		return &cli.App{Name: "headprobe", Writer: stdout, ErrWriter: stderr, HideHelp: true, HideVersion: true,
+			OnUsageError: usageError, ExitErrHandler: func(*cli.Context, error) {}, DisableSliceFlagSeparator: true,
+			Commands: []*cli.Command{cmd}}
+	}
 	return &cli.App{
 		Name:      "headprobe",
 		Usage:     "one-shot health probe of an OP-stack sequencer's L2 and builder unsafe heads",
@@ -122,4 +147,43 @@ func buildInfo() (b serve.BuildInfo, ok bool) {
 		}
 	}
 	return b, true
+}
+
+// oneShotCommand is the one-shot command (health, ready or live) args run, when they run one
+// without help, version or completion: args[1] is its name and no argument asks for help
+// (-h, --help, help as a command), the version or shell completion. "" for any other command
+// line, which the whole app runs.
+func oneShotCommand(args []string) string {
+	if len(args) < 2 {
+		return ""
+	}
+	switch args[1] {
+	case check.Health.String(), check.Ready.String(), check.Live.String():
+	default:
+		return ""
+	}
+	for _, a := range args[2:] {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case !strings.HasPrefix(a, "-"):
+		case name == "h", name == "help", name == "V", name == "version", name == "generate-bash-completion":
+			return ""
+		}
+	}
+	return args[1]
+}
+
+// uncategorized clears the help categories of flags: urfave/cli groups every command's flags by
+// category at setup, which only help shows.
+func uncategorized(flags []cli.Flag) {
+	for _, f := range flags {
+		switch f := f.(type) {
+		case cmdString:
+			f.Category = ""
+		case cmdBool:
+			f.Category = ""
+		case cmdSlice:
+			f.Category = ""
+		}
+	}
 }

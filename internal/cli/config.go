@@ -72,7 +72,7 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if c.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (commands: health, ready, live, watch, serve)", c.Args().First())
 	}
-	cfg = &config{mode: mode, warnings: append(unknownEnvWarnings(environmentOf(c)), unreadWarnings(c, mode)...)}
+	cfg = &config{mode: mode, warnings: unreadWarnings(c, mode)}
 	if isSet(c, flagTarget) && !isSet(c, flagTargets) {
 		return nil, fmt.Errorf("--%s names a target of --%s, and no --%s is given", flagTarget, flagTargets, flagTargets)
 	}
@@ -86,6 +86,9 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	}
 	if cfg.quiet, err = flagBool(c, flagQuiet); err != nil {
 		return nil, err
+	}
+	if !cfg.quiet { // under -q no warning is printed: the environment is not searched for misspellings
+		cfg.warnings = append(unknownEnvWarnings(environmentOf(c)), cfg.warnings...)
 	}
 	noColor, err := flagBool(c, flagNoColor)
 	if err != nil {

@@ -21,7 +21,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	}()
 	env := processEnv()
 	code = check.Healthy.ExitCode() // --help, --version and completion run no probe and succeed
-	app := newApp(stdout, stderr, &code, nil)
+	app := newAppFor(stdout, stderr, &code, nil, oneShotCommand(args))
 	if err := app.RunContext(ctx, args); err != nil { // the flag parser's own errors
 		return scanRefusal(args[1:], env).report(check.Health, err, stdout)
 	}
