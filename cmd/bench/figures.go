@@ -28,9 +28,10 @@ func (f figure) baseline() bool { return strings.HasPrefix(f.ID, "B") }
 var figures = []figure{
 	{"F0", "the floor program (cmd/bench/floor: go-ethereum rpc only, one batch per endpoint): CPU per run", "ms", 0},
 	{"F1", "CPU (user + sys) per probe / the floor program, interleaved", "×", 1.1},
+	{"F1i", "instructions of `health -q --l2 U --builder U` / the floor program's, each counted by valgrind --tool=callgrind (issue #19)", "×", 2.6},
 	{"P1", "one-shot `health` (L2 + builder) wall time / `curl -s` (one endpoint), interleaved", "×", 1.0},
-	{"P2", "peak RSS of that probe (rusage maxrss)", "MB", 10},
-	{"P3", "stripped static binary size", "MB", 10},
+	{"P2", "peak RSS of that probe (rusage maxrss)", "MB", 13},
+	{"P3", "stripped static binary size (grpc-health-probe v0.4: 14.1 MB)", "MB", 14.1},
 	{"P4", "CPU (user + sys) per probe / that same curl, same runs", "×", 1.0},
 	{"P5", "healthy chain, 1 s blocks, `--interval 10s`: time to verdict", "s", 1.5},
 	{"P6", "refused ports: time to verdict", "ms", 50},

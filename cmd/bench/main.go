@@ -112,10 +112,11 @@ func (o options) run() (pass bool, err error) {
 		if id = strings.TrimSpace(id); id == "" {
 			continue
 		}
-		if !slices.ContainsFunc(figures, func(f figure) bool { return f.ID == id }) {
-			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, P1 … P8, S1, S2, S2R, S3, L1, B1 … B4)", id)
+		i := slices.IndexFunc(figures, func(f figure) bool { return strings.EqualFold(f.ID, id) })
+		if i < 0 {
+			return false, fmt.Errorf("-only: unknown figure %q (F0, F1, F1i, P1 … P8, S1, S2, S2R, S3, L1, B1 … B4)", id)
 		}
-		selected[id] = true
+		selected[figures[i].ID] = true
 	}
 	want := func(ids ...string) bool {
 		return len(selected) == 0 || slices.ContainsFunc(ids, func(id string) bool { return selected[id] })
@@ -144,7 +145,7 @@ func (o options) run() (pass bool, err error) {
 		}
 		rep.Baseline = b.baseRev
 	}
-	withFloor := want("F0", "F1")
+	withFloor := want("F0", "F1", "F1i")
 	if withFloor {
 		b.floorBin = filepath.Join(dir, "floor")
 		if _, err = build(b.floorBin, floorPkg, "", ""); err != nil {
@@ -168,7 +169,7 @@ func (o options) run() (pass bool, err error) {
 			results[id] = r
 		}
 	}
-	measure := map[string]func() result{"P3": b.size, "B4": b.baseSize, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak, "L1": b.landing}
+	measure := map[string]func() result{"P3": b.size, "B4": b.baseSize, "P5": b.window, "P6": b.refused, "P7": b.hung, "P8": b.slow, "S1": b.serveCPU, "S3": b.soak, "L1": b.landing, "F1i": b.instructions}
 	for _, f := range figures {
 		if m := measure[f.ID]; m != nil && want(f.ID) && (!f.baseline() || withBase) {
 			results[f.ID] = m()

@@ -34,12 +34,23 @@ func TestTable_ReferenceRowIsNotJudged(t *testing.T) {
 	}
 }
 
-// The budgets of issue #10.
+// The budgets of issue #10, with P2 and P3 as issue #19 set them and its F1i.
 func TestFigures_Budgets(t *testing.T) {
-	want := map[string]float64{"F1": 1.1, "P1": 1.0, "P2": 10, "P3": 10, "P4": 1.0}
+	want := map[string]float64{"F1": 1.1, "F1i": 2.6, "P1": 1.0, "P2": 13, "P3": 14.1, "P4": 1.0}
 	for _, f := range figures {
 		if b, ok := want[f.ID]; ok && f.Budget != b {
 			t.Errorf("%s budget %v, want %v", f.ID, f.Budget, b)
 		}
+	}
+}
+
+// callgrind's summary line, as valgrind 3.19 prints it, gives the instructions executed.
+func TestIrTotal_ReadsCallgrindsSummary(t *testing.T) {
+	log := []byte("==30377== Events    : Ir\n==30377== Collected : 8170711\n==30377== \n==30377== I   refs:      8,170,711\n")
+	if n, err := irTotal(log); err != nil || n != 8170711 {
+		t.Errorf("%v %v, want 8170711", n, err)
+	}
+	if _, err := irTotal([]byte("==1== valgrind: failed to start tool\n")); err == nil {
+		t.Error("no summary: want an error")
 	}
 }
