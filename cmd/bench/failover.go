@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -24,15 +23,11 @@ import (
 func (o options) runFailover() (bool, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dir, err := os.MkdirTemp("", "headprobe-bench-")
+	bin, remove, err := o.releaseBinary()
 	if err != nil {
 		return false, err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "headprobe")
-	if _, err := build(bin, ".", o.tags, o.overlay); err != nil {
-		return false, err
-	}
+	defer remove()
 	bins, err := opstack.Build(ctx, opstack.BuildOptions{Progress: os.Stderr})
 	if err != nil {
 		return false, err

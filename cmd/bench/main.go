@@ -294,14 +294,24 @@ func (b *bench) start(block time.Duration) (func(), error) {
 
 // runFleet builds the release binary and runs the fleet soak with it.
 func (o options) runFleet(fo fleetOptions) (bool, error) {
-	dir, err := os.MkdirTemp("", "headprobe-bench-")
+	bin, remove, err := o.releaseBinary()
 	if err != nil {
 		return false, err
 	}
-	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "headprobe")
-	if _, err := build(bin, ".", o.tags, o.overlay); err != nil {
-		return false, err
-	}
+	defer remove()
 	return fleetSoak(bin, fo, o.stdout)
+}
+
+// releaseBinary builds the release binary into a temporary directory, which remove deletes.
+func (o options) releaseBinary() (bin string, remove func(), err error) {
+	dir, err := os.MkdirTemp("", "headprobe-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	bin = filepath.Join(dir, "headprobe")
+	if _, err := build(bin, ".", o.tags, o.overlay); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return bin, func() { os.RemoveAll(dir) }, nil
 }
