@@ -234,31 +234,51 @@ func TestFailover_HeldWhereAFailoverCannotHelp(t *testing.T) {
 	defer thawAll(d)
 	leader := oneLeader(t, c, d, nil)
 
-	// 5. The leader's builder blips: 1 s frozen in every 10 s, for 60 s (three 20 s windows).
-	// Its sidecar's own answer (?local=1) is polled four times a second: the blips it shows.
+	// 5. The leader's builder blips: 1 s frozen in every 10 s, for 60 s (three 20 s windows), timed
+	// by a goroutine of its own. Its sidecar's own answer (?local=1) is polled every 100 ms: the
+	// blips it shows.
 	const blips = 6
-	seenIn := map[time.Duration]bool{}
+	var mu sync.Mutex
+	seenIn := map[int]bool{}
 	partials := 0
-	seen := leaderChanges(c, d, blips*10*time.Second, func(at time.Duration) {
-		into := at % (10 * time.Second)
-		switch {
-		case into < time.Second && !leader.Builder.EL.Frozen():
+	flapping, stopFlapping := context.WithCancel(c)
+	defer stopFlapping()
+	began := time.Now()
+	go func() {
+		for i := range blips {
 			leader.Builder.EL.Freeze()
-		case into >= time.Second && leader.Builder.EL.Frozen():
+			time.Sleep(time.Second) // real processes: wall time is the test
 			leader.Builder.EL.Thaw()
+			select {
+			case <-flapping.Done():
+				return
+			case <-time.After(time.Until(began.Add(time.Duration(i+1) * 10 * time.Second))):
+			}
 		}
-		if opstack.Says(c, sc.URL(leader)+"?local=1") == "PartialContent" {
-			partials++
-			seenIn[at/(10*time.Second)] = true
+	}()
+	go func() {
+		for flapping.Err() == nil {
+			if opstack.Says(flapping, sc.URL(leader)+"?local=1") == "PartialContent" {
+				mu.Lock()
+				partials++
+				seenIn[int(time.Since(began)/(10*time.Second))] = true
+				mu.Unlock()
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-	})
+	}()
+	seen := leaderChanges(c, d, blips*10*time.Second, nil)
+	stopFlapping()
 	leader.Builder.EL.Thaw()
-	t.Logf("flapping builder: %d of %d blips seen by its sidecar (%d PartialContent polls, 4 a second), leaders %v", len(seenIn), blips, partials, seen)
+	mu.Lock()
+	t.Logf("flapping builder: %d of %d blips seen by its sidecar (%d PartialContent polls, every 100 ms), leaders %v", len(seenIn), blips, partials, seen)
+	shown := len(seenIn)
+	mu.Unlock()
 	if len(seen) != 1 || seen[0] != leader.Name {
 		t.Fatalf("leaders while %s's builder blipped 1 s in 10 s: %v, want %s alone", leader.Name, seen, leader.Name)
 	}
-	if len(seenIn) < blips-1 {
-		t.Fatalf("only %d of %d blips seen as PartialContent: the flapping did not test the tolerance", len(seenIn), blips)
+	if shown < blips-1 {
+		t.Fatalf("only %d of %d blips seen as PartialContent: the flapping did not test the tolerance", shown, blips)
 	}
 	says(t, c, sc.URL(leader), "Healthy", false, 30*time.Second)
 
