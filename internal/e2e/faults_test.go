@@ -195,7 +195,7 @@ func faultMatrix() []faultCase {
 			check: fmSkewFailed, note: "`--max-clock-skew` (default 30s; `0`: never, as rollup-boost)"},
 		{situation: "head stamped 20 s in the future (within --max-clock-skew)", serve: fmRPC(fmFutureBy(20 * time.Second)), l2: 0, builder: 0,
 			reason: "head #16 is 0s old", check: fmSkewWarned, note: "stderr: `warning: <endpoint> head #16 is … in the future: clock skew …`"},
-		{situation: "head goes backwards within --interval (reorg)", serve: fmRPC(fmReorging), args: []string{"--interval", "400ms", "--timeout", "400ms", "--min-blocks", "2"}, l2: 2, builder: 1,
+		{situation: "head goes backwards within --interval (reorg)", serve: fmRPC(fmReorging), args: []string{"--interval", "1s", "--timeout", "1s", "--min-blocks", "2"}, l2: 2, builder: 1,
 			reason: "head went back from #11 to #9 (reorg)", also: []string{"stuck at #9"}, check: fmReorgReported, note: "JSON `reorg: {from, to}`"},
 
 		// TLS.
