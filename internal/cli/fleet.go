@@ -190,12 +190,7 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check, Reason: "not checked: " + waited}
 				return
 			}
-			defer func() {
-				if p := recover(); p != nil { // one target's internal error is its own Unknown
-					results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check,
-						Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
-				}
-			}()
+			defer recoverAsUnknown(&results[i], cfg.mode, cfg.check) // one target's internal error is its own Unknown
 			start := time.Now()
 			results[i], warnings[i] = checkMember(runCtx, cfg, marks)
 			if queued && runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by its wait, not by its own bound
@@ -207,7 +202,7 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 	wg.Wait()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		for i, cfg := range members {
-			results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: results[i].Start, Duration: results[i].Duration, Config: cfg.check}
+			results[i] = interrupted(results[i], cfg.mode, cfg.check)
 		}
 	}
 	for _, w := range fleetWarnings(members, warnings) {

@@ -27,11 +27,11 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	defer s.close()
 	result := s.check(ctx)
 	show.done()
-	interrupted := errors.Is(ctx.Err(), context.Canceled)
-	if interrupted {
-		result = check.Result{Mode: cfg.mode, State: check.Unknown, Reason: "interrupted", Start: result.Start, Duration: result.Duration, Config: cfg.check}
+	cut := errors.Is(ctx.Err(), context.Canceled)
+	if cut {
+		result = interrupted(result, cfg.mode, cfg.check)
 	}
-	s.record(result, !interrupted)
+	s.record(result, !cut)
 	if !cfg.quiet {
 		warnObservations(stderr, result)
 		render(stdout, cfg, result)

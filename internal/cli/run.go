@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/headprobe/headprobe/check"
 )
@@ -15,7 +14,7 @@ import (
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stdout, "UNKNOWN: internal error: %s\n", strings.Join(strings.Fields(fmt.Sprint(p)), " "))
+			fmt.Fprintf(stdout, "UNKNOWN: %s\n", internalError(p))
 			code = check.Unknown.ExitCode()
 		}
 	}()

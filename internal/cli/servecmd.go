@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -104,12 +103,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		OnChange: func(r check.Result) { logVerdict(stdout, cfg, r) },
 	})
 	probe := func(ctx context.Context) (r check.Result) {
-		defer func() {
-			if p := recover(); p != nil { // one check's internal error is that check's verdict, not the end of serving
-				r = check.Result{Mode: check.Health, State: check.Unknown, Config: cfg.check, Start: time.Now(),
-					Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
-			}
-		}()
+		defer recoverAsUnknown(&r, check.Health, cfg.check)
 		r = sess.check(ctx)
 		if ctx.Err() == nil {
 			sess.record(r, true)

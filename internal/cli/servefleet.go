@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -178,12 +176,7 @@ func servedTargets(members []*config, all []servedConfigs, warn func(string)) (s
 			Bound:  runBound(cfg),
 			Labels: fileLabels(cfg.labels),
 			Probe: func(ctx context.Context, mode check.Mode) (r check.Result) {
-				defer func() {
-					if p := recover(); p != nil { // one check's internal error is that check's verdict
-						r = check.Result{Mode: mode, State: check.Unknown, Config: cfg.check, Start: time.Now(),
-							Reason: "internal error: " + strings.Join(strings.Fields(fmt.Sprint(p)), " ")}
-					}
-				}()
+				defer recoverAsUnknown(&r, mode, cfg.check)
 				return byMode[mode].check(ctx)
 			},
 		}
