@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -85,8 +86,10 @@ func anyHealthy(said []peerSaid) bool {
 func peersLine(said []peerSaid) string {
 	parts := make([]string, len(said))
 	for i, s := range said {
-		host := strings.TrimPrefix(strings.TrimPrefix(s.url, "http://"), "https://")
-		host, _, _ = strings.Cut(host, "/")
+		host := "a peer"
+		if u, err := url.Parse(s.url); err == nil && u.Host != "" {
+			host = u.Host // never the user info: a reason is shown to anyone who asks
+		}
 		parts[i] = host + " " + s.health
 	}
 	return strings.Join(parts, ", ")

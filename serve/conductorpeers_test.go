@@ -84,6 +84,7 @@ func TestConductor_PeersHoldAPartialNoPeerCanBetter(t *testing.T) {
 		{"partial, every peer partial", stale, []*fakeSource{stale, stale}, nil, "", testkit.ConductorHealthy, true, true, "PartialContent"},
 		{"partial, a peer with no verdict", stale, []*fakeSource{stale, nil}, nil, "", testkit.ConductorHealthy, true, true, "no verdict"},
 		{"partial, peers down or hung", stale, nil, []string{closedURL, hung.URL}, "", testkit.ConductorHealthy, true, false, "unreachable"},
+		{"partial, a peer with credentials in its URL", stale, nil, []string{strings.Replace(closedURL, "http://", "http://user:s3cret@", 1)}, "", testkit.ConductorHealthy, true, false, "unreachable"},
 		{"partial, asked locally", stale, []*fakeSource{fresh}, nil, "?" + LocalParam + "=1", testkit.ConductorPartial, false, false, "builder head #9"},
 		{"healthy", fresh, []*fakeSource{fresh}, nil, "", testkit.ConductorHealthy, false, false, "builder head #10"},
 	} {
@@ -106,6 +107,9 @@ func TestConductor_PeersHoldAPartialNoPeerCanBetter(t *testing.T) {
 		srv.Close()
 		if code != 200 || err != nil || status != c.want || doc.Held != c.held || !strings.Contains(doc.Reason, c.reason) {
 			t.Errorf("%s: %d %+v, op-conductor reads %q (%v); want %q, held %v, reason with %q", c.name, code, doc, status, err, c.want, c.held, c.reason)
+		}
+		if strings.Contains(doc.Reason, "s3cret") || strings.Contains(doc.Reason, "user") {
+			t.Errorf("%s: the reason shows a peer's credentials: %q", c.name, doc.Reason)
 		}
 		if c.held && doc.Status != check.Partial.String() {
 			t.Errorf("%s: status %q, want partial: held is said, not hidden", c.name, doc.Status)
