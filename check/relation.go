@@ -19,6 +19,7 @@ type Relation struct {
 	Of, Against Role
 	kind        relationKind
 	max         *uint64 // the lag's limit; nil shows the lag without judging it
+	cause       Cause   // a SameUnsafeHead's failure
 }
 
 type relationKind int
@@ -27,7 +28,7 @@ const (
 	sameChain relationKind = iota
 	lag
 	sameFork
-	sameHead // SameUnsafeHead, in relation_opnode.go
+	sameHead // SameUnsafeHead, in relation_samehead.go
 )
 
 // SameChain fails of with CauseWrongChain when both report a chain id and the two differ.
@@ -36,7 +37,7 @@ func SameChain(of, against Role) Relation {
 }
 
 // MaxLag measures how many blocks of's head is behind against's (Result.Lags) and, when max is
-// not nil, fails of with CauseBehind when it is more than max behind, and with CauseBuilderAhead
+// not nil, fails of with CauseBehind when it is more than max behind, and with CauseAhead
 // when it is more than max ahead.
 func MaxLag(of, against Role, max *uint64) Relation {
 	return Relation{Name: "lag", Of: of, Against: against, kind: lag, max: max}
@@ -118,7 +119,7 @@ func (rel Relation) check(of, against *Endpoint) (Cause, string) {
 		}
 		if rel.max != nil && a != nil && b.Number > a.Number {
 			if n := b.Number - a.Number; n > *rel.max {
-				return CauseBuilderAhead, fmt.Sprintf("head #%d is %d blocks ahead of the %s's #%d (max %d)", b.Number, n, rel.Against.Title, a.Number, *rel.max)
+				return CauseAhead, fmt.Sprintf("head #%d is %d blocks ahead of the %s's #%d (max %d)", b.Number, n, rel.Against.Title, a.Number, *rel.max)
 			}
 		}
 	case sameFork:
@@ -127,7 +128,7 @@ func (rel Relation) check(of, against *Endpoint) (Cause, string) {
 		}
 	case sameHead:
 		if f := of.Fork; f.Diverged() {
-			return CauseDiverged, rel.divergedReason(f)
+			return rel.cause, rel.divergedReason(f)
 		}
 	}
 	return "", ""
@@ -178,3 +179,7 @@ func (r Result) Lags() []Lag {
 	}
 	return out
 }
+
+// Max is a MaxLag relation's limit; nil when it shows the lag without judging it, or for another
+// relation.
+func (rel Relation) Max() *uint64 { return rel.max }

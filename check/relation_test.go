@@ -32,9 +32,9 @@ func TestBuilderBehind_BeyondMaxLag_IsPartial(t *testing.T) {
 		{"ThreeBehind_MaxTwo_IsBehind", u64(2), 103, 100, []Cause{"", CauseBehind}, 3},
 		{"TwoBehind_MaxTwo_IsFine", u64(2), 102, 100, []Cause{"", ""}, 2},
 		{"OneAhead_MaxOne_IsFine", u64(1), 100, 101, []Cause{"", ""}, -1},
-		{"OneAhead_MaxZero_IsAhead", u64(0), 100, 101, []Cause{"", CauseBuilderAhead}, -1},
-		{"ThreeAhead_MaxTwo_IsAhead", u64(2), 100, 103, []Cause{"", CauseBuilderAhead}, -3},
-		{"FarAhead_MaxFive_IsAhead", u64(5), 922, 99999, []Cause{"", CauseBuilderAhead}, 922 - 99999},
+		{"OneAhead_MaxZero_IsAhead", u64(0), 100, 101, []Cause{"", CauseAhead}, -1},
+		{"ThreeAhead_MaxTwo_IsAhead", u64(2), 100, 103, []Cause{"", CauseAhead}, -3},
+		{"FarAhead_MaxFive_IsAhead", u64(5), 922, 99999, []Cause{"", CauseAhead}, 922 - 99999},
 		{"NoMax_LagShownNotJudged", nil, 1100, 100, []Cause{"", ""}, 1000},
 		{"NoMax_AheadShownNotJudged", nil, 100, 1100, []Cause{"", ""}, -1000},
 	} {

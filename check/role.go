@@ -25,6 +25,16 @@ type Role struct {
 	// BuilderSide marks a role whose failures are the external builder's (the builder endpoint, its
 	// flashblocks stream, its blocks landing): what serve feeds op-conductor by default.
 	BuilderSide bool
+	// BuilderCauses are the causes of a role not BuilderSide whose failures are the builder's all
+	// the same (rollup-boost's 206: its builder is not building).
+	BuilderCauses []Cause
+	// NotFedBack marks a role that reports a health view of its own (op-conductor): its findings
+	// are never fed back to it.
+	NotFedBack bool
+	// Explains lists, for a cause of this role, the causes of other roles that its failure
+	// explains in the same run: the first line then leads with it (a leader that does not sequence
+	// explains every head that stops with it).
+	Explains map[Cause][]Cause
 }
 
 // Criterion is a further check of a role's head endpoint.

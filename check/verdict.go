@@ -56,7 +56,7 @@ type Result struct {
 }
 
 // reason is the failing endpoints' and parts' reasons, joined by "; ", led by those whose cause
-// explains another's (Cause.Explains), then in role order; or, when none fails, every endpoint's
+// explains another's (Role.Explains), then in role order; or, when none fails, every endpoint's
 // and part's, joined by ", ": each after its role's name.
 func (r *Result) reason() string {
 	failing, clauses := r.clauses()
@@ -83,6 +83,7 @@ func (r *Result) reason() string {
 
 // clause is one endpoint's or part's part of the first line.
 type clause struct {
+	role       *Role
 	name, text string
 	cause      Cause
 }
@@ -102,19 +103,19 @@ func (r *Result) clauses() (failing bool, out []clause) {
 		switch {
 		case e.counts() != failing: // when one fails, only the failing ones
 		case e.Waived != "" && !e.OK:
-			out = append(out, clause{e.Role.Name, e.Reason + " (not counted: " + e.Waived + ")", ""})
+			out = append(out, clause{&e.Role, e.Role.Name, e.Reason + " (not counted: " + e.Waived + ")", ""})
 		default:
-			out = append(out, clause{e.Role.Name, e.Reason, e.Cause})
+			out = append(out, clause{&e.Role, e.Role.Name, e.Reason, e.Cause})
 		}
 	}
-	for _, f := range r.Parts {
-		if f.OK() != failing {
-			out = append(out, clause{f.Role.Name, f.Reason, f.Cause})
+	for i := range r.Parts {
+		if f := &r.Parts[i]; f.OK() != failing {
+			out = append(out, clause{&f.Role, f.Role.Name, f.Reason, f.Cause})
 		}
 	}
 	if failing {
 		explains := func(c clause) bool {
-			return slices.ContainsFunc(out, func(o clause) bool { return c.cause.Explains(o.cause) })
+			return slices.ContainsFunc(out, func(o clause) bool { return slices.Contains(c.role.Explains[c.cause], o.cause) })
 		}
 		slices.SortStableFunc(out, func(a, b clause) int {
 			switch ea, eb := explains(a), explains(b); {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
 )
 
 // testDetail is a Detail with one field and one series.
@@ -43,7 +43,7 @@ func withParts() check.Result {
 	seen[0].Last = &l2
 	part := scriptedSighting{check.Finding{Role: testPart, Cause: "rollup_boost_partial", Failure: check.Partial,
 		Reason: "rollup-boost reports 206", Note: "disagrees", Detail: &testDetail{line: "206 Partial Content", field: "part-detail", value: 206}}}
-	return check.Judge(check.Health, r.Config, seen, roles.Relations(nil, false), part)
+	return check.Judge(check.Health, r.Config, seen, execution.Relations(nil, false), part)
 }
 
 func TestJSON_DetailsAndParts(t *testing.T) {

@@ -10,7 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
+	"github.com/headprobe/headprobe/kind/opnode"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -18,7 +19,7 @@ import (
 // compared with the L2's block there (the same block unless diverged).
 func opNodeResult(diverged bool) check.Result {
 	seen := time.Unix(1000, 0)
-	l2 := check.Endpoint{Role: roles.L2, URL: "http://l2:8551", Observation: check.Observation{
+	l2 := check.Endpoint{Role: execution.L2, URL: "http://l2:8551", Observation: check.Observation{
 		Last: &check.Head{Number: 1240, Hash: common.HexToHash("0x1240"), Timestamp: 1000}, Age: time.Second, Samples: 1,
 	}}
 	status := &rpc.SyncStatus{
@@ -32,10 +33,10 @@ func opNodeResult(diverged bool) check.Result {
 	if diverged {
 		l2Hash = common.HexToHash("0xcd34")
 	}
-	role := roles.OpNodeJudged(0, 5)
+	role := opnode.Judged(0, 5)
 	op := check.Endpoint{Role: role, URL: "http://op-node:9545", Observation: check.Observation{Last: &unsafe, Age: 2 * time.Second, Samples: 1},
 		Fork: &check.Fork{Number: 1238, Hash: unsafe.Hash, AgainstHash: l2Hash}}
-	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, []check.Endpoint{l2, op}, roles.OpNodeRelations(role))
+	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, []check.Endpoint{l2, op}, opnode.Relations(role, execution.L2))
 	r.Start = time.Unix(1_800_000_000, 0)
 	return r
 }
@@ -91,7 +92,7 @@ func TestOpNode_TextJSONAndTextfile(t *testing.T) {
 
 func TestOpNode_Diverged_NamesBothBlocks(t *testing.T) {
 	r := opNodeResult(true)
-	if r.State != check.Unavailable || r.Endpoint("op-node").Cause != check.CauseDiverged {
+	if r.State != check.Unavailable || r.Endpoint("op-node").Cause != opnode.CauseDiverged {
 		t.Fatalf("%s %q", r.State, r.Reason)
 	}
 	want := "UNAVAILABLE: op-node unsafe head #1238 " + check.ShortHash(common.HexToHash("0x1238")) + " is not the L2's block #1238 " + check.ShortHash(common.HexToHash("0xcd34"))

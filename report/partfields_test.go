@@ -4,15 +4,14 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/headprobe/headprobe/conductor"
-	"github.com/headprobe/headprobe/roles"
-	"github.com/headprobe/headprobe/rollupboost"
+	"github.com/headprobe/headprobe/kind/conductor"
+	"github.com/headprobe/headprobe/kind/rollupboost"
 )
 
 // partJSONFields are the JSON names the parts add to the document: their keys, the fields of
 // every part, and the fields of rollup-boost's and op-conductor's details.
 func partJSONFields() []string {
-	names := []string{roles.RollupBoost.Key(), roles.Conductor.Key()}
+	names := []string{rollupboost.Role.Key(), conductor.Role.Key()}
 	for _, v := range []any{Part{}, rollupboost.Doc{}, conductor.Doc{}} {
 		rt := reflect.TypeOf(v)
 		for i := range rt.NumField() {

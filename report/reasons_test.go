@@ -10,7 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
 )
 
 // TestHeadline_SaysWhyInEnglish is where the verdict's English is tested, once for each cause and
@@ -32,8 +32,8 @@ func TestHeadline_SaysWhyInEnglish(t *testing.T) {
 		}
 		return check.Endpoint{Role: role, Observation: o}
 	}
-	l2 := func(o check.Observation) check.Endpoint { return seen(roles.L2, o) }
-	builder := func(o check.Observation) check.Endpoint { return seen(roles.Builder, o) }
+	l2 := func(o check.Observation) check.Endpoint { return seen(execution.L2, o) }
+	builder := func(o check.Observation) check.Endpoint { return seen(execution.Builder, o) }
 	withChain := func(h *check.Head, id uint64) *check.Head { h.ChainID, h.ChainIDKnown = id, true; return h }
 	oneShot := check.Config{MaxAge: 10 * time.Second}
 	windowed := check.Config{MaxAge: 10 * time.Second, Interval: time.Second, MinBlocks: 3}
@@ -57,7 +57,7 @@ func TestHeadline_SaysWhyInEnglish(t *testing.T) {
 			"HEALTHY: l2 answers with head #100"},
 		{"Unreachable", check.Health, oneShot, []check.Endpoint{l2(check.Observation{Err: errors.New("connection refused")})}, nil,
 			"UNAVAILABLE: l2 connection refused"},
-		{"NoHead", check.Health, oneShot, []check.Endpoint{{Role: roles.L2}}, nil,
+		{"NoHead", check.Health, oneShot, []check.Endpoint{{Role: execution.L2}}, nil,
 			"UNAVAILABLE: l2 no head observed"},
 		{"WrongChain", check.Health, check.Config{ChainID: 901}, []check.Endpoint{l2(check.Observation{Last: withChain(at(100), 10)})}, nil,
 			"UNAVAILABLE: l2 chain id 10 (want 901)"},
@@ -82,11 +82,11 @@ func TestHeadline_SaysWhyInEnglish(t *testing.T) {
 		{"StuckAfterAReplacedBlock", check.Ready, windowed, []check.Endpoint{l2(check.Observation{Samples: 11, Window: time.Second, Reorg: &check.Reorg{From: *at(100), To: *at(100)}})}, nil,
 			"UNAVAILABLE: l2 block #100 replaced (reorg); head stuck at #100 for 1s (want +3)"},
 		{"BuilderOnAnotherChain", check.Health, oneShot, []check.Endpoint{l2(check.Observation{Last: withChain(at(100), 901)}), builder(check.Observation{Last: withChain(at(100), 10)})},
-			roles.Relations(nil, false), "PARTIAL: builder chain id 10 differs from the L2's 901"},
+			execution.Relations(nil, false), "PARTIAL: builder chain id 10 differs from the L2's 901"},
 		{"BuilderBehind", check.Health, oneShot, []check.Endpoint{l2(check.Observation{Last: at(110)}), builder(check.Observation{})},
-			roles.Relations(&[]uint64{3}[0], false), "PARTIAL: builder head #100 is 10 blocks behind the L2's #110 (max 3)"},
+			execution.Relations(&[]uint64{3}[0], false), "PARTIAL: builder head #100 is 10 blocks behind the L2's #110 (max 3)"},
 		{"BuilderForked", check.Health, oneShot, []check.Endpoint{l2(check.Observation{}), func() check.Endpoint { e := builder(check.Observation{}); e.Fork = fork; return e }()},
-			roles.Relations(nil, true), "PARTIAL: builder on a fork at #100: builder 0x469d…aaaa, L2 0x834f…b938"},
+			execution.Relations(nil, true), "PARTIAL: builder on a fork at #100: builder 0x469d…aaaa, L2 0x834f…b938"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Headline(check.Judge(tc.mode, tc.cfg, tc.seen, tc.relations)); got != tc.want {

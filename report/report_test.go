@@ -16,21 +16,22 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
+	"github.com/headprobe/headprobe/kind/opnode"
 	"github.com/headprobe/headprobe/rpc"
 )
 
 // partialResult is a typical PARTIAL verdict: a fresh L2 at #1240 and a builder 37 s old at #1234.
 func partialResult() check.Result {
-	l2 := check.Endpoint{Role: roles.L2, URL: "http://l2:8551", Observation: check.Observation{
+	l2 := check.Endpoint{Role: execution.L2, URL: "http://l2:8551", Observation: check.Observation{
 		Last: &check.Head{Number: 1240, Hash: common.HexToHash("0x834fc1abdb35ec8365712dbf33906cbaffea70a44ff46a14653683065217b938"), Timestamp: 1000},
 		Age:  time.Second, Samples: 1, Latency: 1500 * time.Microsecond,
 	}}
-	b := check.Endpoint{Role: roles.Builder, URL: "http://builder:8552", Observation: check.Observation{
+	b := check.Endpoint{Role: execution.Builder, URL: "http://builder:8552", Observation: check.Observation{
 		Last: &check.Head{Number: 1234, Hash: common.HexToHash("0x469d"), Timestamp: 964},
 		Age:  37 * time.Second, Samples: 1, Latency: 2 * time.Millisecond,
 	}}
-	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, []check.Endpoint{l2, b}, roles.Relations(nil, false))
+	r := check.Judge(check.Health, check.Config{MaxAge: 10 * time.Second}, []check.Endpoint{l2, b}, execution.Relations(nil, false))
 	r.Start = time.Unix(1_800_000_000, 500_000_000)
 	return r
 }
@@ -210,9 +211,9 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 	}
 	emitted := map[string]bool{}
 	names := append(tags(Result{}), tags(Endpoint{})...)
-	names = append(names, roles.L2.Key(), roles.Builder.Key()) // the endpoints' keys
-	names = append(names, partJSONFields()...)                 // rollup-boost's and op-conductor's (partfields_test.go)
-	names = append(names, roles.OpNode.Key())                  // op-node's, with its sync status's fields
+	names = append(names, execution.L2.Key(), execution.Builder.Key()) // the endpoints' keys
+	names = append(names, partJSONFields()...)                         // rollup-boost's and op-conductor's (partfields_test.go)
+	names = append(names, opnode.Role.Key())                           // op-node's, with its sync status's fields
 	names = append(names, tags(rpc.SyncDoc{})...)
 	for _, name := range names {
 		if name == "-" {

@@ -12,14 +12,13 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
-	"github.com/headprobe/headprobe/roles"
 )
 
 // conductorServer is newTestServer feeding op-conductor the findings of scope.
 func conductorServer(scope string) (*Server, *fakeClock) {
 	clock := newFakeClock()
 	return New(clock, Options{Every: 2 * time.Second, Timeout: time.Second, Build: BuildInfo{Version: "v1.2.3", Revision: "abc", GoVersion: "go1.26"},
-		Conductor: ConductorFeed{Scope: scope, Keep: roles.ConductorFeed(scope)}}), clock
+		Conductor: ConductorFeed{Scope: scope, Keep: ConductorFeedOf(scope)}}), clock
 }
 
 // conductorGet is one GET of /conductor/healthz, read as op-conductor v1.19.6 reads it, and as JSON.
@@ -55,14 +54,14 @@ func TestConductor_AnswersTheHealthVerdictInOpConductorsContract(t *testing.T) {
 		status      string // headprobe's state in the scope
 		reason      string
 	}{
-		{"healthy", roles.FeedBuilder, fresh, fresh, 200, testkit.ConductorHealthy, "healthy", "l2 head #10 is 1s old, builder head #10 is 1s old"},
-		{"builder stale", roles.FeedBuilder, fresh, stale, 206, testkit.ConductorPartial, "partial", "builder head #9 is 1m0s old (max 10s)"},
-		{"builder down", roles.FeedBuilder, fresh, down, 206, testkit.ConductorPartial, "partial", "builder connection refused"},
-		{"builder stale, all", roles.FeedAll, fresh, stale, 206, testkit.ConductorPartial, "partial", "builder head #9"},
-		{"L2 stale, all", roles.FeedAll, stale, fresh, 503, testkit.ConductorUnhealthy, "unavailable", "l2 head #9 is 1m0s old"},
-		{"L2 down, all", roles.FeedAll, down, fresh, 503, testkit.ConductorUnhealthy, "unavailable", "l2 connection refused"},
-		{"L2 stale, builder", roles.FeedBuilder, stale, fresh, 503, testkit.ConductorHealthy, "healthy", "not fed to op-conductor (scope builder): l2 head #9"},
-		{"L2 and builder stale, builder", roles.FeedBuilder, stale, stale, 503, testkit.ConductorPartial, "partial", "builder head #9"},
+		{"healthy", FeedBuilder, fresh, fresh, 200, testkit.ConductorHealthy, "healthy", "l2 head #10 is 1s old, builder head #10 is 1s old"},
+		{"builder stale", FeedBuilder, fresh, stale, 206, testkit.ConductorPartial, "partial", "builder head #9 is 1m0s old (max 10s)"},
+		{"builder down", FeedBuilder, fresh, down, 206, testkit.ConductorPartial, "partial", "builder connection refused"},
+		{"builder stale, all", FeedAll, fresh, stale, 206, testkit.ConductorPartial, "partial", "builder head #9"},
+		{"L2 stale, all", FeedAll, stale, fresh, 503, testkit.ConductorUnhealthy, "unavailable", "l2 head #9 is 1m0s old"},
+		{"L2 down, all", FeedAll, down, fresh, 503, testkit.ConductorUnhealthy, "unavailable", "l2 connection refused"},
+		{"L2 stale, builder", FeedBuilder, stale, fresh, 503, testkit.ConductorHealthy, "healthy", "not fed to op-conductor (scope builder): l2 head #9"},
+		{"L2 and builder stale, builder", FeedBuilder, stale, stale, 503, testkit.ConductorPartial, "partial", "builder head #9"},
 	} {
 		s, clock := conductorServer(c.scope)
 		l2, builder := *c.l2, *c.builder
@@ -87,7 +86,7 @@ func TestConductor_AnswersTheHealthVerdictInOpConductorsContract(t *testing.T) {
 // No verdict yet, no fresh one, or one that is no verdict (Unknown): 503, which op-conductor
 // counts as its health source down, never a 200 it would trust.
 func TestConductor_NoFreshVerdictOrUnknown_IsNot200(t *testing.T) {
-	s, clock := conductorServer(roles.FeedBuilder)
+	s, clock := conductorServer(FeedBuilder)
 	h := s.Handler()
 	expect := func(when, reason string) {
 		t.Helper()
@@ -114,7 +113,7 @@ func TestConductor_NoFreshVerdictOrUnknown_IsNot200(t *testing.T) {
 
 // Only GET and HEAD, as every endpoint: op-conductor sends GET.
 func TestConductor_OtherMethodsRefused(t *testing.T) {
-	s, clock := conductorServer(roles.FeedBuilder)
+	s, clock := conductorServer(FeedBuilder)
 	fresh := &fakeSource{clock: clock, number: 10, age: time.Second}
 	s.Record(run(clock, fresh, fresh))
 	if code, _, _ := get(t, s.Handler(), "POST", ConductorPath); code != http.StatusMethodNotAllowed {
@@ -133,7 +132,7 @@ func TestFleetConductor_FreshCheckPerTarget(t *testing.T) {
 		return run(clock, &fakeSource{clock: clock, number: 10, age: time.Second}, &fakeSource{clock: clock, number: 9, age: time.Minute})
 	}
 	targets := Targets{"seq-a": {Probe: builderStale, Bound: time.Second}, "seq-b": {Probe: verdictProbe(check.Unknown), Bound: time.Second}}
-	_, base := fleetServer(t, targets, FleetOptions{Build: BuildInfo{Version: "v9"}, Conductor: ConductorFeed{Scope: roles.FeedAll, Keep: roles.ConductorFeed(roles.FeedAll)}})
+	_, base := fleetServer(t, targets, FleetOptions{Build: BuildInfo{Version: "v9"}, Conductor: ConductorFeed{Scope: FeedAll, Keep: ConductorFeedOf(FeedAll)}})
 	for _, c := range []struct {
 		query string
 		code  int

@@ -12,7 +12,6 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
-	"github.com/headprobe/headprobe/roles"
 )
 
 // httpFetch is the Fetch a test gives: a plain GET with net/http (the binary's goes through rpc).
@@ -39,7 +38,7 @@ type peerSidecar struct {
 
 // newPeer serves a Server whose verdict has a fresh L2 and builder (nil: no verdict yet).
 func newPeer(t *testing.T, builder *fakeSource) *peerSidecar {
-	s, clock := conductorServer(roles.FeedBuilder)
+	s, clock := conductorServer(FeedBuilder)
 	if builder != nil {
 		b := *builder
 		b.clock = clock
@@ -95,7 +94,7 @@ func TestConductor_PeersHoldAPartialNoPeerCanBetter(t *testing.T) {
 			peers = append(peers, p)
 			urls = append(urls, p.url)
 		}
-		s, clock := conductorServer(roles.FeedBuilder)
+		s, clock := conductorServer(FeedBuilder)
 		s.opts.Conductor.Peers = Peers{URLs: urls, Fetch: httpFetch}
 		b := *c.builder
 		b.clock = clock
@@ -132,7 +131,7 @@ func TestConductor_PeersNeverAskInCircles(t *testing.T) {
 	var counts [2]atomic.Int32
 	var urls [2]string
 	for i := range servers {
-		s, clock := conductorServer(roles.FeedBuilder)
+		s, clock := conductorServer(FeedBuilder)
 		b := *stale
 		b.clock = clock
 		s.Record(run(clock, &fakeSource{clock: clock, number: 10, age: time.Second}, &b))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/headprobe/headprobe/kind/builderblocks"
 )
 
 const testSigner = "0x000000000000000000000000000000000000b1D0"
@@ -12,24 +13,25 @@ const testSigner = "0x000000000000000000000000000000000000b1D0"
 func TestBuilderBlocks_Flags(t *testing.T) {
 	lower := strings.ToLower(testSigner)
 	cfg := mustParse(t, hp("--l2", "http://l2:1", "--builder-signer", lower), nil)
-	o := cfg.builderBlocks
-	if o == nil || o.Marks.Signer != common.HexToAddress(lower) || o.Window != 10 || o.Min != 1 || o.Marks.Contract != nil {
+	bb, ok := partOf[*builderblocks.Part](cfg)
+	o := bb.Options()
+	if !ok || o.Marks.Signer != common.HexToAddress(lower) || o.Window != 10 || o.Min != 1 || o.Marks.Contract != nil {
 		t.Fatalf("defaults %+v", o)
 	}
 	cfg = mustParse(t, hp("--l2", "http://l2:1", "--builder-blocks", "20", "--min-builder-blocks", "0", "--builder-contract", "0x4200000000000000000000000000000000000042"),
 		map[string]string{"HEADPROBE_BUILDER_SIGNER": " " + lower + "\n"})
-	if o := cfg.builderBlocks; o == nil || o.Window != 20 || o.Min != 0 || o.Marks.Contract == nil || *o.Marks.Contract != common.HexToAddress("0x4200000000000000000000000000000000000042") {
-		t.Fatalf("from the environment: %+v", o)
+	if bb, ok := partOf[*builderblocks.Part](cfg); !ok || bb.Options().Window != 20 || bb.Options().Min != 0 || bb.Options().Marks.Contract == nil || *bb.Options().Marks.Contract != common.HexToAddress("0x4200000000000000000000000000000000000042") {
+		t.Fatalf("from the environment: %+v", bb)
 	}
 	checksummed := common.HexToAddress(lower).Hex() // EIP-55 mixed case, as explorers show it
-	if cfg := mustParse(t, hp("--l2", "http://l2:1", "--builder-signer", checksummed), nil); cfg.builderBlocks == nil {
+	if cfg := mustParse(t, hp("--l2", "http://l2:1", "--builder-signer", checksummed), nil); !hasPart[*builderblocks.Part](cfg) {
 		t.Errorf("%s refused", checksummed)
 	}
-	if cfg := mustParse(t, hp("--l2", "http://l2:1"), nil); cfg.builderBlocks != nil {
-		t.Errorf("without --builder-signer: %+v", cfg.builderBlocks)
+	if cfg := mustParse(t, hp("--l2", "http://l2:1"), nil); hasPart[*builderblocks.Part](cfg) {
+		t.Errorf("without --builder-signer: %+v", cfg.parts)
 	}
 	for _, mode := range []string{"ready", "live"} { // health only: ignored entirely, as the builder's flags
-		if cfg := mustParse(t, hp(mode, "--l2", "http://l2:1", "--builder-signer", "garbage"), nil); cfg.builderBlocks != nil {
+		if cfg := mustParse(t, hp(mode, "--l2", "http://l2:1", "--builder-signer", "garbage"), nil); hasPart[*builderblocks.Part](cfg) {
 			t.Errorf("%s judges the builder's blocks", mode)
 		}
 	}

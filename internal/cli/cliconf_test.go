@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
@@ -59,8 +57,8 @@ func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
 	// A bad variable is irrelevant when the command line gives its flag.
 	environ = map[string]string{"HEADPROBE_MIN_BLOCKS": "abc", "HEADPROBE_CHECK_FORK": "maybe", "HEADPROBE_MAX_UNSAFE_INTERVAL": "soon"}
 	cfg := mustParse(t, hp("--min-blocks", "2", "--check-fork=false", "health", "--max-unsafe-interval", "5s", "--l2", "http://b:1"), environ)
-	if cfg.check.MinBlocks != 2 || cfg.checkFork || cfg.check.MaxAge != 5*time.Second {
-		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, cfg.checkFork, cfg.check.MaxAge)
+	if cfg.check.MinBlocks != 2 || checksFork(cfg) || cfg.check.MaxAge != 5*time.Second {
+		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, checksFork(cfg), cfg.check.MaxAge)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MIN_BLOCKS": "abc"}, `must be a whole number (specified: "abc")`)
 }
@@ -107,10 +105,11 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 		"HEADPROBE_L2": " http://b:1\n", "HEADPROBE_L2_HEADER": "X-Api-Key: abc\n", "HEADPROBE_CHAIN_ID": "901\n",
 		"HEADPROBE_MIN_BLOCKS": " 2 ", "HEADPROBE_L2_JWT_SECRET": secret + "\n", "HEADPROBE_TIMEOUT": "2s\n",
 		"HEADPROBE_MAX_BUILDER_LAG": "\t3\n", "HEADPROBE_CHECK_FORK": "true\n", "HEADPROBE_OUTPUT": "json\n",
+		"HEADPROBE_BUILDER": "http://builder:1 \n",
 	})
 	if cfg.endpoints[0].url != "http://b:1" || cfg.endpoints[0].opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
 		cfg.check.MinBlocks != 2 || len(cfg.endpoints[0].opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
-		cfg.maxLag == nil || *cfg.maxLag != 3 || !cfg.checkFork || cfg.output != "json" {
+		maxLag(cfg) == nil || *maxLag(cfg) != 3 || !checksFork(cfg) || cfg.output != "json" || cfg.endpoints[1].url != "http://builder:1" {
 		t.Errorf("trimmed values not taken: %+v", cfg)
 	}
 	cfg = mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_HEADER": "\n  X-One: 1,5 \r\n\nX-Two: 2\n"})
@@ -292,17 +291,11 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range probeFlags() {
-		name := f.Names()[0]
-		usage := f.(cli.DocGenerationFlag).GetUsage()
-		category := f.(cli.CategorizableFlag).GetCategory()
-		healthOnly := strings.Contains(usage, "(health only)") || strings.Contains(category, "(health only)")
-		ignored := strings.HasPrefix(name, "builder") || name == flagMaxLag || name == flagCheckFork || category == catFlashblocks
-		ignored = ignored || category == catBuilderBlocks
-		ignored = ignored || name == flagRollupBoostDebug || strings.HasPrefix(name, flagConductor) // parts.go
-		ignored = ignored || name == flagMaxSafe || name == flagMinPeers                            // op-node's own checks, which ready does not make
-		if ignored != healthOnly {
-			t.Errorf("--%s: marked health only %v, want %v", name, healthOnly, ignored)
+	all, _ := flagTable()
+	for _, f := range all { // the help's "(health only)" says what the table says
+		healthOnly := strings.Contains(f.Usage, "(health only)") || strings.Contains(f.Category, "(health only)")
+		if ignored := !f.ReadBy(check.Ready) && !f.ReadBy(check.Live); ignored != healthOnly {
+			t.Errorf("--%s: marked health only %v, want %v", f.Name, healthOnly, ignored)
 		}
 	}
 }

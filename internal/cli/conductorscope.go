@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 	"github.com/headprobe/headprobe/serve"
 )
@@ -21,7 +20,7 @@ const (
 
 // conductorScopeFlag is serve's --conductor-scope, accepted before the command name too.
 func conductorScopeFlag() cli.Flag {
-	return text(catPeriodic, flagConductorScope, roles.FeedBuilder,
+	return text(catPeriodic, flagConductorScope, serve.FeedBuilder,
 		"serve only: `SCOPE` of /conductor/healthz, builder (its side only) or all (not op-conductor's)")
 }
 
@@ -35,9 +34,9 @@ func conductorPeersFlag() cli.Flag {
 // serves many sequencers, not one sequencer's sidecar).
 func conductorFeed(c *cli.Context) (serve.ConductorFeed, error) {
 	scope := strings.TrimSpace(str(c, flagConductorScope))
-	keep := roles.ConductorFeed(scope)
+	keep := serve.ConductorFeedOf(scope)
 	if keep == nil {
-		return serve.ConductorFeed{}, fmt.Errorf("--%s must be %s (specified: %q)", flagConductorScope, strings.Join(roles.FeedScopes, " or "), scope)
+		return serve.ConductorFeed{}, fmt.Errorf("--%s must be %s (specified: %q)", flagConductorScope, strings.Join(serve.FeedScopes, " or "), scope)
 	}
 	feed := serve.ConductorFeed{Scope: scope, Keep: keep}
 	list := strings.TrimSpace(str(c, flagConductorPeers))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,11 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/headprobe/headprobe/builderblocks"
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/flashblocks"
+	"github.com/headprobe/headprobe/kind"
 	"github.com/headprobe/headprobe/report"
-	"github.com/headprobe/headprobe/roles"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -26,24 +23,20 @@ type config struct {
 	mode    check.Mode
 	check   check.Config
 	timeout time.Duration
-	// endpoints are the endpoints to judge, in role order: the L2 first, then op-node and the
-	// builder when given and the mode judges them.
+	// endpoints are the endpoints to judge, in the judging order the kinds declare (kind.Source's
+	// Rank): the L2 first, then op-node and the builder when given and the mode judges them.
 	endpoints []endpoint
-	relations []check.Relation // the checks between two endpoints' roles (the builder's against the L2)
-	maxLag    *uint64          // --max-builder-lag, nil when not given
-	checkFork bool             // --check-fork
-	output    string
-	color     bool
-	quiet     bool
-	warnings  []string    // printed on stderr before the run
-	textfile  string      // Prometheus textfile to write, or ""
-	stateFile string      // where heads are remembered between runs, or ""
-	tls       *tls.Config // shared by both endpoints; nil = system defaults
-	parts     partsConfig // rollup-boost and op-conductor (parts.go)
-	// flashblocks is the flashblocks stream to judge (--flashblocks, health only), or nil.
-	flashblocks *flashblocks.Options
-	// builderBlocks counts the builder's blocks on the L2 (--builder-signer, health only), or nil.
-	builderBlocks *builderblocks.Options
+	relations []check.Relation // the checks between two endpoints' roles, in the registry's order
+	// parts are the parts to judge, in their declared judging order (kind.Part's Rank).
+	parts       []kind.Part
+	secretFiles []string // the JWT secret files the endpoints read
+	output      string
+	color       bool
+	quiet       bool
+	warnings    []string    // printed on stderr before the run
+	textfile    string      // Prometheus textfile to write, or ""
+	stateFile   string      // where heads are remembered between runs, or ""
+	tls         *tls.Config // shared by every endpoint; nil = system defaults
 
 	// target is the targets file's target the run probes, labels its textfile series' constant
 	// labels (its name and the file's labels); "" and nil without --targets.
@@ -123,18 +116,6 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if judgesProgress && cfg.check.MinBlocks == 0 { // no window nor state file can judge progress of zero blocks
 		return nil, fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMinBlocks)
 	}
-	if reads(mode, flagMaxLag) && isSet(c, flagMaxLag) {
-		lag, err := whole(c, flagMaxLag)
-		if err != nil {
-			return nil, err
-		}
-		cfg.maxLag = &lag
-	}
-	if reads(mode, flagCheckFork) {
-		if cfg.checkFork, err = flagBool(c, flagCheckFork); err != nil {
-			return nil, err
-		}
-	}
 	// watch and serve keep their marks in memory from one check to the next, so they judge
 	// progress across checks with or without a state file.
 	watching := c.Command != nil && (c.Command.Name == "watch" || c.Command.Name == serveName)
@@ -175,44 +156,17 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 	if w := tlsFiles.KeyWarning(); w != "" {
 		cfg.warnings = append(cfg.warnings, warning("--%s: %s", flagTLSKey, w))
 	}
-	l2, err := cfg.endpoint(c, roles.L2, flagL2, flagL2Secret, flagL2Header)
-	if err != nil {
-		return nil, err
-	}
-	if l2 == nil {
-		return nil, fmt.Errorf("--%s is required (or %s)%s", flagL2, env(flagL2)[0], meant(environmentOf(c), env(flagL2)[0]))
-	}
-	cfg.endpoints = []endpoint{*l2}
-	if mode == check.Health { // ready and live ignore the builder's flags entirely
-		builder, err := cfg.endpoint(c, roles.Builder, flagBuilder, flagBuilderSecret, flagBuilderHeader)
-		if err != nil {
-			return nil, err
-		}
-		if builder != nil {
-			cfg.endpoints = append(cfg.endpoints, *builder)
-			cfg.relations = roles.Relations(cfg.maxLag, cfg.checkFork)
-		} else if cfg.checkFork || cfg.maxLag != nil {
-			cfg.warnings = append(cfg.warnings, warning("--%s and --%s judge a builder, and no --%s is given", flagCheckFork, flagMaxLag, flagBuilder))
-		}
-		if err := cfg.parseFlashblocks(c); err != nil {
-			return nil, err
-		}
-		if err := cfg.parseBuilderBlocks(c); err != nil {
-			return nil, err
-		}
-	}
-	if err := cfg.parseParts(c, mode); err != nil {
-		return nil, err
-	}
-	opNodeRelations, err := cfg.opNode(c, mode)
-	if err != nil {
+	if err := cfg.planKinds(c); err != nil {
 		return nil, err
 	}
 	allIPC := true
 	for _, e := range cfg.endpoints {
 		allIPC = allIPC && isIPC(e.url)
 	}
-	if cfg.tls != nil && allIPC && cfg.flashblocks == nil {
+	for _, p := range cfg.parts {
+		allIPC = allIPC && (p.URL == "" || isIPC(p.URL))
+	}
+	if cfg.tls != nil && allIPC {
 		cfg.warnings = append(cfg.warnings, warning("the --tls-* flags are ignored for an IPC endpoint (TLS is for https and wss)"))
 	}
 	if c.Command.Name != "watch" && c.Command.Name != serveName && onCommandLine(c, flagEvery) != nil {
@@ -226,13 +180,6 @@ func parseConfig(c *cli.Context, mode check.Mode) (cfg *config, err error) {
 			cfg.warnings = append(cfg.warnings, warning("--%s is for serve; %s ignores it", name, c.Command.Name))
 		}
 	}
-	// Chain ids are compared when asked for, and always between two endpoints with relations.
-	if cfg.check.ChainID != 0 || len(cfg.relations) > 0 {
-		for i := range cfg.endpoints {
-			cfg.endpoints[i].opts.ChainID = true
-		}
-	}
-	cfg.relations = append(cfg.relations, opNodeRelations...) // after the chain ids: op-node has none
 	return cfg, nil
 }
 
@@ -277,6 +224,7 @@ func (cfg *config) endpoint(c *cli.Context, role check.Role, urlFlag, secretFlag
 			cfg.warnings = append(cfg.warnings, warning("--%s: %s", secretFlag, w))
 		}
 		e.opts.JWTSecret = secret
+		cfg.secretFiles = append(cfg.secretFiles, secretFile)
 	}
 	return e, nil
 }
@@ -413,12 +361,10 @@ var durationSyntax = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^\+?([0-9]*\.?[0-9]+(ns|us|µs|ms|s|m|h))+$`)
 })
 
-// longDurations are the duration flags that are ages, bounded by maxAgeDuration.
-var longDurations = []string{flagMaxUnsafe, flagMaxStall, flagMaxSafe, flagMaxClockSkew}
-
-// durationLimit is the longest value the duration flag name takes.
+// durationLimit is the longest value the duration flag name takes: maxAgeDuration for an age
+// (kind.Flag's Long), else maxDuration.
 func durationLimit(name string) time.Duration {
-	if slices.Contains(longDurations, name) {
+	if _, byName := flagTable(); byName[name].Long {
 		return maxAgeDuration
 	}
 	return maxDuration

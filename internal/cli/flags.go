@@ -4,18 +4,17 @@ import (
 	"flag"
 	"sync"
 
+	"github.com/headprobe/headprobe/kind"
+	"github.com/headprobe/headprobe/kind/registry"
 	"github.com/urfave/cli/v2"
 )
 
 // envPrefix prefixes every flag's environment variable: --max-unsafe-interval is HEADPROBE_MAX_UNSAFE_INTERVAL.
 const envPrefix = "HEADPROBE_"
 
-// Flag names, used by the flag table and the config parser.
+// The wiring's own flag names (the kinds' are in their packages), used by the flag table and the
+// config parser.
 const (
-	flagL2            = "l2"
-	flagBuilder       = "builder"
-	flagL2Secret      = "l2-jwt-secret"
-	flagBuilderSecret = "builder-jwt-secret"
 	flagMaxUnsafe     = "max-unsafe-interval"
 	flagInterval      = "interval"
 	flagMinBlocks     = "min-blocks"
@@ -23,14 +22,10 @@ const (
 	flagOutput        = "output"
 	flagNoColor       = "no-color"
 	flagQuiet         = "quiet"
-	flagL2Header      = "l2-header"
-	flagBuilderHeader = "builder-header"
 	flagTLSCA         = "tls-ca"
 	flagTLSCert       = "tls-cert"
 	flagTLSKey        = "tls-key"
 	flagTLSServerName = "tls-server-name"
-	flagMaxLag        = "max-builder-lag"
-	flagCheckFork     = "check-fork"
 	flagChainID       = "chain-id"
 	flagTextfile      = "textfile"
 	flagStateFile     = "state-file"
@@ -41,38 +36,11 @@ const (
 	flagMaxConcurrent = "max-concurrent"
 )
 
-// The flashblocks stream's flags (health only).
-const (
-	flagFlashblocks       = "flashblocks"
-	flagFlashblocksHeader = "flashblocks-header"
-	flagMaxFlashblockGap  = "max-flashblock-gap"
-	catFlashblocks        = "Flashblocks (health only)"
-)
-
-// The builder's blocks' flags (health only; builderblocks.go).
-const (
-	flagBuilderSigner    = "builder-signer"
-	flagBuilderContract  = "builder-contract"
-	flagBuilderBlocks    = "builder-blocks"
-	flagMinBuilderBlocks = "min-builder-blocks"
-	catBuilderBlocks     = "Builder's blocks on the L2 (health only)"
-)
-
-// op-node's flags.
-const (
-	flagOpNode       = "op-node"
-	flagOpNodeSecret = "op-node-jwt-secret"
-	flagOpNodeHeader = "op-node-header"
-	flagMaxSafe      = "max-safe-interval"
-	flagMinPeers     = "min-peers"
-	catOpNode        = "op-node (health and ready; not live)"
-)
-
 // Help categories of the flags.
 const (
-	catEndpoints   = "Endpoints"
+	catEndpoints   = kind.CatEndpoints
 	catThresholds  = "Thresholds"
-	catConsistency = "Consistency (health only)"
+	catConsistency = kind.CatConsistency
 	catAcrossRuns  = "Across runs"
 	catOutput      = "Output"
 	catTLS         = "TLS"
@@ -94,79 +62,84 @@ func env(name string) []string {
 	return []string{string(b)}
 }
 
-// probeFlags are accepted by every command, so one environment block configures all probes of a pod.
-// "(health only)" marks what ready and live ignore, "(not live)" what live ignores.
-func probeFlags() []cli.Flag {
-	return []cli.Flag{
-		text(catEndpoints, flagL2, "", "L2 execution client `URL`: http, https, ws, wss or an absolute IPC path; required"),
-		text(catEndpoints, flagBuilder, "", "block builder `URL`; absent: judge the L2 alone (health only)"),
-		text(catEndpoints, flagL2Secret, "", "Engine-API JWT secret `FILE` for the L2 (hex, as geth's jwt.hex)"),
-		text(catEndpoints, flagBuilderSecret, "", "Engine-API JWT secret `FILE` for the builder (health only)"),
-		headers(catEndpoints, flagL2Header,
-			"extra HTTP `HEADER` \"Name: value\" for the L2; in the environment one per line"),
-		headers(catEndpoints, flagBuilderHeader,
-			"extra HTTP `HEADER` \"Name: value\" for the builder (health only)"),
-		text(catTLS, flagTLSCA, "", "PEM `FILE` of CAs to trust for https and wss instead of the system roots"),
-		text(catTLS, flagTLSCert, "", "client certificate PEM `FILE` (with --tls-key)"),
-		text(catTLS, flagTLSKey, "", "client key PEM `FILE` (with --tls-cert)"),
-		text(catTLS, flagTLSServerName, "", "server `NAME` to verify instead of the URL's host"),
-		text(catThresholds, flagMaxUnsafe, "10s", "stale when the head is older than this `DURATION`; 0: no age check (not live)"),
-		text(catThresholds, flagInterval, "0", "wait up to this `DURATION` for the head to advance by --min-blocks; 0: one sample (not live)"),
-		text(catThresholds, flagMinBlocks, "1", "`N` blocks, at least 1, the head must advance in --interval or --max-stall (not live)"),
-		text(catThresholds, flagTimeout, "1s", "per-request `DURATION`; a run ends within interval + timeout"),
-		text(catThresholds, flagMaxClockSkew, "30s", "fail a head stamped more than this `DURATION` in the future; 0: off (not live)"),
-		text(catThresholds, flagChainID, "off", "every endpoint's eth_chainId must be `N` (not live)"),
-		text(catConsistency, flagMaxLag, "off", "partial when the builder is more than `N` blocks behind or ahead of the L2"),
-		toggle(catConsistency, flagCheckFork, "partial when the builder's and the L2's blocks differ at the lower of their two heads"),
-		text(catAcrossRuns, flagStateFile, "", "remember heads between runs in `FILE`, to judge progress at once (not live)"),
-		text(catAcrossRuns, flagMaxStall, "--max-unsafe-interval", "with --state-file, in watch and serve: stale when the head did not advance for this `DURATION`"),
-		text(catOutput, flagTextfile, "", "also write Prometheus metrics to `FILE` (ending in .prom) for node_exporter"),
-		text(catOutput, flagOutput, "text", "output `FORMAT`: text, json or nagios", "o"),
-		toggle(catOutput, flagNoColor, "never colour the output (NO_COLOR is honoured too)"),
-		toggle(catOutput, flagQuiet, "print nothing; the exit code is the answer", "q"),
-		// rollup-boost and op-conductor (parts.go)
-		text(catEndpoints, flagRollupBoost, "", "rollup-boost `URL`: GET /healthz (or the URL's own path); ready: only unavailability"),
-		headers(catEndpoints, flagRollupBoostHeader,
-			"extra HTTP `HEADER` \"Name: value\" for --rollup-boost and --rollup-boost-debug"),
-		text(catEndpoints, flagRollupBoostDebug, "", "rollup-boost debug `URL`: execution mode; disabled waives the builder (health only)"),
-		text(catEndpoints, flagConductor, "", "op-conductor RPC `URL`: this node's role, paused/stopped, its health view (health only)"),
-		headers(catEndpoints, flagConductorHeader,
-			"extra HTTP `HEADER` \"Name: value\" for op-conductor (health only)"),
+// commonFlags are the wiring's own probe flags: TLS, thresholds, across runs, output and fleet.
+// "(not live)" marks what live ignores.
+var commonFlags = []kind.Flag{
+	{Name: flagTLSCA, Category: catTLS, Usage: "PEM `FILE` of CAs to trust for https and wss instead of the system roots"},
+	{Name: flagTLSCert, Category: catTLS, Usage: "client certificate PEM `FILE` (with --tls-key)"},
+	{Name: flagTLSKey, Category: catTLS, Usage: "client key PEM `FILE` (with --tls-cert)"},
+	{Name: flagTLSServerName, Category: catTLS, Usage: "server `NAME` to verify instead of the URL's host"},
+	{Name: flagMaxUnsafe, Category: catThresholds, Modes: kind.NotLive, Default: "10s", Long: true, Usage: "stale when the head is older than this `DURATION`; 0: no age check (not live)"},
+	{Name: flagInterval, Category: catThresholds, Modes: kind.NotLive, Default: "0", Usage: "wait up to this `DURATION` for the head to advance by --min-blocks; 0: one sample (not live)"},
+	{Name: flagMinBlocks, Category: catThresholds, Modes: kind.NotLive, Default: "1", Usage: "`N` blocks, at least 1, the head must advance in --interval or --max-stall (not live)"},
+	{Name: flagTimeout, Category: catThresholds, Default: "1s", Usage: "per-request `DURATION`; a run ends within interval + timeout"},
+	{Name: flagMaxClockSkew, Category: catThresholds, Modes: kind.NotLive, Default: "30s", Long: true, Usage: "fail a head stamped more than this `DURATION` in the future; 0: off (not live)"},
+	{Name: flagChainID, Category: catThresholds, Modes: kind.NotLive, Shown: "off", Usage: "every endpoint's eth_chainId must be `N` (not live)"},
+	{Name: flagStateFile, Category: catAcrossRuns, Modes: kind.NotLive, Usage: "remember heads between runs in `FILE`, to judge progress at once (not live)"},
+	{Name: flagMaxStall, Category: catAcrossRuns, Modes: kind.NotLive, Shown: "--max-unsafe-interval", Long: true, Usage: "with --state-file, in watch and serve: stale when the head did not advance for this `DURATION`"},
+	{Name: flagTextfile, Category: catOutput, Usage: "also write Prometheus metrics to `FILE` (ending in .prom) for node_exporter"},
+	{Name: flagOutput, Aliases: []string{"o"}, Category: catOutput, Default: "text", Usage: "output `FORMAT`: text, json or nagios"},
+	{Name: flagNoColor, Type: kind.Toggle, Category: catOutput, Usage: "never colour the output (NO_COLOR is honoured too)"},
+	{Name: flagQuiet, Aliases: []string{"q"}, Type: kind.Toggle, Category: catOutput, Usage: "print nothing; the exit code is the answer"},
+	{Name: flagTargets, Category: catFleet, Usage: "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"},
+	{Name: flagTarget, Category: catFleet, Usage: "probe only the target of this `NAME` in --targets"},
+	{Name: flagMaxConcurrent, Category: catFleet, Default: "16", Usage: "with --targets: probe at most `N` targets at once"},
+}
 
-		// The flashblocks stream.
-		text(catFlashblocks, flagFlashblocks, "", "flashblocks stream `URL`, ws or wss (rollup-boost: port 1112); partial when dead or behind"),
-		headers(catFlashblocks, flagFlashblocksHeader,
-			"extra HTTP `HEADER` \"Name: value\" for the flashblocks handshake"),
-		text(catFlashblocks, flagMaxFlashblockGap, "1s", "stale when the stream sends no frame for this `DURATION`"),
-		// The builder's blocks on the L2.
-		text(catBuilderBlocks, flagBuilderSigner, "", "partial when too few L2 blocks carry a transaction from this `ADDRESS` (the builder's key)"),
-		text(catBuilderBlocks, flagBuilderContract, "", "flashblocks number contract `ADDRESS`: calls to it count as the builder's too"),
-		text(catBuilderBlocks, flagBuilderBlocks, "10", "read the L2's last `N` blocks, with their transactions, in one batch"),
-		text(catBuilderBlocks, flagMinBuilderBlocks, "1", "partial when fewer than `M` of them carry the builder's transaction; 0: only show the count"),
-		// op-node
-		text(catOpNode, flagOpNode, "", "op-node RPC `URL` (optimism_syncStatus); absent: no op-node checks"),
-		text(catOpNode, flagOpNodeSecret, "", "JWT secret `FILE` for an op-node behind a gateway that wants one"),
-		headers(catOpNode, flagOpNodeHeader,
-			"extra HTTP `HEADER` \"Name: value\" for op-node"),
-		text(catOpNode, flagMaxSafe, "off", "partial when op-node's safe head is older than `DURATION` (health only)"),
-		text(catOpNode, flagMinPeers, "off", "partial when op-node has fewer than `N` p2p peers (health only)"),
-
-		text(catFleet, flagTargets, "", "YAML `FILE` of targets, each keyed by flags' long names: probe them all, or --target"),
-		text(catFleet, flagTarget, "", "probe only the target of this `NAME` in --targets"),
-		text(catFleet, flagMaxConcurrent, "16", "with --targets: probe at most `N` targets at once"),
+// flagTable is every probe flag: the kinds' (in the registry's order) before the wiring's own,
+// and each by name.
+var flagTable = sync.OnceValues(func() ([]kind.Flag, map[string]kind.Flag) {
+	var all []kind.Flag
+	for _, k := range registry.Kinds {
+		all = append(all, k.Flags...)
 	}
+	all = append(all, commonFlags...)
+	byName := make(map[string]kind.Flag, len(all))
+	for _, f := range all {
+		byName[f.Name] = f
+	}
+	return all, byName
+})
+
+// probeFlags are accepted by every command, so one environment block configures all probes of a
+// pod; each mode reads those whose Modes hold it.
+func probeFlags() []cli.Flag {
+	all, _ := flagTable()
+	out := make([]cli.Flag, len(all))
+	for i, f := range all {
+		out[i] = cliFlag(f)
+	}
+	return out
+}
+
+// cliFlag is the parser's flag of a declared flag.
+func cliFlag(f kind.Flag) cli.Flag {
+	switch f.Type {
+	case kind.Toggle:
+		return toggle(f.Category, f.Name, f.Usage, f.Aliases...)
+	case kind.Headers:
+		return headers(f.Category, f.Name, f.Usage)
+	}
+	shown := f.Shown
+	if shown == "" {
+		shown = f.Default
+	}
+	return textShown(f.Category, f.Name, f.Default, shown, f.Usage, f.Aliases...)
 }
 
 // text is a flag with a value. Numbers and durations are strings to the parser, so that config.go
 // reads them, from the command line or the environment, with one rule and one-line errors.
 func text(category, name, value, usage string, aliases ...string) cli.Flag {
-	f := &cli.StringFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name)}
 	switch value {
 	case "", "off", "--max-unsafe-interval":
-		f.DefaultText = value
-	default:
-		f.Value, f.DefaultText = value, value
+		return textShown(category, name, "", value, usage, aliases...)
 	}
+	return textShown(category, name, value, value, usage, aliases...)
+}
+
+// textShown is a flag with a value, whose help shows the default as shown.
+func textShown(category, name, value, shown, usage string, aliases ...string) cli.Flag {
+	f := &cli.StringFlag{Name: name, Aliases: aliases, Category: category, Usage: usage, EnvVars: env(name), Value: value, DefaultText: shown}
 	c := cmdString{StringFlag: f, listing: newListing(name, aliases)}
 	c.shows(c)
 	return c

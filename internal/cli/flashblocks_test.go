@@ -7,19 +7,20 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/kind/flashblocks"
 )
 
 func TestConfig_Flashblocks(t *testing.T) {
-	if cfg := mustParse(t, hp("--l2", "http://a:1"), nil); cfg.flashblocks != nil {
-		t.Errorf("no --flashblocks, yet a stream: %+v", cfg.flashblocks)
+	if cfg := mustParse(t, hp("--l2", "http://a:1"), nil); hasPart[*flashblocks.Part](cfg) {
+		t.Errorf("no --flashblocks, yet a stream: %+v", cfg.parts)
 	}
 	cfg := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--flashblocks-header", "X-Key: k1", "--timeout", "2s"), nil)
-	if f := cfg.flashblocks; f == nil || f.URL != "ws://rb:1112" || f.MaxGap != time.Second || f.Timeout != 2*time.Second || f.Headers.Get("X-Key") != "k1" || f.Role.Failure != check.Partial {
-		t.Errorf("stream %+v", f)
+	if p, ok := partOf[*flashblocks.Part](cfg); !ok || p.Options().URL != "ws://rb:1112" || p.Options().MaxGap != time.Second || p.Options().Timeout != 2*time.Second || p.Options().Headers.Get("X-Key") != "k1" || p.Role().Failure != check.Partial {
+		t.Errorf("stream %+v", p)
 	}
 	env := map[string]string{"HEADPROBE_FLASHBLOCKS": "wss://rb:1112", "HEADPROBE_MAX_FLASHBLOCK_GAP": "500ms"}
-	if f := mustParse(t, hp("--l2", "http://a:1"), env).flashblocks; f == nil || f.URL != "wss://rb:1112" || f.MaxGap != 500*time.Millisecond {
-		t.Errorf("from the environment: %+v", f)
+	if p, ok := partOf[*flashblocks.Part](mustParse(t, hp("--l2", "http://a:1"), env)); !ok || p.Options().URL != "wss://rb:1112" || p.Options().MaxGap != 500*time.Millisecond {
+		t.Errorf("from the environment: %+v", p)
 	}
 	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s"), nil).warnings; len(w) != 1 || !strings.Contains(w[0], "--max-flashblock-gap 5s is longer than the run (interval + timeout: 1.05s)") {
 		t.Errorf("warnings %q", w)
@@ -28,8 +29,8 @@ func TestConfig_Flashblocks(t *testing.T) {
 		t.Errorf("a gap within the run: warnings %q", w)
 	}
 	for _, mode := range []string{"ready", "live"} {
-		if f := mustParse(t, hp(mode, "--l2", "http://a:1", "--flashblocks", "http://not-even-ws"), nil).flashblocks; f != nil {
-			t.Errorf("%s judges the stream: %+v", mode, f)
+		if cfg := mustParse(t, hp(mode, "--l2", "http://a:1", "--flashblocks", "http://not-even-ws"), nil); len(cfg.parts) != 0 {
+			t.Errorf("%s judges the stream: %+v", mode, cfg.parts)
 		}
 	}
 	mustRefuse(t, hp("--l2", "http://a:1", "--flashblocks", "http://rb:1112"), nil, `--flashblocks "http://rb:1112" is not a websocket URL: want ws:// or wss://`)

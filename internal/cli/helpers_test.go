@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // parsed is what Parse made of one command line.
@@ -26,4 +27,63 @@ func parseCommandLine(t *testing.T, args []string, environ map[string]string) pa
 		return parsed{err: err}
 	}
 	return parsed{mode: p.Mode, cfg: p.cfg}
+}
+
+// partOf is the part of type T the configuration makes, made as a session makes it (over clients
+// of the configuration's endpoints, which dial nothing until asked), and whether it makes one.
+func partOf[T check.Part](cfg *config) (T, bool) {
+	sources := map[string]check.Source{}
+	for _, e := range cfg.endpoints {
+		sources[e.role.Name] = rpc.New(e.url, e.opts)
+	}
+	for _, p := range cfg.parts {
+		if part, ok := p.New(sources).(T); ok {
+			return part, true
+		}
+	}
+	var none T
+	return none, false
+}
+
+// relation is the configuration's relation of that name ("chain_id", "lag", "fork"), if any.
+func relation(cfg *config, name string) (check.Relation, bool) {
+	for _, r := range cfg.relations {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return check.Relation{}, false
+}
+
+// checksFork reports whether the configuration compares the builder's blocks with the L2's.
+func checksFork(cfg *config) bool {
+	_, ok := relation(cfg, "fork")
+	return ok
+}
+
+// maxLag is the limit of the configuration's lag relation (--max-builder-lag), nil when none.
+func maxLag(cfg *config) *uint64 {
+	r, _ := relation(cfg, "lag")
+	return r.Max()
+}
+
+// hasPart reports whether the configuration makes a part of type T.
+func hasPart[T check.Part](cfg *config) bool {
+	_, ok := partOf[T](cfg)
+	return ok
+}
+
+// madeParts are the parts the configuration makes, in judging order, as a session makes them.
+func madeParts(cfg *config) []check.Part {
+	sources := map[string]check.Source{}
+	for _, e := range cfg.endpoints {
+		sources[e.role.Name] = rpc.New(e.url, e.opts)
+	}
+	var parts []check.Part
+	for _, p := range cfg.parts {
+		if part := p.New(sources); part != nil {
+			parts = append(parts, part)
+		}
+	}
+	return parts
 }

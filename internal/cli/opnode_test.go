@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
+	"github.com/headprobe/headprobe/kind/opnode"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -27,7 +28,7 @@ func TestConfig_OpNode_IsTheLastEndpoint_WithItsChecks(t *testing.T) {
 		t.Fatalf("endpoints %v", got)
 	}
 	op := cfg.endpoints[1]
-	if op.url != "http://op:2" || op.opts.Headers.Get("X-A") != "b" || len(op.role.Criteria) != 2 || op.role.Key() != roles.OpNode.Key() {
+	if op.url != "http://op:2" || op.opts.Headers.Get("X-A") != "b" || len(op.role.Criteria) != 2 || op.role.Key() != opnode.Role.Key() {
 		t.Errorf("op-node endpoint %+v", op)
 	}
 	if _, ok := op.source(op.url, op.opts).(*rpc.OpNode); !ok {
@@ -124,8 +125,8 @@ func TestWarnObservations_OpNodeComparisonNotMade(t *testing.T) {
 		return check.Endpoint{Role: role, Fork: fork, Observation: check.Observation{First: &h, Last: &h, Samples: 1}}
 	}
 	r := check.Judge(check.Health, check.Config{}, []check.Endpoint{
-		seen(roles.L2, nil), seen(roles.OpNode, &check.Fork{Number: 4, Err: errors.New("timeout")}),
-	}, roles.OpNodeRelations(roles.OpNode))
+		seen(execution.L2, nil), seen(opnode.Role, &check.Fork{Number: 4, Err: errors.New("timeout")}),
+	}, opnode.Relations(opnode.Role, execution.L2))
 	var stderr bytes.Buffer
 	warnObservations(&stderr, r)
 	if got := stderr.String(); !strings.Contains(got, "op-node's unsafe head not compared with the L2: the L2's block #4: timeout") || strings.Contains(got, "fork check") {

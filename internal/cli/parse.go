@@ -10,7 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind"
 	"github.com/headprobe/headprobe/rpc"
 )
 
@@ -42,7 +42,8 @@ type Plan struct {
 	ConductorPeers []string
 	// Builder is true when a builder is judged (health with --builder).
 	Builder bool
-	// SecretFiles are the JWT secret files named by --l2-jwt-secret and --builder-jwt-secret.
+	// SecretFiles are the JWT secret files the endpoints read (--l2-jwt-secret, --builder-jwt-secret,
+	// --op-node-jwt-secret).
 	SecretFiles []string
 	// Textfile and StateFile are the files the run writes; "" when not given.
 	Textfile, StateFile string
@@ -99,15 +100,11 @@ func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.
 	}
 	p := &Plan{
 		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
-		Builder:  slices.ContainsFunc(cfg.endpoints, func(e endpoint) bool { return e.role.Name == roles.Builder.Name }),
+		Builder:  slices.ContainsFunc(cfg.endpoints, func(e endpoint) bool { return e.role.Name == kind.Builder }),
 		Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output, Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
 		Target: cfg.target, Labels: cfg.labels,
 	}
-	for _, f := range []string{flagL2Secret, flagBuilderSecret} {
-		if s := str(c, f); s != "" {
-			p.SecretFiles = append(p.SecretFiles, s)
-		}
-	}
+	p.SecretFiles = cfg.secretFiles
 	d.plan = p
 }
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/roles"
+	"github.com/headprobe/headprobe/kind/execution"
 )
 
 // TestWarnObservations_ClockSkewSaidOnce (issue #18): a head in the future within --max-clock-skew
@@ -27,7 +27,7 @@ func TestWarnObservations_ClockSkewSaidOnce(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := check.Head{Number: 16}
-			r := check.Judge(check.Health, cfg, []check.Endpoint{{Role: roles.L2, Observation: check.Observation{First: &h, Last: &h, Samples: 1, Ahead: tc.ahead}}}, nil)
+			r := check.Judge(check.Health, cfg, []check.Endpoint{{Role: execution.L2, Observation: check.Observation{First: &h, Last: &h, Samples: 1, Ahead: tc.ahead}}}, nil)
 			if got := r.Endpoint("l2").Cause; got != tc.cause {
 				t.Fatalf("cause %q, want %q", got, tc.cause)
 			}

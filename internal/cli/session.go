@@ -7,9 +7,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/headprobe/headprobe/builderblocks"
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/flashblocks"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
@@ -32,8 +30,8 @@ type session struct {
 	// stateWarned is set when loading already warned about the state file, which covers what
 	// saving it would say: it is not headprobe's and is left as it is.
 	stateWarned bool
-	// parts are the endpoints judged by more than a head: rollup-boost, op-conductor (parts.go) and
-	// the flashblocks stream, when given; those holding connections are closed with the session.
+	// parts are the endpoints judged by more than a head, made from the kinds' planned parts in
+	// judging order; those holding connections are closed with the session.
 	parts []check.Part
 }
 
@@ -54,16 +52,15 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 	for _, e := range cfg.endpoints {
 		s.targets = append(s.targets, s.target(e, show))
 	}
-	var others []check.Part
-	if o := cfg.builderBlocks; o != nil {
-		if l2, ok := s.targets[0].Source.(builderblocks.Batcher); ok { // the L2's client: its connection is reused
-			others = append(others, builderblocks.New(l2, *o))
+	sources := make(map[string]check.Source, len(s.targets))
+	for _, t := range s.targets {
+		sources[t.Role.Name] = t.Source
+	}
+	for _, p := range cfg.parts {
+		if part := p.New(sources); part != nil {
+			s.parts = append(s.parts, part)
 		}
 	}
-	if cfg.flashblocks != nil {
-		others = append(others, flashblocks.New(*cfg.flashblocks))
-	}
-	s.parts = cfg.newParts(others...)
 	return s
 }
 

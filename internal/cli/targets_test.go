@@ -203,11 +203,11 @@ targets:
 `)
 	p := fleetPlan(t, hp("--targets", path))
 	with, without := p.Targets[0].cfg, p.Targets[1].cfg
-	if len(with.endpoints) != 2 || with.endpoints[0].opts.Headers.Get("X-A") != "1" || with.maxLag == nil {
-		t.Errorf("with: %d endpoints, headers %v, lag %v", len(with.endpoints), with.endpoints[0].opts.Headers, with.maxLag)
+	if len(with.endpoints) != 2 || with.endpoints[0].opts.Headers.Get("X-A") != "1" || maxLag(with) == nil {
+		t.Errorf("with: %d endpoints, headers %v, lag %v", len(with.endpoints), with.endpoints[0].opts.Headers, maxLag(with))
 	}
-	if len(without.endpoints) != 1 || len(without.endpoints[0].opts.Headers) != 0 || without.maxLag != nil {
-		t.Errorf("without: %d endpoints, headers %v, lag %v", len(without.endpoints), without.endpoints[0].opts.Headers, without.maxLag)
+	if len(without.endpoints) != 1 || len(without.endpoints[0].opts.Headers) != 0 || maxLag(without) != nil {
+		t.Errorf("without: %d endpoints, headers %v, lag %v", len(without.endpoints), without.endpoints[0].opts.Headers, maxLag(without))
 	}
 }
 
@@ -231,7 +231,7 @@ targets:
 	p := fleetPlan(t, hp("--targets", path, "--target", "a"))
 	cfg := p.cfg
 	if cfg.endpoints[0].url != "http://a:1" || len(cfg.endpoints[0].opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
-		!cfg.checkFork || cfg.check.ChainID != 901 || *cfg.maxLag != 3 || cfg.target != "a" {
+		!checksFork(cfg) || cfg.check.ChainID != 901 || *maxLag(cfg) != 3 || cfg.target != "a" {
 		t.Errorf("%+v", cfg)
 	}
 	if h := cfg.endpoints[1].opts.Headers; h.Get("Authorization") != "Basic a,b" || h.Get("X-Two") != "2" {

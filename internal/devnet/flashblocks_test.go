@@ -8,7 +8,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/headprobe/headprobe/flashblocks"
+	"github.com/headprobe/headprobe/kind/flashblocks"
 )
 
 // subscribe dials the publisher; the connection is closed when the test ends.
