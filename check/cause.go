@@ -29,3 +29,6 @@ const (
 	// CauseForked: the head is not the block at its height of the endpoint it is checked against.
 	CauseForked Cause = "forked"
 )
+
+// CommonCauses are the causes above, which any kind's heads and parts may give.
+var CommonCauses = []Cause{CauseUnreachable, CauseWrongChain, CauseClockSkew, CauseStale, CauseStuckAcrossRuns, CauseStuck, CauseBehind, CauseAhead, CauseForked}
