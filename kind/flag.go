@@ -37,6 +37,9 @@ type Flag struct {
 	Modes []check.Mode
 	// Long marks a duration that is an age, at most a week; any other duration is at most a day.
 	Long bool
+	// Good and Bad are example values for the wiring's tests: one Configure accepts (an endpoint
+	// another flag of the kind needs), one it refuses in every mode that reads the flag; "" for none.
+	Good, Bad string
 }
 
 // ReadBy reports whether mode reads the flag.

@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"maps"
 	"slices"
 	"testing"
+
+	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/kind"
 )
 
 // badValues are, for each variable, a value its command refuses when it reads it. A variable
@@ -93,15 +97,30 @@ var notRead = map[string][]string{
 // for every command: a command that reads the variable refuses it; one that does not never parses
 // it, so one environment block shared by a pod's probes cannot fail a probe over another's value.
 func TestEnv_EveryCommandRefusesOnlyWhatItReads(t *testing.T) {
+	bad, good := maps.Clone(badValues), maps.Clone(goodEnv)
+	declared := map[string]kind.Flag{} // a kind's flags this table does not list: as the kind declares them
+	all, _ := flagTable()
+	for _, f := range all {
+		name := env(f.Name)[0]
+		if _, listed := badValues[name]; listed || slices.Contains(noBadValue, name) {
+			continue
+		}
+		if f.Bad != "" {
+			bad[name], declared[name] = f.Bad, f
+		}
+		if f.Good != "" {
+			good[name] = f.Good
+		}
+	}
 	for _, name := range EnvVars() {
-		if _, ok := badValues[name]; !ok && !slices.Contains(noBadValue, name) {
-			t.Errorf("%s has no bad value in this table", name)
+		if _, ok := bad[name]; !ok && !slices.Contains(noBadValue, name) {
+			t.Errorf("%s has no bad value in this table, nor in its kind's declaration (kind.Flag's Bad)", name)
 		}
 	}
 	for _, command := range []string{"health", "ready", "live", "watch", "serve"} {
-		for name, bad := range badValues {
+		for name, bad := range bad {
 			var environ []string
-			for k, v := range goodEnv {
+			for k, v := range good {
 				if k != name {
 					environ = append(environ, k+"="+v)
 				}
@@ -109,6 +128,9 @@ func TestEnv_EveryCommandRefusesOnlyWhatItReads(t *testing.T) {
 			environ = append(environ, name+"="+bad)
 			_, err := Parse(hp(command), environ)
 			read := !slices.Contains(notRead[command], name)
+			if f, ok := declared[name]; ok {
+				read = f.ReadBy(modeOf(command))
+			}
 			switch {
 			case read && err == nil:
 				t.Errorf("%s with %s=%q: accepted, want refused", command, name, bad)
@@ -142,4 +164,14 @@ func TestFlag_NotReadIsWarnedNeverFatal(t *testing.T) {
 			t.Errorf("%q: no warning for a flag %s does not read", args, tc.command)
 		}
 	}
+}
+
+// modeOf is the mode a command judges in: watch and serve judge health.
+func modeOf(command string) check.Mode {
+	for _, m := range []check.Mode{check.Ready, check.Live} {
+		if m.String() == command {
+			return m
+		}
+	}
+	return check.Health
 }
