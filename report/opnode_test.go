@@ -12,7 +12,6 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/kind/execution"
 	"github.com/headprobe/headprobe/kind/opnode"
-	"github.com/headprobe/headprobe/rpc"
 )
 
 // opNodeResult is a health run of an L2 at #1240 and an op-node whose unsafe head is #1238,
@@ -22,11 +21,11 @@ func opNodeResult(diverged bool) check.Result {
 	l2 := check.Endpoint{Role: execution.L2, URL: "http://l2:8551", Observation: check.Observation{
 		Last: &check.Head{Number: 1240, Hash: common.HexToHash("0x1240"), Timestamp: 1000}, Age: time.Second, Samples: 1,
 	}}
-	status := &rpc.SyncStatus{
-		UnsafeL2: rpc.BlockRef{Hash: common.HexToHash("0x1238"), Number: 1238, Timestamp: 998},
-		SafeL2:   rpc.BlockRef{Hash: common.HexToHash("0x1200"), Number: 1200, Timestamp: 960},
-		HeadL1:   rpc.BlockRef{Hash: common.HexToHash("0x77"), Number: 77, Timestamp: 996},
-		Seen:     seen, PeersAsked: true, Peers: &rpc.PeerStats{Connected: 9},
+	status := &opnode.SyncStatus{
+		UnsafeL2: opnode.BlockRef{Hash: common.HexToHash("0x1238"), Number: 1238, Timestamp: 998},
+		SafeL2:   opnode.BlockRef{Hash: common.HexToHash("0x1200"), Number: 1200, Timestamp: 960},
+		HeadL1:   opnode.BlockRef{Hash: common.HexToHash("0x77"), Number: 77, Timestamp: 996},
+		Seen:     seen, PeersAsked: true, Peers: &opnode.PeerStats{Connected: 9},
 	}
 	unsafe := check.Head{Number: 1238, Hash: status.UnsafeL2.Hash, Timestamp: 998, Detail: status}
 	l2Hash := unsafe.Hash

@@ -214,7 +214,7 @@ func TestJSONFields_MatchTheREADME(t *testing.T) {
 	names = append(names, execution.L2.Key(), execution.Builder.Key()) // the endpoints' keys
 	names = append(names, partJSONFields()...)                         // rollup-boost's and op-conductor's (partfields_test.go)
 	names = append(names, opnode.Role.Key())                           // op-node's, with its sync status's fields
-	names = append(names, tags(rpc.SyncDoc{})...)
+	names = append(names, tags(opnode.SyncDoc{})...)
 	for _, name := range names {
 		if name == "-" {
 			continue // Endpoints, written under the roles' keys

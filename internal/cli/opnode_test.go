@@ -10,7 +10,6 @@ import (
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/kind/execution"
 	"github.com/headprobe/headprobe/kind/opnode"
-	"github.com/headprobe/headprobe/rpc"
 )
 
 // roleNames are the names of the config's endpoints, in order.
@@ -31,8 +30,8 @@ func TestConfig_OpNode_IsTheLastEndpoint_WithItsChecks(t *testing.T) {
 	if op.url != "http://op:2" || op.opts.Headers.Get("X-A") != "b" || len(op.role.Criteria) != 2 || op.role.Key() != opnode.Role.Key() {
 		t.Errorf("op-node endpoint %+v", op)
 	}
-	if _, ok := op.source(op.url, op.opts).(*rpc.OpNode); !ok {
-		t.Error("op-node's source is not an rpc.OpNode")
+	if _, ok := op.source(op.url, op.opts).(*opnode.Source); !ok {
+		t.Error("op-node's source is not an opnode.Source")
 	}
 	var names []string
 	for _, r := range cfg.relations {

@@ -67,7 +67,7 @@ func configure(v kind.Values) (kind.Plan, error) {
 	e.Role = Judged(maxSafe, minPeers)
 	peers := minPeers > 0
 	p.Sources = []kind.Source{{Endpoint: *e, Rank: kind.RankOpNode,
-		New: func(url string, opts rpc.Options) check.Source { return rpc.NewOpNode(url, opts, peers) }}}
+		New: func(url string, opts rpc.Options) check.Source { return NewSource(url, opts, peers) }}}
 	if l2, ok := v.Role(kind.L2); ok {
 		p.Relations = Relations(e.Role, l2)
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/rpc"
 )
 
 // Role is the sequencer's consensus client, judged through its sync status (optimism_syncStatus):
@@ -40,11 +39,11 @@ func Relations(opNode, l2 check.Role) []check.Relation {
 }
 
 // syncStatus is the sync status op-node's last head carried, or nil.
-func syncStatus(o check.Observation) *rpc.SyncStatus {
+func syncStatus(o check.Observation) *SyncStatus {
 	if o.Last == nil {
 		return nil
 	}
-	s, _ := o.Last.Detail.(*rpc.SyncStatus)
+	s, _ := o.Last.Detail.(*SyncStatus)
 	return s
 }
 

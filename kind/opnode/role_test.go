@@ -15,10 +15,10 @@ import (
 var now = time.Unix(1764633600, 0)
 
 // opNodeSeen is an op-node endpoint whose unsafe head is fresh and whose safe head is safeAge old.
-func opNodeSeen(role check.Role, safeAge time.Duration, peers *rpc.PeerStats, peersErr error) check.Endpoint {
-	s := &rpc.SyncStatus{
-		UnsafeL2: rpc.BlockRef{Hash: common.Hash{1}, Number: 100, Timestamp: uint64(now.Unix())},
-		SafeL2:   rpc.BlockRef{Hash: common.Hash{2}, Number: 90, Timestamp: uint64(now.Add(-safeAge).Unix())},
+func opNodeSeen(role check.Role, safeAge time.Duration, peers *PeerStats, peersErr error) check.Endpoint {
+	s := &SyncStatus{
+		UnsafeL2: BlockRef{Hash: common.Hash{1}, Number: 100, Timestamp: uint64(now.Unix())},
+		SafeL2:   BlockRef{Hash: common.Hash{2}, Number: 90, Timestamp: uint64(now.Add(-safeAge).Unix())},
 		Seen:     now, PeersAsked: peers != nil || peersErr != nil, Peers: peers, PeersErr: peersErr,
 	}
 	h := check.Head{Number: 100, Hash: common.Hash{1}, Timestamp: uint64(now.Unix()), Detail: s}
@@ -37,7 +37,7 @@ func TestOpNodeJudged_SafeHeadAndPeers_ArePartialInHealthOnly(t *testing.T) {
 		maxSafe  time.Duration
 		minPeers uint64
 		safeAge  time.Duration
-		peers    *rpc.PeerStats
+		peers    *PeerStats
 		peersErr error
 		mode     check.Mode
 		state    check.State
@@ -50,17 +50,17 @@ func TestOpNodeJudged_SafeHeadAndPeers_ArePartialInHealthOnly(t *testing.T) {
 			[]string{"op-node safe head #90 is 21m0s old (max 20m0s): blocks are built but not made safe"}},
 		{"SafeOld_NotJudgedByReady", 20 * time.Minute, 0, 21 * time.Minute, nil, nil, check.Ready, check.Healthy, "", nil},
 		{"SafeOld_NotJudgedWithoutTheFlag", 0, 0, 21 * time.Hour, nil, nil, check.Health, check.Healthy, "", nil},
-		{"EnoughPeers", 0, 3, 0, &rpc.PeerStats{Connected: 3}, nil, check.Health, check.Healthy, "", nil},
-		{"FewPeers_IsPartial", 0, 3, 0, &rpc.PeerStats{Connected: 2}, nil, check.Health, check.Partial, CauseFewPeers,
+		{"EnoughPeers", 0, 3, 0, &PeerStats{Connected: 3}, nil, check.Health, check.Healthy, "", nil},
+		{"FewPeers_IsPartial", 0, 3, 0, &PeerStats{Connected: 2}, nil, check.Health, check.Partial, CauseFewPeers,
 			[]string{"op-node has 2 p2p peers connected (min 3)"}},
-		{"OnePeer_IsPartial_OnePeerSaid", 0, 2, 0, &rpc.PeerStats{Connected: 1}, nil, check.Health, check.Partial, CauseFewPeers,
+		{"OnePeer_IsPartial_OnePeerSaid", 0, 2, 0, &PeerStats{Connected: 1}, nil, check.Health, check.Partial, CauseFewPeers,
 			[]string{"op-node has 1 p2p peer connected (min 2)"}},
-		{"FewPeers_NotJudgedByReady", 0, 3, 0, &rpc.PeerStats{Connected: 0}, nil, check.Ready, check.Healthy, "", nil},
+		{"FewPeers_NotJudgedByReady", 0, 3, 0, &PeerStats{Connected: 0}, nil, check.Ready, check.Healthy, "", nil},
 		{"P2PNotEnabled_IsPartial_AndSaysSo", 0, 3, 0, nil, notEnabled, check.Health, check.Partial, CauseFewPeers,
 			[]string{"peers not counted (--min-peers 3)", "-32601", "p2p API is not enabled"}},
 		{"PeersUnreadable_IsPartial", 0, 3, 0, nil, errors.New("malformed response: x"), check.Health, check.Partial, CauseFewPeers,
 			[]string{"peers not counted"}},
-		{"SafeFirst", 20 * time.Minute, 3, 21 * time.Minute, &rpc.PeerStats{Connected: 0}, nil, check.Health, check.Partial, CauseSafeStale, nil},
+		{"SafeFirst", 20 * time.Minute, 3, 21 * time.Minute, &PeerStats{Connected: 0}, nil, check.Health, check.Partial, CauseSafeStale, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			role := Judged(tc.maxSafe, tc.minPeers)
@@ -93,7 +93,7 @@ func TestOpNode_JudgedByHealthAndReady_NotLive(t *testing.T) {
 func TestOpNodeJudged_ZeroedSafeHead(t *testing.T) {
 	role := Judged(20*time.Minute, 0)
 	e := opNodeSeen(role, 0, nil, nil)
-	e.Last.Detail.(*rpc.SyncStatus).SafeL2 = rpc.BlockRef{}
+	e.Last.Detail.(*SyncStatus).SafeL2 = BlockRef{}
 	r := check.Judge(check.Health, check.Config{}, []check.Endpoint{l2Seen(), e}, Relations(role, l2))
 	if r.State != check.Partial || r.Reason != "op-node has no safe head yet (safe_l2 is zeroed; max safe age 20m0s)" {
 		t.Errorf("%s %q", r.State, r.Reason)

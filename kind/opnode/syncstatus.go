@@ -1,4 +1,4 @@
-package rpc
+package opnode
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // BlockRef is a block reference of op-node's sync status (optimism's op-service/eth/id.go,
@@ -180,19 +181,19 @@ type rawRef struct {
 
 // DecodeSyncStatus turns the result of optimism_syncStatus, answered at seen, into a SyncStatus.
 // Every failure is a *Failure: a null result or a zeroed unsafe_l2 (op-node not initialised) is
-// ClassNoBlock, anything else not of the documented shape ClassMalformed; a number or timestamp
+// rpc.ClassNoBlock, anything else not of the documented shape ClassMalformed; a number or timestamp
 // given as a hex string is refused, as op-node gives JSON numbers.
 func DecodeSyncStatus(result json.RawMessage, seen time.Time) (*SyncStatus, error) {
 	raw := bytes.TrimSpace(result)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, &Failure{Class: ClassNoBlock, Msg: "no sync status (result is null)"}
+		return nil, &rpc.Failure{Class: rpc.ClassNoBlock, Msg: "no sync status (result is null)"}
 	}
 	if raw[0] != '{' {
-		return nil, malformed("result is %s, not a sync status", jsonKind(raw[0]))
+		return nil, rpc.Malformed("result is %s, not a sync status", rpc.JSONKind(raw[0]))
 	}
 	var f rawSyncStatus
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, malformed("sync status: %s", jsonErrorText(err))
+		return nil, rpc.Malformed("sync status: %s", rpc.JSONErrorText(err))
 	}
 	s := &SyncStatus{Seen: seen}
 	for _, r := range []struct {
@@ -210,7 +211,7 @@ func DecodeSyncStatus(result json.RawMessage, seen time.Time) (*SyncStatus, erro
 		*r.into = ref
 	}
 	if s.UnsafeL2.zero() {
-		return nil, &Failure{Class: ClassNoBlock, Msg: "no unsafe head yet: unsafe_l2 is zeroed (op-node not initialised)"}
+		return nil, &rpc.Failure{Class: rpc.ClassNoBlock, Msg: "no unsafe head yet: unsafe_l2 is zeroed (op-node not initialised)"}
 	}
 	return s, nil
 }
@@ -219,14 +220,14 @@ func DecodeSyncStatus(result json.RawMessage, seen time.Time) (*SyncStatus, erro
 func decodeRef(name string, raw json.RawMessage) (BlockRef, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return BlockRef{}, malformed("sync status has no %s", name)
+		return BlockRef{}, rpc.Malformed("sync status has no %s", name)
 	}
 	if raw[0] != '{' {
-		return BlockRef{}, malformed("%s is %s, not a block ref", name, jsonKind(raw[0]))
+		return BlockRef{}, rpc.Malformed("%s is %s, not a block ref", name, rpc.JSONKind(raw[0]))
 	}
 	var f rawRef
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return BlockRef{}, malformed("%s: %s", name, jsonErrorText(err))
+		return BlockRef{}, rpc.Malformed("%s: %s", name, rpc.JSONErrorText(err))
 	}
 	var r BlockRef
 	if err := refHash(name+".hash", f.Hash, &r.Hash, true); err != nil {
@@ -248,7 +249,7 @@ func decodeRef(name string, raw json.RawMessage) (BlockRef, error) {
 			Number json.RawMessage `json:"number"`
 		}
 		if err := json.Unmarshal(f.L1Origin, &o); err != nil {
-			return BlockRef{}, malformed("%s.l1origin: %s", name, jsonErrorText(err))
+			return BlockRef{}, rpc.Malformed("%s.l1origin: %s", name, rpc.JSONErrorText(err))
 		}
 		id := &BlockID{}
 		if err := refHash(name+".l1origin.hash", o.Hash, &id.Hash, true); err != nil {
@@ -278,12 +279,12 @@ func present(raw json.RawMessage) bool {
 func refHash(name string, raw json.RawMessage, into *common.Hash, required bool) error {
 	if !present(raw) {
 		if required {
-			return malformed("%s is missing", name)
+			return rpc.Malformed("%s is missing", name)
 		}
 		return nil
 	}
 	if err := json.Unmarshal(raw, into); err != nil {
-		return malformed("%s %s: %s", name, clip(OneLine(string(raw)), 24), jsonErrorText(err))
+		return rpc.Malformed("%s %s: %s", name, rpc.Clip(rpc.OneLine(string(raw)), 24), rpc.JSONErrorText(err))
 	}
 	return nil
 }
@@ -293,18 +294,18 @@ func refHash(name string, raw json.RawMessage, into *common.Hash, required bool)
 func jsonNumber(name string, raw json.RawMessage) (uint64, error) {
 	raw = bytes.TrimSpace(raw)
 	if !present(raw) {
-		return 0, malformed("%s is missing", name)
+		return 0, rpc.Malformed("%s is missing", name)
 	}
-	shown := clip(OneLine(string(raw)), 24)
+	shown := rpc.Clip(rpc.OneLine(string(raw)), 24)
 	if raw[0] == '"' {
-		return 0, malformed("%s %s is a string: op-node gives JSON numbers, not hex", name, shown)
+		return 0, rpc.Malformed("%s %s is a string: op-node gives JSON numbers, not hex", name, shown)
 	}
 	n, err := strconv.ParseUint(string(raw), 10, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return 0, malformed("%s %s is larger than 2^64-1", name, shown)
+			return 0, rpc.Malformed("%s %s is larger than 2^64-1", name, shown)
 		}
-		return 0, malformed("%s %s is not a whole JSON number", name, shown)
+		return 0, rpc.Malformed("%s %s is not a whole JSON number", name, shown)
 	}
 	return n, nil
 }
@@ -314,16 +315,16 @@ func jsonNumber(name string, raw json.RawMessage) (uint64, error) {
 func DecodePeerStats(result json.RawMessage) (*PeerStats, error) {
 	raw := bytes.TrimSpace(result)
 	if !present(raw) {
-		return nil, &Failure{Class: ClassNoBlock, Msg: "no peer stats (result is null)"}
+		return nil, &rpc.Failure{Class: rpc.ClassNoBlock, Msg: "no peer stats (result is null)"}
 	}
 	if raw[0] != '{' {
-		return nil, malformed("peer stats are %s, not an object", jsonKind(raw[0]))
+		return nil, rpc.Malformed("peer stats are %s, not an object", rpc.JSONKind(raw[0]))
 	}
 	var f struct {
 		Connected, Table, Banned, Known json.RawMessage
 	}
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return nil, malformed("peer stats: %s", jsonErrorText(err))
+		return nil, rpc.Malformed("peer stats: %s", rpc.JSONErrorText(err))
 	}
 	p := &PeerStats{}
 	var err error

@@ -1,4 +1,4 @@
-package rpc
+package opnode
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // optimismAPI and p2pAPI answer op-node's methods with the recorded fixtures, through a
@@ -52,7 +53,7 @@ func TestOpNode_OverWebSocketAndIPC(t *testing.T) {
 	go srv.ServeListener(ln)
 	t.Cleanup(func() { ln.Close() })
 	for _, url := range []string{serve(t, srv.ServeHTTP).URL, wsURL(ws.URL), path} {
-		o := NewOpNode(url, Options{Timeout: time.Second}, true)
+		o := NewSource(url, rpc.Options{Timeout: time.Second}, true)
 		for i := range 2 { // a second sample on the same connection
 			h, err := o.Head(context.Background())
 			s, _ := h.Detail.(*SyncStatus)

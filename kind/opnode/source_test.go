@@ -1,4 +1,4 @@
-package rpc
+package opnode
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/headprobe/headprobe/rpc"
 )
 
 // fixture is a recorded answer of testdata/opnode: its '#' lines name the source it follows; the
@@ -112,13 +113,13 @@ func (s *opNodeServer) received() []opNodeCall {
 	return append([]opNodeCall(nil), s.calls...)
 }
 
-// opNodeHead asks an OpNode source for one head, with the fixture's time as now.
-func opNodeHead(t *testing.T, url string, opts Options, peers bool) (*SyncStatus, error) {
+// opNodeHead asks an Source source for one head, with the fixture's time as now.
+func opNodeHead(t *testing.T, url string, opts rpc.Options, peers bool) (*SyncStatus, error) {
 	t.Helper()
 	if opts.Timeout == 0 {
 		opts.Timeout = time.Second
 	}
-	o := NewOpNode(url, opts, peers)
+	o := NewSource(url, opts, peers)
 	o.now = func() time.Time { return fixtureNow.Add(2 * time.Second) }
 	defer o.Close()
 	h, err := o.Head(context.Background())
@@ -137,7 +138,7 @@ func opNodeHead(t *testing.T, url string, opts Options, peers bool) (*SyncStatus
 
 func TestOpNode_DecodesTheSyncStatusFixture_InOneCall(t *testing.T) {
 	srv := newOpNodeServer(t, map[string]string{"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt")})
-	s, err := opNodeHead(t, srv.URL, Options{}, false)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func TestOpNode_PeersInTheSameBatch(t *testing.T) {
 		"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt"),
 		"opp2p_peerStats":     fixture(t, "opp2p_peerStats.txt"),
 	})
-	s, err := opNodeHead(t, srv.URL, Options{}, true)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,14 +193,14 @@ func TestOpNode_P2PNotEnabled_KeepsTheSyncStatus(t *testing.T) {
 		"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt"),
 		"opp2p_peerStats":     fixture(t, "opp2p_peerStats_disabled.txt"),
 	})
-	s, err := opNodeHead(t, srv.URL, Options{}, true)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Peers != nil || !s.PeersAsked {
 		t.Errorf("peers %+v", s.Peers)
 	}
-	wantFailure(t, s.PeersErr, ClassRPCError, "-32601", "opp2p_peerStats")
+	wantFailure(t, s.PeersErr, rpc.ClassRPCError, "-32601", "opp2p_peerStats")
 	if !strings.Contains(s.Line(), "peers unknown") {
 		t.Errorf("line %q", s.Line())
 	}
@@ -230,30 +231,30 @@ func TestOpNode_MalformedSyncStatus_IsRefusedWithTheFieldNamed(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		members string
-		class   Class
+		class   rpc.Class
 		want    []string
 	}{
-		{"NumberAsHex", replaced(t, "unsafe_l2", "number", `"0x3e8"`), ClassMalformed, []string{`unsafe_l2.number "0x3e8" is a string: op-node gives JSON numbers, not hex`}},
-		{"TimestampAsHex", replaced(t, "safe_l2", "timestamp", `"0x6929e000"`), ClassMalformed, []string{"safe_l2.timestamp", "not hex"}},
-		{"L1NumberAsHex", replaced(t, "head_l1", "number", `"0x4e22"`), ClassMalformed, []string{"head_l1.number", "not hex"}},
-		{"L1OriginNumberAsHex", replaced(t, "unsafe_l2", "l1origin", `{"hash":`+zero+`,"number":"0x1"}`), ClassMalformed, []string{"unsafe_l2.l1origin.number", "not hex"}},
-		{"NumberNegative", replaced(t, "unsafe_l2", "number", `-1`), ClassMalformed, []string{"unsafe_l2.number -1 is not a whole JSON number"}},
-		{"NumberFraction", replaced(t, "unsafe_l2", "number", `1.5`), ClassMalformed, []string{"not a whole JSON number"}},
-		{"NumberTooLarge", replaced(t, "unsafe_l2", "number", `18446744073709551616`), ClassMalformed, []string{"larger than 2^64-1"}},
-		{"NumberMissing", replaced(t, "finalized_l2", "number", ""), ClassMalformed, []string{"finalized_l2.number is missing"}},
-		{"HashMissing", replaced(t, "unsafe_l2", "hash", ""), ClassMalformed, []string{"unsafe_l2.hash is missing"}},
-		{"HashShort", replaced(t, "unsafe_l2", "hash", `"0x12"`), ClassMalformed, []string{"unsafe_l2.hash"}},
-		{"RefMissing", `"result":{"unsafe_l2":null}`, ClassMalformed, []string{"sync status has no"}},
-		{"RefNotAnObject", `"result":{"unsafe_l2":[]}`, ClassMalformed, []string{"unsafe_l2 is an array, not a block ref"}},
-		{"ResultNull", `"result":null`, ClassNoBlock, []string{"no sync status (result is null)"}},
-		{"ResultString", `"result":"synced"`, ClassMalformed, []string{"result is a string, not a sync status"}},
-		{"UnsafeZeroed", replaced(t, "unsafe_l2", "hash", zero), ClassNoBlock, []string{"unsafe_l2 is zeroed"}},
-		{"MethodUnknown", `"error":{"code":-32601,"message":"the method optimism_syncStatus does not exist/is not available"}`, ClassRPCError,
+		{"NumberAsHex", replaced(t, "unsafe_l2", "number", `"0x3e8"`), rpc.ClassMalformed, []string{`unsafe_l2.number "0x3e8" is a string: op-node gives JSON numbers, not hex`}},
+		{"TimestampAsHex", replaced(t, "safe_l2", "timestamp", `"0x6929e000"`), rpc.ClassMalformed, []string{"safe_l2.timestamp", "not hex"}},
+		{"L1NumberAsHex", replaced(t, "head_l1", "number", `"0x4e22"`), rpc.ClassMalformed, []string{"head_l1.number", "not hex"}},
+		{"L1OriginNumberAsHex", replaced(t, "unsafe_l2", "l1origin", `{"hash":`+zero+`,"number":"0x1"}`), rpc.ClassMalformed, []string{"unsafe_l2.l1origin.number", "not hex"}},
+		{"NumberNegative", replaced(t, "unsafe_l2", "number", `-1`), rpc.ClassMalformed, []string{"unsafe_l2.number -1 is not a whole JSON number"}},
+		{"NumberFraction", replaced(t, "unsafe_l2", "number", `1.5`), rpc.ClassMalformed, []string{"not a whole JSON number"}},
+		{"NumberTooLarge", replaced(t, "unsafe_l2", "number", `18446744073709551616`), rpc.ClassMalformed, []string{"larger than 2^64-1"}},
+		{"NumberMissing", replaced(t, "finalized_l2", "number", ""), rpc.ClassMalformed, []string{"finalized_l2.number is missing"}},
+		{"HashMissing", replaced(t, "unsafe_l2", "hash", ""), rpc.ClassMalformed, []string{"unsafe_l2.hash is missing"}},
+		{"HashShort", replaced(t, "unsafe_l2", "hash", `"0x12"`), rpc.ClassMalformed, []string{"unsafe_l2.hash"}},
+		{"RefMissing", `"result":{"unsafe_l2":null}`, rpc.ClassMalformed, []string{"sync status has no"}},
+		{"RefNotAnObject", `"result":{"unsafe_l2":[]}`, rpc.ClassMalformed, []string{"unsafe_l2 is an array, not a block ref"}},
+		{"ResultNull", `"result":null`, rpc.ClassNoBlock, []string{"no sync status (result is null)"}},
+		{"ResultString", `"result":"synced"`, rpc.ClassMalformed, []string{"result is a string, not a sync status"}},
+		{"UnsafeZeroed", replaced(t, "unsafe_l2", "hash", zero), rpc.ClassNoBlock, []string{"unsafe_l2 is zeroed"}},
+		{"MethodUnknown", `"error":{"code":-32601,"message":"the method optimism_syncStatus does not exist/is not available"}`, rpc.ClassRPCError,
 			[]string{"JSON-RPC error -32601", "optimism_syncStatus"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newOpNodeServer(t, map[string]string{"optimism_syncStatus": tc.members})
-			_, err := opNodeHead(t, srv.URL, Options{}, false)
+			_, err := opNodeHead(t, srv.URL, rpc.Options{}, false)
 			wantFailure(t, err, tc.class, tc.want...)
 		})
 	}
@@ -263,17 +264,17 @@ func TestOpNode_MalformedSyncStatus_IsRefusedWithTheFieldNamed(t *testing.T) {
 func TestOpNode_PeerStatsMalformed_IsThePeersFailure(t *testing.T) {
 	for _, tc := range []struct {
 		name, members string
-		class         Class
+		class         rpc.Class
 		want          string
 	}{
-		{"ConnectedAsHex", `"result":{"connected":"0xc","table":40}`, ClassMalformed, `connected "0xc" is a string`},
-		{"ConnectedMissing", `"result":{"table":40}`, ClassMalformed, "connected is missing"},
-		{"Null", `"result":null`, ClassNoBlock, "no peer stats"},
-		{"Array", `"result":[]`, ClassMalformed, "peer stats are an array"},
+		{"ConnectedAsHex", `"result":{"connected":"0xc","table":40}`, rpc.ClassMalformed, `connected "0xc" is a string`},
+		{"ConnectedMissing", `"result":{"table":40}`, rpc.ClassMalformed, "connected is missing"},
+		{"Null", `"result":null`, rpc.ClassNoBlock, "no peer stats"},
+		{"Array", `"result":[]`, rpc.ClassMalformed, "peer stats are an array"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newOpNodeServer(t, map[string]string{"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt"), "opp2p_peerStats": tc.members})
-			s, err := opNodeHead(t, srv.URL, Options{}, true)
+			s, err := opNodeHead(t, srv.URL, rpc.Options{}, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,7 +290,7 @@ func TestOpNode_PeersErrorIsScrubbed(t *testing.T) {
 		"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt"),
 		"opp2p_peerStats":     `"error":{"code":-32000,"message":"denied for X-Api-Key: ` + key + `"}`,
 	})
-	s, err := opNodeHead(t, srv.URL, Options{Headers: http.Header{"X-Api-Key": {key}}}, true)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{Headers: http.Header{"X-Api-Key": {key}}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +304,7 @@ func TestSyncStatus_LineDocAndSeries(t *testing.T) {
 		"optimism_syncStatus": fixture(t, "optimism_syncStatus.txt"),
 		"opp2p_peerStats":     fixture(t, "opp2p_peerStats.txt"),
 	})
-	s, err := opNodeHead(t, srv.URL, Options{}, true)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +345,7 @@ func TestOpNode_DecodesTheRecordedV1196Answers(t *testing.T) {
 		"optimism_syncStatus": fixture(t, "optimism_syncStatus.v1.19.6.txt"),
 		"opp2p_peerStats":     fixture(t, "opp2p_peerStats.v1.19.6.txt"),
 	})
-	s, err := opNodeHead(t, srv.URL, Options{}, true)
+	s, err := opNodeHead(t, srv.URL, rpc.Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package rpc
+package opnode
 
 import (
 	"encoding/json"
@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/headprobe/headprobe/rpc"
 )
 
-// FuzzDecodeSyncStatus: any optimism_syncStatus result is a sync status or a one-line *Failure of
+// FuzzDecodeSyncStatus: any optimism_syncStatus result is a sync status or a one-line *rpc.Failure of
 // bounded length, never a panic, and decodes the same way twice.
 func FuzzDecodeSyncStatus(f *testing.F) {
 	f.Add([]byte(strings.TrimPrefix(fixture(f, "optimism_syncStatus.txt"), `"result":`)))
@@ -18,8 +20,8 @@ func FuzzDecodeSyncStatus(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := DecodeSyncStatus(json.RawMessage(data), seen)
 		if err != nil {
-			var fail *Failure
-			if !errors.As(err, &fail) || (fail.Class != ClassMalformed && fail.Class != ClassNoBlock) {
+			var fail *rpc.Failure
+			if !errors.As(err, &fail) || (fail.Class != rpc.ClassMalformed && fail.Class != rpc.ClassNoBlock) {
 				t.Fatalf("error %T %q", err, err)
 			}
 			if s != nil || strings.ContainsAny(fail.Msg, "\r\n") || len(fail.Msg) > 240 {
