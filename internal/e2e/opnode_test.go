@@ -17,7 +17,7 @@ import (
 
 // The op-node checks on the compiled binary: each check both ways against the devnet's L2 and its
 // op-node stand-in (internal/devnet), every fault class on the op-node endpoint against httptest
-// servers answering the recorded shapes of rpc/testdata/opnode, and ready and live with op-node
+// servers answering the recorded shapes of kind/opnode/testdata/opnode, and ready and live with op-node
 // failing.
 
 // opNodeNet is the devnet's L2, sealing on demand with one fresh block, and an op-node stand-in
@@ -218,13 +218,13 @@ func TestOpNode_Stale_IsUnavailable_AcrossRunsToo(t *testing.T) {
 	probeRun(t, args...).expect(t, exitUnavailable, "UNAVAILABLE: op-node head stuck at #1000 for 1m0s across runs (max 20s)")
 }
 
-// opNodeFixture serves rpc/testdata/opnode's answers: restamped to now (keeping the refs'
+// opNodeFixture serves kind/opnode/testdata/opnode's answers: restamped to now (keeping the refs'
 // distances) or as recorded; edit, when set, changes the sync status before it is sent.
 // peers, when not "", are the members opp2p_peerStats is answered with instead of the recorded ones.
 func opNodeFixture(t *testing.T, restamp bool, edit func(map[string]map[string]any), peers ...string) string {
 	t.Helper()
 	read := func(name string) map[string]any {
-		data, err := os.ReadFile(filepath.Join("rpc", "testdata", "opnode", name))
+		data, err := os.ReadFile(filepath.Join("kind", "opnode", "testdata", "opnode", name))
 		if err != nil {
 			t.Fatal(err)
 		}
