@@ -28,6 +28,7 @@ import (
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/cli"
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
 
@@ -64,7 +65,7 @@ func parseCommandLine(args []string, environ map[string]string) (*cli.Plan, erro
 func unknownEnvVars(environ map[string]string) []string {
 	var unknown []string
 	for k := range environ {
-		if strings.HasPrefix(k, envPrefix) && !slices.Contains(cli.EnvVars(), k) {
+		if strings.HasPrefix(k, envPrefix) && !slices.Contains(config.EnvVars(), k) {
 			unknown = append(unknown, k)
 		}
 	}

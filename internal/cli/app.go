@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -26,11 +28,11 @@ func newApp(stdout, stderr io.Writer, code *int, dry *dryRun) *cli.App {
 func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *cli.App {
 	action := func(mode check.Mode) cli.ActionFunc {
 		return func(c *cli.Context) error {
-			if isSet(c, flagTargets) {
+			if config.IsSet(c, config.FlagTargets) {
 				*code = fleetAction(c, mode, stdout, stderr, dry)
 				return nil
 			}
-			cfg, err := parseConfig(c, mode)
+			cfg, err := config.Parse(c, mode)
 			if dry != nil {
 				dry.record(c, mode.String(), cfg, 0, err)
 				return nil
@@ -47,7 +49,7 @@ func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *c
 	// One set of flag values serves every command: a flag's Apply registers a copy with the
 	// parser (flags.go), so none is changed by a run, and clipping keeps the commands' appends
 	// apart.
-	flags := slices.Clip(probeFlags())
+	flags := slices.Clip(config.ProbeFlags())
 	if only != "" {
 		uncategorized(flags)
 	}
@@ -62,7 +64,7 @@ func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *c
 		}
 	}
 	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"}
-	cli.FlagStringer, cli.HelpPrinter = flagHelp, helpPrinter
+	cli.FlagStringer, cli.HelpPrinter = config.FlagHelp, helpPrinter
 	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintln(c.App.Writer, versionString()) }
 	if only != "" {
 		var cmd *cli.Command
@@ -87,7 +89,7 @@ func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *c
 		Version:              versionString(),
 		Writer:               stdout,
 		ErrWriter:            stderr,
-		Flags:                append(flags, everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag(), conductorPeersFlag()),
+		Flags:                append(flags, config.EveryFlag(), config.ListenFlag(), config.MaxProbesFlag(), config.EnableReloadFlag(), config.ConductorScopeFlag(), config.ConductorPeersFlag()),
 		Action:               action(check.Health),
 		OnUsageError:         usageError,
 		ExitErrHandler:       func(*cli.Context, error) {},
@@ -178,11 +180,11 @@ func oneShotCommand(args []string) string {
 func uncategorized(flags []cli.Flag) {
 	for _, f := range flags {
 		switch f := f.(type) {
-		case cmdString:
+		case config.CmdString:
 			f.Category = ""
-		case cmdBool:
+		case config.CmdBool:
 			f.Category = ""
-		case cmdSlice:
+		case config.CmdSlice:
 			f.Category = ""
 		}
 	}

@@ -28,7 +28,7 @@ func TestBuilderBlocks_Flags(t *testing.T) {
 		t.Errorf("%s refused", checksummed)
 	}
 	if cfg := mustParse(t, hp("--l2", "http://l2:1"), nil); hasPart[*builderblocks.Part](cfg) {
-		t.Errorf("without --builder-signer: %+v", cfg.parts)
+		t.Errorf("without --builder-signer: %+v", cfg.Parts)
 	}
 	for _, mode := range []string{"ready", "live"} { // health only: ignored entirely, as the builder's flags
 		if cfg := mustParse(t, hp(mode, "--l2", "http://l2:1", "--builder-signer", "garbage"), nil); hasPart[*builderblocks.Part](cfg) {
@@ -63,7 +63,7 @@ func TestBuilderBlocks_BadValuesRefused(t *testing.T) {
 
 func TestBuilderBlocks_FlagsWithoutSigner_Warn(t *testing.T) {
 	cfg := mustParse(t, hp("--l2", "http://l2:1", "--builder-blocks", "5"), nil)
-	if len(cfg.warnings) != 1 || !strings.Contains(cfg.warnings[0], "--builder-blocks counts the builder's blocks, and no --builder-signer is given") {
-		t.Errorf("warnings %q", cfg.warnings)
+	if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "--builder-blocks counts the builder's blocks, and no --builder-signer is given") {
+		t.Errorf("warnings %q", cfg.Warnings)
 	}
 }

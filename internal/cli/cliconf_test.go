@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
@@ -16,7 +18,7 @@ import (
 func hp(args ...string) []string { return append([]string{"headprobe"}, args...) }
 
 // mustParse parses a command line that must be accepted.
-func mustParse(t *testing.T, args []string, environ map[string]string) *config {
+func mustParse(t *testing.T, args []string, environ map[string]string) *config.Config {
 	t.Helper()
 	p := parseCommandLine(t, args, environ)
 	if p.err != nil {
@@ -47,18 +49,18 @@ func TestEnv_CommandLineWinsWhereverTheFlagStands(t *testing.T) {
 		hp("--l2", "http://b:1", "--timeout", "2s", "-o", "nagios"),
 	} {
 		cfg := mustParse(t, args, environ)
-		if cfg.endpoints[0].url != "http://b:1" || cfg.timeout != 2*time.Second || cfg.output != "nagios" {
-			t.Errorf("%q: l2 %s, timeout %s, output %s; want the command line's", args, cfg.endpoints[0].url, cfg.timeout, cfg.output)
+		if cfg.Endpoints[0].URL != "http://b:1" || cfg.Timeout != 2*time.Second || cfg.Output != "nagios" {
+			t.Errorf("%q: l2 %s, timeout %s, output %s; want the command line's", args, cfg.Endpoints[0].URL, cfg.Timeout, cfg.Output)
 		}
 	}
-	if cfg := mustParse(t, hp("ready"), environ); cfg.endpoints[0].url != "http://a:1" || cfg.timeout != 3*time.Second || cfg.output != "json" {
-		t.Errorf("environment alone: l2 %s, timeout %s, output %s", cfg.endpoints[0].url, cfg.timeout, cfg.output)
+	if cfg := mustParse(t, hp("ready"), environ); cfg.Endpoints[0].URL != "http://a:1" || cfg.Timeout != 3*time.Second || cfg.Output != "json" {
+		t.Errorf("environment alone: l2 %s, timeout %s, output %s", cfg.Endpoints[0].URL, cfg.Timeout, cfg.Output)
 	}
 	// A bad variable is irrelevant when the command line gives its flag.
 	environ = map[string]string{"HEADPROBE_MIN_BLOCKS": "abc", "HEADPROBE_CHECK_FORK": "maybe", "HEADPROBE_MAX_UNSAFE_INTERVAL": "soon"}
 	cfg := mustParse(t, hp("--min-blocks", "2", "--check-fork=false", "health", "--max-unsafe-interval", "5s", "--l2", "http://b:1"), environ)
-	if cfg.check.MinBlocks != 2 || checksFork(cfg) || cfg.check.MaxAge != 5*time.Second {
-		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.check.MinBlocks, checksFork(cfg), cfg.check.MaxAge)
+	if cfg.Check.MinBlocks != 2 || checksFork(cfg) || cfg.Check.MaxAge != 5*time.Second {
+		t.Errorf("min blocks %d, check fork %v, max age %s", cfg.Check.MinBlocks, checksFork(cfg), cfg.Check.MaxAge)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MIN_BLOCKS": "abc"}, `must be a whole number (specified: "abc")`)
 }
@@ -73,11 +75,11 @@ func TestEvery_AcceptedBeforeTheWatchCommand(t *testing.T) {
 
 func TestEvery_BeforeAOneShotCommandIsWarned(t *testing.T) {
 	cfg := mustParse(t, hp("--every", "1s", "ready", "--l2", "http://b:1"), nil)
-	if strings.Join(cfg.warnings, "\n") != "warning: --every is for watch and serve; ready ignores it" {
-		t.Errorf("warnings %q", cfg.warnings)
+	if strings.Join(cfg.Warnings, "\n") != "warning: --every is for watch and serve; ready ignores it" {
+		t.Errorf("warnings %q", cfg.Warnings)
 	}
-	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.warnings) != 0 {
-		t.Errorf("warnings %q for HEADPROBE_EVERY, which one environment block shares with watch", cfg.warnings)
+	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_EVERY": "1s"}); len(cfg.Warnings) != 0 {
+		t.Errorf("warnings %q for HEADPROBE_EVERY, which one environment block shares with watch", cfg.Warnings)
 	}
 }
 
@@ -93,7 +95,7 @@ func TestHeader_LineBreakOnTheCommandLineIsRefused(t *testing.T) {
 		t.Errorf("exit %d, want %d", code, check.Unknown.ExitCode())
 	}
 	cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-header", "Authorization: Basic a,b"), nil)
-	if got := cfg.endpoints[0].opts.Headers.Get("Authorization"); got != "Basic a,b" {
+	if got := cfg.Endpoints[0].Opts.Headers.Get("Authorization"); got != "Basic a,b" {
 		t.Errorf("header with a comma: %q", got)
 	}
 }
@@ -107,13 +109,13 @@ func TestEnv_EveryValueIsTrimmedAlike(t *testing.T) {
 		"HEADPROBE_MAX_BUILDER_LAG": "\t3\n", "HEADPROBE_CHECK_FORK": "true\n", "HEADPROBE_OUTPUT": "json\n",
 		"HEADPROBE_BUILDER": "http://builder:1 \n",
 	})
-	if cfg.endpoints[0].url != "http://b:1" || cfg.endpoints[0].opts.Headers.Get("X-Api-Key") != "abc" || cfg.check.ChainID != 901 ||
-		cfg.check.MinBlocks != 2 || len(cfg.endpoints[0].opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
-		maxLag(cfg) == nil || *maxLag(cfg) != 3 || !checksFork(cfg) || cfg.output != "json" || cfg.endpoints[1].url != "http://builder:1" {
+	if cfg.Endpoints[0].URL != "http://b:1" || cfg.Endpoints[0].Opts.Headers.Get("X-Api-Key") != "abc" || cfg.Check.ChainID != 901 ||
+		cfg.Check.MinBlocks != 2 || len(cfg.Endpoints[0].Opts.JWTSecret) == 0 || cfg.Timeout != 2*time.Second ||
+		maxLag(cfg) == nil || *maxLag(cfg) != 3 || !checksFork(cfg) || cfg.Output != "json" || cfg.Endpoints[1].URL != "http://builder:1" {
 		t.Errorf("trimmed values not taken: %+v", cfg)
 	}
 	cfg = mustParse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_HEADER": "\n  X-One: 1,5 \r\n\nX-Two: 2\n"})
-	if h := cfg.endpoints[0].opts.Headers; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" || len(h) != 2 {
+	if h := cfg.Endpoints[0].Opts.Headers; h.Get("X-One") != "1,5" || h.Get("X-Two") != "2" || len(h) != 2 {
 		t.Errorf("headers from several lines: %v", h)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_L2_JWT_SECRET": "/nonexistent/jwt.hex\n"}, "--l2-jwt-secret")
@@ -127,7 +129,7 @@ func TestEnv_MisspeltRequiredVariable_HintsInTheRefusal(t *testing.T) {
 	mustRefuse(t, hp(), map[string]string{"HEADPROBE_L2_URL": "http://a:1"},
 		"--l2 is required (or HEADPROBE_L2) (HEADPROBE_L2_URL is set: did you mean HEADPROBE_L2?)")
 	var stdout, stderr bytes.Buffer
-	code := Run(withEnvironment(context.Background(), listEnv([]string{"HEADPROBE_L2_URL=http://a:1"})), hp(), &stdout, &stderr)
+	code := Run(config.WithEnvironment(context.Background(), config.ListEnv([]string{"HEADPROBE_L2_URL=http://a:1"})), hp(), &stdout, &stderr)
 	if code != check.Unknown.ExitCode() || !strings.Contains(stdout.String(), "did you mean HEADPROBE_L2?") {
 		t.Errorf("exit %d, stdout %q: want UNKNOWN with the hint", code, stdout.String())
 	}
@@ -149,8 +151,8 @@ func TestEnv_MisspeltVariableIsWarned(t *testing.T) {
 		"warning: HEADPROBE_MAX_UNSAFE is not a headprobe variable (did you mean HEADPROBE_MAX_UNSAFE_INTERVAL?)",
 		"warning: HEADPROBE_TIMOUT is not a headprobe variable (did you mean HEADPROBE_TIMEOUT?)",
 	}
-	if strings.Join(cfg.warnings, "\n") != strings.Join(want, "\n") {
-		t.Errorf("warnings %q, want %q", cfg.warnings, want)
+	if strings.Join(cfg.Warnings, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings %q, want %q", cfg.Warnings, want)
 	}
 }
 
@@ -164,8 +166,8 @@ func TestNumbersAndDurations_OneLineErrors(t *testing.T) {
 		t.Errorf("exit %d, stdout %s", code, stdout.String())
 	}
 	cfg := mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "604800"), nil)
-	if cfg.check.MaxAge != 7*24*time.Hour {
-		t.Errorf("max age %s, want 168h", cfg.check.MaxAge)
+	if cfg.Check.MaxAge != 7*24*time.Hour {
+		t.Errorf("max age %s, want 168h", cfg.Check.MaxAge)
 	}
 	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "604801"), nil, "--max-unsafe-interval is too long: at most 168h, 604800 seconds")
 	mustRefuse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "99999999999999999999"), nil, "--max-unsafe-interval is too long")
@@ -192,7 +194,7 @@ func TestDurations_HaveABound(t *testing.T) {
 		mustRefuse(t, tc.args, nil, tc.want)
 	}
 	cfg := mustParse(t, hp("--l2", "http://b:1", "--interval", "24h", "--timeout", "24h"), nil)
-	if b := runBound(cfg); b <= 48*time.Hour {
+	if b := config.RunBound(cfg); b <= 48*time.Hour {
 		t.Errorf("run bound %s at the longest interval and timeout, want just over 48h", b)
 	}
 	mustParse(t, hp("--l2", "http://b:1", "--max-unsafe-interval", "1.5h"), nil)
@@ -219,8 +221,8 @@ func TestLive_IgnoresTheRulesOfProgress(t *testing.T) {
 		{"HEADPROBE_MAX_STALL": "1m"},
 		{"HEADPROBE_STATE_FILE": state, "HEADPROBE_MAX_STALL": "0", "HEADPROBE_MAX_UNSAFE_INTERVAL": "0"},
 	} {
-		if cfg := mustParse(t, hp("live", "--l2", "http://b:1"), environ); cfg.stateFile != "" {
-			t.Errorf("%v: live uses the state file %q", environ, cfg.stateFile)
+		if cfg := mustParse(t, hp("live", "--l2", "http://b:1"), environ); cfg.StateFile != "" {
+			t.Errorf("%v: live uses the state file %q", environ, cfg.StateFile)
 		}
 		mustRefuse(t, hp("ready", "--l2", "http://b:1"), environ, "--")
 	}
@@ -245,8 +247,8 @@ func TestMaxClockSkew_ParsedLikeDurations(t *testing.T) {
 		{hp("--l2", "http://b:1", "--max-clock-skew", "5"), nil, 5 * time.Second},
 		{hp("--l2", "http://b:1"), map[string]string{"HEADPROBE_MAX_CLOCK_SKEW": "2m\n"}, 2 * time.Minute},
 	} {
-		if cfg := mustParse(t, tc.args, tc.environ); cfg.check.MaxClockSkew != tc.want {
-			t.Errorf("%q %v: %s, want %s", tc.args, tc.environ, cfg.check.MaxClockSkew, tc.want)
+		if cfg := mustParse(t, tc.args, tc.environ); cfg.Check.MaxClockSkew != tc.want {
+			t.Errorf("%q %v: %s, want %s", tc.args, tc.environ, cfg.Check.MaxClockSkew, tc.want)
 		}
 	}
 	mustRefuse(t, hp("--l2", "http://b:1", "--max-clock-skew", "-1s"), nil, "--max-clock-skew must not be negative")
@@ -257,12 +259,12 @@ func TestIPC_IgnoredFlagsAreWarned(t *testing.T) {
 	testkit.WriteSecret(t, secret, 0o600)
 	cfg := mustParse(t, hp("--l2", "/run/geth.ipc", "--l2-jwt-secret", secret, "--l2-header", "X-A: 1", "--tls-server-name", "x"), nil)
 	for _, w := range []string{"warning: --l2-jwt-secret is ignored for an IPC endpoint", "warning: --l2-header is ignored for an IPC endpoint", "--tls-* flags are ignored for an IPC endpoint"} {
-		if !strings.Contains(strings.Join(cfg.warnings, "\n"), w) {
-			t.Errorf("warnings %q lack %q", cfg.warnings, w)
+		if !strings.Contains(strings.Join(cfg.Warnings, "\n"), w) {
+			t.Errorf("warnings %q lack %q", cfg.Warnings, w)
 		}
 	}
-	if cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-jwt-secret", secret), nil); len(cfg.warnings) != 0 {
-		t.Errorf("warnings for an HTTP endpoint: %q", cfg.warnings)
+	if cfg := mustParse(t, hp("--l2", "http://b:1", "--l2-jwt-secret", secret), nil); len(cfg.Warnings) != 0 {
+		t.Errorf("warnings for an HTTP endpoint: %q", cfg.Warnings)
 	}
 }
 
@@ -278,12 +280,12 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 				t.Errorf("%q line %d has %d columns: %q", args, i+1, n, line)
 			}
 		}
-		cats := []string{catEndpoints, catThresholds, catConsistency, catOutput, catTLS, catAcrossRuns}
+		cats := []string{config.CatEndpoints, config.CatThresholds, config.CatConsistency, config.CatOutput, config.CatTLS, config.CatAcrossRuns}
 		switch args[0] {
 		case "ready":
-			cats = []string{catEndpoints, catThresholds, catOutput, catTLS, catAcrossRuns}
+			cats = []string{config.CatEndpoints, config.CatThresholds, config.CatOutput, config.CatTLS, config.CatAcrossRuns}
 		case "live":
-			cats = []string{catEndpoints, catThresholds, catOutput, catTLS}
+			cats = []string{config.CatEndpoints, config.CatThresholds, config.CatOutput, config.CatTLS}
 		}
 		for _, cat := range cats {
 			if !strings.Contains(help, "\n   "+cat+"\n") {
@@ -291,7 +293,7 @@ func TestHelp_GroupedWithin100ColumnsAndHealthOnlyMarked(t *testing.T) {
 			}
 		}
 	}
-	all, _ := flagTable()
+	all, _ := config.FlagTable()
 	for _, f := range all { // the help's "(health only)" says what the table says
 		healthOnly := strings.Contains(f.Usage, "(health only)") || strings.Contains(f.Category, "(health only)")
 		if ignored := !f.ReadBy(check.Ready) && !f.ReadBy(check.Live); ignored != healthOnly {

@@ -40,11 +40,11 @@ func FuzzParseFlags(f *testing.F) {
 			return
 		}
 		cfg := p.cfg
-		if err := rpc.ValidateURL(cfg.endpoints[0].url); err != nil {
-			t.Fatalf("accepted --l2 %q: %v", cfg.endpoints[0].url, err)
+		if err := rpc.ValidateURL(cfg.Endpoints[0].URL); err != nil {
+			t.Fatalf("accepted --l2 %q: %v", cfg.Endpoints[0].URL, err)
 		}
-		if cfg.timeout <= 0 || cfg.check.Validate() != nil {
-			t.Fatalf("accepted an unusable configuration: timeout %s, %v", cfg.timeout, cfg.check.Validate())
+		if cfg.Timeout <= 0 || cfg.Check.Validate() != nil {
+			t.Fatalf("accepted an unusable configuration: timeout %s, %v", cfg.Timeout, cfg.Check.Validate())
 		}
 	})
 }

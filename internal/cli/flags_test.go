@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/urfave/cli/v2"
 )
 
@@ -22,11 +23,11 @@ func TestFlagNamesAsUrfave(t *testing.T) {
 		var name string
 		var aliases []string
 		switch g := f.(type) {
-		case cmdString:
+		case config.CmdString:
 			name, aliases = g.Name, g.Aliases
-		case cmdBool:
+		case config.CmdBool:
 			name, aliases = g.Name, g.Aliases
-		case cmdSlice:
+		case config.CmdSlice:
 			name, aliases = g.Name, g.Aliases
 		default:
 			t.Errorf("%v: a %T, not one of headprobe's flag types", f.Names(), f)

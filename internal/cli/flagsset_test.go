@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 )
 
@@ -15,7 +17,7 @@ import (
 func inspect(t *testing.T, args []string, environ map[string]string, f func(c *cli.Context)) {
 	t.Helper()
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, envPrefix) {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, config.EnvPrefix) {
 			t.Setenv(k, "")
 			os.Unsetenv(k)
 		}
@@ -56,8 +58,8 @@ func TestOnCommandLine_AgreesWithIsSet(t *testing.T) {
 		{[]string{"headprobe", "--l2", "http://a:1"}, nil},
 		{[]string{"headprobe", "health", "--l2", "http://a:1", "-q", "-o", "json"}, nil},
 		{[]string{"headprobe", "-q", "--builder", "http://b:2", "ready", "--l2", "http://a:1", "--timeout", "3s"}, nil},
-		{[]string{"headprobe", "--output=nagios", "live"}, map[string]string{envPrefix + "L2": "http://a:1", envPrefix + "QUIET": "true"}},
-		{[]string{"headprobe", "watch", "--every", "5s"}, map[string]string{envPrefix + "L2": "http://a:1", envPrefix + "HEADER": "X-A: 1"}},
+		{[]string{"headprobe", "--output=nagios", "live"}, map[string]string{config.EnvPrefix + "L2": "http://a:1", config.EnvPrefix + "QUIET": "true"}},
+		{[]string{"headprobe", "watch", "--every", "5s"}, map[string]string{config.EnvPrefix + "L2": "http://a:1", config.EnvPrefix + "HEADER": "X-A: 1"}},
 	}
 	for _, tc := range cases {
 		inspect(t, tc.args, tc.environ, func(c *cli.Context) {
@@ -69,8 +71,8 @@ func TestOnCommandLine_AgreesWithIsSet(t *testing.T) {
 						break
 					}
 				}
-				if got := onCommandLine(c, name); got != want {
-					t.Errorf("%v %v: onCommandLine(%q) is the context of %q, cli's IsSet says %q", tc.environ, tc.args, name, commandName(got), commandName(want))
+				if got := config.OnCommandLine(c, name); got != want {
+					t.Errorf("%v %v: config.OnCommandLine(%q) is the context of %q, cli's IsSet says %q", tc.environ, tc.args, name, commandName(got), commandName(want))
 				}
 			}
 		})
@@ -91,9 +93,9 @@ func TestOnCommandLine_AllFlagsInLinearAllocations(t *testing.T) {
 	inspect(t, []string{"headprobe", "health", "--l2", "http://a:1", "-q"}, nil, func(c *cli.Context) {
 		names := flagNamesOf(c)
 		allocs := testing.AllocsPerRun(20, func() {
-			resetFlagsSet()
+			config.ResetFlagsSet()
 			for _, name := range names {
-				onCommandLine(c, name)
+				config.OnCommandLine(c, name)
 			}
 		})
 		// A few allocations per flag for one pass over the flags of two contexts; IsSet for

@@ -12,7 +12,7 @@ import (
 
 func TestConfig_Flashblocks(t *testing.T) {
 	if cfg := mustParse(t, hp("--l2", "http://a:1"), nil); hasPart[*flashblocks.Part](cfg) {
-		t.Errorf("no --flashblocks, yet a stream: %+v", cfg.parts)
+		t.Errorf("no --flashblocks, yet a stream: %+v", cfg.Parts)
 	}
 	cfg := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--flashblocks-header", "X-Key: k1", "--timeout", "2s"), nil)
 	if p, ok := partOf[*flashblocks.Part](cfg); !ok || p.Options().URL != "ws://rb:1112" || p.Options().MaxGap != time.Second || p.Options().Timeout != 2*time.Second || p.Options().Headers.Get("X-Key") != "k1" || p.Role().Failure != check.Partial {
@@ -22,15 +22,15 @@ func TestConfig_Flashblocks(t *testing.T) {
 	if p, ok := partOf[*flashblocks.Part](mustParse(t, hp("--l2", "http://a:1"), env)); !ok || p.Options().URL != "wss://rb:1112" || p.Options().MaxGap != 500*time.Millisecond {
 		t.Errorf("from the environment: %+v", p)
 	}
-	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s"), nil).warnings; len(w) != 1 || !strings.Contains(w[0], "--max-flashblock-gap 5s is longer than the run (interval + timeout: 1.05s)") {
+	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s"), nil).Warnings; len(w) != 1 || !strings.Contains(w[0], "--max-flashblock-gap 5s is longer than the run (interval + timeout: 1.05s)") {
 		t.Errorf("warnings %q", w)
 	}
-	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s", "--interval", "5s"), nil).warnings; len(w) != 0 {
+	if w := mustParse(t, hp("--l2", "http://a:1", "--flashblocks", "ws://rb:1112", "--max-flashblock-gap", "5s", "--interval", "5s"), nil).Warnings; len(w) != 0 {
 		t.Errorf("a gap within the run: warnings %q", w)
 	}
 	for _, mode := range []string{"ready", "live"} {
-		if cfg := mustParse(t, hp(mode, "--l2", "http://a:1", "--flashblocks", "http://not-even-ws"), nil); len(cfg.parts) != 0 {
-			t.Errorf("%s judges the stream: %+v", mode, cfg.parts)
+		if cfg := mustParse(t, hp(mode, "--l2", "http://a:1", "--flashblocks", "http://not-even-ws"), nil); len(cfg.Parts) != 0 {
+			t.Errorf("%s judges the stream: %+v", mode, cfg.Parts)
 		}
 	}
 	mustRefuse(t, hp("--l2", "http://a:1", "--flashblocks", "http://rb:1112"), nil, `--flashblocks "http://rb:1112" is not a websocket URL: want ws:// or wss://`)

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -24,18 +26,18 @@ import (
 // without a targets file would (its output, exit code, state file and textfile, labelled), or
 // else every target at once (runFleet). A bad file is refused with exit 3 before any probe.
 func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry *dryRun) int {
-	file, err := loadTargets(str(c, flagTargets))
+	file, err := config.LoadTargets(config.Str(c, config.FlagTargets))
 	var maxConcurrent uint64
 	if err == nil {
-		maxConcurrent, err = whole(c, flagMaxConcurrent)
+		maxConcurrent, err = config.Whole(c, config.FlagMaxConcurrent)
 		if err == nil && maxConcurrent == 0 {
-			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMaxConcurrent)
+			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", config.FlagMaxConcurrent)
 		}
 	}
-	if err == nil && isSet(c, flagTarget) {
-		var t *fileTarget
-		if t, err = file.lookup(str(c, flagTarget)); err == nil {
-			tc, cfg, err := file.parseTarget(c, t, mode)
+	if err == nil && config.IsSet(c, config.FlagTarget) {
+		var t *config.FileTarget
+		if t, err = file.Lookup(config.Str(c, config.FlagTarget)); err == nil {
+			tc, cfg, err := file.ParseTarget(c, t, mode)
 			if dry != nil {
 				dry.record(tc, mode.String(), cfg, 0, err)
 				return check.Healthy.ExitCode()
@@ -46,11 +48,11 @@ func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry 
 			return probe(c.Context, cfg, stdout, stderr)
 		}
 	}
-	var members []*config
+	var members []*config.Config
 	var contexts []*cli.Context
 	if err == nil {
-		for _, t := range file.targets {
-			tc, cfg, terr := file.parseTarget(c, t, mode)
+		for _, t := range file.Targets {
+			tc, cfg, terr := file.ParseTarget(c, t, mode)
 			if terr != nil {
 				err = terr
 				break
@@ -59,9 +61,9 @@ func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry 
 		}
 	}
 	if err == nil {
-		for _, w := range file.overrideWarnings(c) {
+		for _, w := range file.OverrideWarnings(c) {
 			for _, cfg := range members {
-				cfg.warnings = append(cfg.warnings, w)
+				cfg.Warnings = append(cfg.Warnings, w)
 			}
 		}
 	}
@@ -75,92 +77,32 @@ func fleetAction(c *cli.Context, mode check.Mode, stdout, stderr io.Writer, dry 
 	return runFleet(c.Context, members, int(min(maxConcurrent, uint64(len(members)))), stdout, stderr)
 }
 
-// watchTarget parses watch's target of --targets: watch shows one target, which --target names.
-func watchTarget(c *cli.Context) (*cli.Context, *config, error) {
-	if !isSet(c, flagTarget) {
-		return c, nil, fmt.Errorf("watch shows one target: give --%s NAME with --%s (for all of them at once, health --%s from a timer)", flagTarget, flagTargets, flagTargets)
-	}
-	return oneTarget(c, check.Health)
-}
-
-// oneTarget parses, for mode, the target of --targets that --target names: the context that
-// reads its keys, and its configuration.
-func oneTarget(c *cli.Context, mode check.Mode) (*cli.Context, *config, error) {
-	file, err := loadTargets(str(c, flagTargets))
-	if err != nil {
-		return c, nil, err
-	}
-	t, err := file.lookup(str(c, flagTarget))
-	if err != nil {
-		return c, nil, err
-	}
-	return file.parseTarget(c, t, mode)
-}
-
-// overrideWarnings are, for a run over every target, the endpoint URLs that the command line or
-// the environment gives over the targets' own keys: all those targets then probe the same endpoint.
-func (f *targetsFile) overrideWarnings(c *cli.Context) []string {
-	var warnings []string
-	for _, flag := range probeFlags() {
-		name := flag.Names()[0]
-		if df, ok := flag.(cli.DocGenerationFlag); !ok || !strings.Contains(df.GetUsage(), "`URL`") {
-			continue
-		}
-		source := ""
-		if onCommandLine(c, name) != nil {
-			source = "--" + name + " on the command line"
-		} else if _, inEnv := fromEnv(c, name); inEnv {
-			source = env(name)[0]
-		}
-		overridden := 0
-		for _, t := range f.targets {
-			if _, ok := t.values[name]; ok {
-				overridden++
-			}
-		}
-		if source != "" && overridden > 0 {
-			warnings = append(warnings, warning("%s overrides key %s of %d targets of %s: they all probe the same endpoint", source, name, overridden, f.path))
-		}
-	}
-	return warnings
-}
-
-// fleetBound is the hard deadline of a run over many targets: the longest of their runs' bounds.
-// A target still waiting for a slot then is not checked (Unknown).
-func fleetBound(members []*config) time.Duration {
-	var bound time.Duration
-	for _, cfg := range members {
-		bound = max(bound, runBound(cfg))
-	}
-	return bound
-}
-
 // runFleet checks every target, at most maxConcurrent at once, all within fleetBound; it writes
 // one state file and one textfile for them all, prints one line per target, worst first, and a
 // summary, and returns the worst state's exit code. The members' run-wide options (output,
 // quiet, colour, files) are the same, as loadTargets refuses them as keys.
-func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout, stderr io.Writer) int {
+func runFleet(ctx context.Context, members []*config.Config, maxConcurrent int, stdout, stderr io.Writer) int {
 	run := members[0]
 	warn := func(msg string) {
-		if !run.quiet {
+		if !run.Quiet {
 			fmt.Fprintln(stderr, msg)
 		}
 	}
 	marks := map[string]check.Mark{}
-	if run.stateFile != "" {
+	if run.StateFile != "" {
 		var w string
-		if marks, w = statefile.Load(run.stateFile); w != "" {
-			warn(warning("%s", w))
+		if marks, w = statefile.Load(run.StateFile); w != "" {
+			warn(config.Warning("%s", w))
 		}
 	}
 	configured := make([][]string, len(members))
 	for i, cfg := range members {
-		configured[i] = cfg.warnings
+		configured[i] = cfg.Warnings
 	}
 	for _, w := range fleetWarnings(members, configured) { // before the run, as for one target
 		warn(w)
 	}
-	bound := fleetBound(members)
+	bound := config.FleetBound(members)
 	runCtx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	results := make([]check.Result, len(members))
@@ -185,16 +127,16 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 			if acquired {
 				defer func() { <-slots }()
 			}
-			waited := fmt.Sprintf("the run's bound of %s passed while it waited for one of --%s %d slots", bound, flagMaxConcurrent, maxConcurrent)
+			waited := fmt.Sprintf("the run's bound of %s passed while it waited for one of --%s %d slots", bound, config.FlagMaxConcurrent, maxConcurrent)
 			if runCtx.Err() != nil {
-				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: time.Now(), Config: cfg.check, Reason: "not checked: " + waited}
+				results[i] = check.Result{Mode: cfg.Mode, State: check.Unknown, Start: time.Now(), Config: cfg.Check, Reason: "not checked: " + waited}
 				return
 			}
-			defer recoverAsUnknown(&results[i], cfg.mode, cfg.check) // one target's internal error is its own Unknown
+			defer recoverAsUnknown(&results[i], cfg.Mode, cfg.Check) // one target's internal error is its own Unknown
 			start := time.Now()
 			results[i], warnings[i] = checkMember(runCtx, cfg, marks)
-			if queued && runCtx.Err() != nil && time.Since(start) < runBound(cfg) { // cut short by its wait, not by its own bound
-				results[i] = check.Result{Mode: cfg.mode, State: check.Unknown, Start: start, Duration: results[i].Duration, Config: cfg.check,
+			if queued && runCtx.Err() != nil && time.Since(start) < config.RunBound(cfg) { // cut short by its wait, not by its own bound
+				results[i] = check.Result{Mode: cfg.Mode, State: check.Unknown, Start: start, Duration: results[i].Duration, Config: cfg.Check,
 					Reason: "not checked in full: " + waited}
 			}
 		}()
@@ -202,31 +144,31 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 	wg.Wait()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		for i, cfg := range members {
-			results[i] = interrupted(results[i], cfg.mode, cfg.check)
+			results[i] = interrupted(results[i], cfg.Mode, cfg.Check)
 		}
 	}
 	for _, w := range fleetWarnings(members, warnings) {
 		warn(w)
 	}
-	if run.stateFile != "" && ctx.Err() == nil {
+	if run.StateFile != "" && ctx.Err() == nil {
 		for i, r := range results {
 			for _, e := range r.Endpoints {
-				if url := members[i].url(e.Role.Name); e.Mark != nil && url != "" {
+				if url := members[i].URLOf(e.Role.Name); e.Mark != nil && url != "" {
 					marks[statefile.Key(e.Role.Name, url)] = *e.Mark
 				}
 			}
 		}
-		if err := statefile.Save(run.stateFile, marks); err != nil {
-			warn(notWritten("state file", run.stateFile, err))
+		if err := statefile.Save(run.StateFile, marks); err != nil {
+			warn(notWritten("state file", run.StateFile, err))
 		}
 	}
-	if run.textfile != "" {
+	if run.Textfile != "" {
 		series := make([]report.Series, len(members))
 		for i, cfg := range members {
-			series[i] = report.Series{Labels: cfg.labels, Result: results[i]}
+			series[i] = report.Series{Labels: cfg.Labels, Result: results[i]}
 		}
-		if err := report.WriteSeries(run.textfile, series...); err != nil {
-			warn(notWritten("textfile", run.textfile, err))
+		if err := report.WriteSeries(run.Textfile, series...); err != nil {
+			warn(notWritten("textfile", run.Textfile, err))
 		}
 	}
 	order := make([]int, len(members))
@@ -234,10 +176,10 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Or(cmp.Compare(results[b].State.ExitCode(), results[a].State.ExitCode()), cmp.Compare(members[a].target, members[b].target))
+		return cmp.Or(cmp.Compare(results[b].State.ExitCode(), results[a].State.ExitCode()), cmp.Compare(members[a].Target, members[b].Target))
 	})
 	worst := results[order[0]].State
-	if !run.quiet {
+	if !run.Quiet {
 		renderFleet(stdout, run, members, results, order)
 	}
 	return worst.ExitCode()
@@ -245,15 +187,15 @@ func runFleet(ctx context.Context, members []*config, maxConcurrent int, stdout,
 
 // checkMember checks one target, its endpoints starting from their marks in the state file, and
 // returns the result and the warnings about its observations.
-func checkMember(ctx context.Context, cfg *config, marks map[string]check.Mark) (check.Result, []string) {
+func checkMember(ctx context.Context, cfg *config.Config, marks map[string]check.Mark) (check.Result, []string) {
 	own := *cfg
-	own.stateFile, own.textfile, own.warnings = "", "", nil // the fleet's, written once for all
+	own.StateFile, own.Textfile, own.Warnings = "", "", nil // the fleet's, written once for all
 	s := openSession(&own, io.Discard, nil)
 	defer s.close()
-	if cfg.stateFile != "" {
-		for i, e := range cfg.endpoints {
+	if cfg.StateFile != "" {
+		for i, e := range cfg.Endpoints {
 			s.targets[i].Remember = true
-			if m, ok := marks[statefile.Key(e.role.Name, e.url)]; ok {
+			if m, ok := marks[statefile.Key(e.Role.Name, e.URL)]; ok {
 				s.targets[i].Previous = &m
 			}
 		}
@@ -270,19 +212,9 @@ func checkMember(ctx context.Context, cfg *config, marks map[string]check.Mark) 
 	return r, lines
 }
 
-// url is the URL of the endpoint of that role, or "".
-func (cfg *config) url(role string) string {
-	for _, e := range cfg.endpoints {
-		if e.role.Name == role {
-			return e.url
-		}
-	}
-	return ""
-}
-
 // fleetWarnings are the targets' warnings: one every target has (an unknown variable, say) once,
 // as it is; the others after the target's name.
-func fleetWarnings(members []*config, warnings [][]string) []string {
+func fleetWarnings(members []*config.Config, warnings [][]string) []string {
 	count := map[string]int{}
 	for _, ws := range warnings {
 		for _, w := range slices.Compact(slices.Sorted(slices.Values(ws))) {
@@ -295,7 +227,7 @@ func fleetWarnings(members []*config, warnings [][]string) []string {
 		for _, w := range ws {
 			switch {
 			case count[w] < len(members):
-				out = append(out, warning("target %s: %s", members[i].target, strings.TrimPrefix(w, warning(""))))
+				out = append(out, config.Warning("target %s: %s", members[i].Target, strings.TrimPrefix(w, config.Warning(""))))
 			case !printed[w]:
 				out, printed[w] = append(out, w), true
 			}
@@ -321,19 +253,19 @@ func fileLabels(labels map[string]string) map[string]string {
 // renderFleet writes the targets' results in order in the run's format: in text, one line per
 // target after its name and a summary line; in JSON, an array of the usual documents, each with
 // its target; for Nagios, the summary as the status line and one line per target after it.
-func renderFleet(w io.Writer, run *config, members []*config, results []check.Result, order []int) {
+func renderFleet(w io.Writer, run *config.Config, members []*config.Config, results []check.Result, order []int) {
 	states := make([]check.State, len(results))
 	for i, r := range results {
 		states[i] = r.State
 	}
 	worst := results[order[0]].State
 	var b strings.Builder
-	switch run.output {
+	switch run.Output {
 	case "json":
 		b.WriteString("[")
 		for n, i := range order {
 			doc := report.Document(results[i])
-			doc.Target, doc.Labels = members[i].target, fileLabels(members[i].labels)
+			doc.Target, doc.Labels = members[i].Target, fileLabels(members[i].Labels)
 			line, _ := json.Marshal(doc)
 			if n > 0 {
 				b.WriteString(",")
@@ -345,16 +277,16 @@ func renderFleet(w io.Writer, run *config, members []*config, results []check.Re
 	case "nagios":
 		fmt.Fprintf(&b, "HEADPROBE %s - %s\n", worst.Nagios(), fleetSummary(states))
 		for _, i := range order {
-			fmt.Fprintf(&b, "%s: %s\n", members[i].target, strings.ReplaceAll(report.Headline(results[i]), "|", "/"))
+			fmt.Fprintf(&b, "%s: %s\n", members[i].Target, strings.ReplaceAll(report.Headline(results[i]), "|", "/"))
 		}
 	default:
 		width := 0
 		for _, cfg := range members {
-			width = max(width, len(cfg.target))
+			width = max(width, len(cfg.Target))
 		}
-		colored := run.color && useColor(w)
+		colored := run.Color && useColor(w)
 		for _, i := range order {
-			fmt.Fprintf(&b, "%-*s  %s\n", width, members[i].target, report.StateColor(results[i].State, colored).Sprint(report.Headline(results[i])))
+			fmt.Fprintf(&b, "%-*s  %s\n", width, members[i].Target, report.StateColor(results[i].State, colored).Sprint(report.Headline(results[i])))
 		}
 		b.WriteString(report.StateColor(worst, colored).Sprint(fleetSummary(states)) + "\n")
 	}

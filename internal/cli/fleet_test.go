@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/statefile"
 )
 
@@ -185,8 +186,8 @@ func TestFleet_AnEndpointGivenOverTheFileIsWarned(t *testing.T) {
 	p := fleetPlan(t, hp("--targets", path), "HEADPROBE_L2=http://c:1", "HEADPROBE_TIMEOUT=3s")
 	want := "warning: HEADPROBE_L2 overrides key l2 of 2 targets of " + path + ": they all probe the same endpoint"
 	for _, tp := range p.Targets {
-		if len(tp.Warnings) != 1 || tp.Warnings[0] != want || tp.cfg.endpoints[0].url != "http://c:1" {
-			t.Errorf("target %s: warnings %q, l2 %s; want %q", tp.Target, tp.Warnings, tp.cfg.endpoints[0].url, want)
+		if len(tp.Warnings) != 1 || tp.Warnings[0] != want || tp.cfg.Endpoints[0].URL != "http://c:1" {
+			t.Errorf("target %s: warnings %q, l2 %s; want %q", tp.Target, tp.Warnings, tp.cfg.Endpoints[0].URL, want)
 		}
 	}
 	if p := fleetPlan(t, hp("--targets", path, "--target", "a", "--l2", "http://c:1")); len(p.Warnings) != 0 {
@@ -195,7 +196,7 @@ func TestFleet_AnEndpointGivenOverTheFileIsWarned(t *testing.T) {
 }
 
 func TestFleetWarnings_SharedOnceOthersAfterTheirTarget(t *testing.T) {
-	members := []*config{{target: "a"}, {target: "b"}}
+	members := []*config.Config{{Target: "a"}, {Target: "b"}}
 	got := fleetWarnings(members, [][]string{
 		{"warning: HEADPROBE_FOO is not a headprobe variable", "warning: --l2-jwt-secret: x is readable by every user"},
 		{"warning: HEADPROBE_FOO is not a headprobe variable"},

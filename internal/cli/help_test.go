@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
@@ -62,17 +64,17 @@ func TestHelp_EachCommandListsOnlyWhatItReads(t *testing.T) {
 		listed := flagsOf(helpOf(t, command, "--help"))
 		for _, name := range listed {
 			for _, m := range []check.Mode{check.Health, check.Ready, check.Live} {
-				if m.String() == command && !reads(m, name) {
+				if m.String() == command && !config.Reads(m, name) {
 					t.Errorf("%s --help lists --%s, which %s does not read", command, name, command)
 				}
 			}
 		}
-		if !slices.Contains(listed, flagL2) || !slices.Contains(listed, flagTimeout) {
+		if !slices.Contains(listed, flagL2) || !slices.Contains(listed, config.FlagTimeout) {
 			t.Errorf("%s --help lacks --l2 or --timeout: %q", command, listed)
 		}
 	}
 	live := flagsOf(helpOf(t, "live", "--help"))
-	for _, name := range []string{flagBuilder, flagMaxUnsafe, flagInterval, flagOpNode, flagChainID} {
+	for _, name := range []string{flagBuilder, config.FlagMaxUnsafe, config.FlagInterval, flagOpNode, config.FlagChainID} {
 		if slices.Contains(live, name) {
 			t.Errorf("live --help lists --%s", name)
 		}

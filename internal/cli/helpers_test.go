@@ -4,13 +4,14 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/rpc"
 )
 
 // parsed is what Parse made of one command line.
 type parsed struct {
 	mode check.Mode
-	cfg  *config
+	cfg  *config.Config
 	err  error
 }
 
@@ -31,12 +32,12 @@ func parseCommandLine(t *testing.T, args []string, environ map[string]string) pa
 
 // partOf is the part of type T the configuration makes, made as a session makes it (over clients
 // of the configuration's endpoints, which dial nothing until asked), and whether it makes one.
-func partOf[T check.Part](cfg *config) (T, bool) {
+func partOf[T check.Part](cfg *config.Config) (T, bool) {
 	sources := map[string]check.Source{}
-	for _, e := range cfg.endpoints {
-		sources[e.role.Name] = rpc.New(e.url, e.opts)
+	for _, e := range cfg.Endpoints {
+		sources[e.Role.Name] = rpc.New(e.URL, e.Opts)
 	}
-	for _, p := range cfg.parts {
+	for _, p := range cfg.Parts {
 		if part, ok := p.New(sources).(T); ok {
 			return part, true
 		}
@@ -46,8 +47,8 @@ func partOf[T check.Part](cfg *config) (T, bool) {
 }
 
 // relation is the configuration's relation of that name ("chain_id", "lag", "fork"), if any.
-func relation(cfg *config, name string) (check.Relation, bool) {
-	for _, r := range cfg.relations {
+func relation(cfg *config.Config, name string) (check.Relation, bool) {
+	for _, r := range cfg.Relations {
 		if r.Name == name {
 			return r, true
 		}
@@ -56,31 +57,31 @@ func relation(cfg *config, name string) (check.Relation, bool) {
 }
 
 // checksFork reports whether the configuration compares the builder's blocks with the L2's.
-func checksFork(cfg *config) bool {
+func checksFork(cfg *config.Config) bool {
 	_, ok := relation(cfg, "fork")
 	return ok
 }
 
 // maxLag is the limit of the configuration's lag relation (--max-builder-lag), nil when none.
-func maxLag(cfg *config) *uint64 {
+func maxLag(cfg *config.Config) *uint64 {
 	r, _ := relation(cfg, "lag")
 	return r.Max()
 }
 
 // hasPart reports whether the configuration makes a part of type T.
-func hasPart[T check.Part](cfg *config) bool {
+func hasPart[T check.Part](cfg *config.Config) bool {
 	_, ok := partOf[T](cfg)
 	return ok
 }
 
 // madeParts are the parts the configuration makes, in judging order, as a session makes them.
-func madeParts(cfg *config) []check.Part {
+func madeParts(cfg *config.Config) []check.Part {
 	sources := map[string]check.Source{}
-	for _, e := range cfg.endpoints {
-		sources[e.role.Name] = rpc.New(e.url, e.opts)
+	for _, e := range cfg.Endpoints {
+		sources[e.Role.Name] = rpc.New(e.URL, e.Opts)
 	}
 	var parts []check.Part
-	for _, p := range cfg.parts {
+	for _, p := range cfg.Parts {
 		if part := p.New(sources); part != nil {
 			parts = append(parts, part)
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 )
 
@@ -42,10 +44,10 @@ func TestHelp_ListsEveryFlagWithItsEnvVar(t *testing.T) {
 	if code := Run(context.Background(), []string{"headprobe", "health", "--help"}, &stdout, &stderr); code != check.Healthy.ExitCode() {
 		t.Fatalf("help exit %d, want 0", code)
 	}
-	for _, f := range probeFlags() {
+	for _, f := range config.ProbeFlags() {
 		name := f.Names()[0]
-		if !strings.Contains(stdout.String(), "--"+name) || !strings.Contains(stdout.String(), "$"+env(name)[0]) {
-			t.Errorf("help lacks --%s with $%s", name, env(name)[0])
+		if !strings.Contains(stdout.String(), "--"+name) || !strings.Contains(stdout.String(), "$"+config.Env(name)[0]) {
+			t.Errorf("help lacks --%s with $%s", name, config.Env(name)[0])
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/config"
 )
 
 func TestOneShotCommand_OnlyAPlainOneShotCommandLine(t *testing.T) {
@@ -51,10 +53,10 @@ func TestOneShotApp_AnswersAsTheWholeApp(t *testing.T) {
 		var outs [2][2]bytes.Buffer
 		var codes [2]int
 		for i, only := range []string{"", oneShotCommand(args)} {
-			resetFlagsSet()
+			config.ResetFlagsSet()
 			app := newAppFor(&outs[i][0], &outs[i][1], &codes[i], nil, only)
 			if err := app.RunContext(context.Background(), args); err != nil {
-				codes[i] = scanRefusal(args[1:], processEnv()).report(0, err, &outs[i][0])
+				codes[i] = scanRefusal(args[1:], config.ProcessEnv()).report(0, err, &outs[i][0])
 			}
 		}
 		if codes[0] != codes[1] || outs[0][0].String() != outs[1][0].String() || outs[0][1].String() != outs[1][1].String() {

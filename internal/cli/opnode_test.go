@@ -8,15 +8,16 @@ import (
 	"testing"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/kind/execution"
 	"github.com/headprobe/headprobe/kind/opnode"
 )
 
 // roleNames are the names of the config's endpoints, in order.
-func roleNames(cfg *config) []string {
+func roleNames(cfg *config.Config) []string {
 	var out []string
-	for _, e := range cfg.endpoints {
-		out = append(out, e.role.Name)
+	for _, e := range cfg.Endpoints {
+		out = append(out, e.Role.Name)
 	}
 	return out
 }
@@ -26,38 +27,38 @@ func TestConfig_OpNode_IsTheLastEndpoint_WithItsChecks(t *testing.T) {
 	if got := roleNames(cfg); !slices.Equal(got, []string{"l2", "op-node"}) {
 		t.Fatalf("endpoints %v", got)
 	}
-	op := cfg.endpoints[1]
-	if op.url != "http://op:2" || op.opts.Headers.Get("X-A") != "b" || len(op.role.Criteria) != 2 || op.role.Key() != opnode.Role.Key() {
+	op := cfg.Endpoints[1]
+	if op.URL != "http://op:2" || op.Opts.Headers.Get("X-A") != "b" || len(op.Role.Criteria) != 2 || op.Role.Key() != opnode.Role.Key() {
 		t.Errorf("op-node endpoint %+v", op)
 	}
-	if _, ok := op.source(op.url, op.opts).(*opnode.Source); !ok {
+	if _, ok := op.Source(op.URL, op.Opts).(*opnode.Source); !ok {
 		t.Error("op-node's source is not an opnode.Source")
 	}
 	var names []string
-	for _, r := range cfg.relations {
+	for _, r := range cfg.Relations {
 		names = append(names, r.Name)
 	}
 	if !slices.Equal(names, []string{check.UnsafeHeadCheck, "lag"}) {
 		t.Errorf("relations %v", names)
 	}
 	// op-node adds no request to the L2's: the chain id is asked for with a builder or --chain-id only.
-	if cfg.endpoints[0].opts.ChainID || cfg.endpoints[0].source != nil {
-		t.Errorf("the L2's requests changed: %+v", cfg.endpoints[0].opts)
+	if cfg.Endpoints[0].Opts.ChainID || cfg.Endpoints[0].Source != nil {
+		t.Errorf("the L2's requests changed: %+v", cfg.Endpoints[0].Opts)
 	}
 }
 
 func TestConfig_OpNode_FromTheEnvironment_ReadyWithoutItsOwnChecks_LiveWithout(t *testing.T) {
 	environ := map[string]string{"HEADPROBE_L2": "http://l2:1", "HEADPROBE_OP_NODE": " http://op:2\n", "HEADPROBE_MIN_PEERS": "3", "HEADPROBE_MAX_SAFE_INTERVAL": "1200"}
-	if cfg := mustParse(t, hp("health"), environ); len(cfg.endpoints) != 2 || cfg.endpoints[1].url != "http://op:2" || len(cfg.endpoints[1].role.Criteria) != 2 {
+	if cfg := mustParse(t, hp("health"), environ); len(cfg.Endpoints) != 2 || cfg.Endpoints[1].URL != "http://op:2" || len(cfg.Endpoints[1].Role.Criteria) != 2 {
 		t.Errorf("health: %v", roleNames(cfg))
 	}
 	cfg := mustParse(t, hp("ready"), environ)
-	if got := roleNames(cfg); !slices.Equal(got, []string{"l2", "op-node"}) || len(cfg.endpoints[1].role.Criteria) != 0 || len(cfg.relations) != 2 {
-		t.Errorf("ready: %v with %d criteria", got, len(cfg.endpoints[1].role.Criteria))
+	if got := roleNames(cfg); !slices.Equal(got, []string{"l2", "op-node"}) || len(cfg.Endpoints[1].Role.Criteria) != 0 || len(cfg.Relations) != 2 {
+		t.Errorf("ready: %v with %d criteria", got, len(cfg.Endpoints[1].Role.Criteria))
 	}
 	// live ignores op-node's flags entirely: a bad value meant for ready cannot fail it.
 	environ["HEADPROBE_OP_NODE"], environ["HEADPROBE_MIN_PEERS"] = "op:2", "many"
-	if cfg := mustParse(t, hp("live"), environ); len(cfg.endpoints) != 1 || len(cfg.relations) != 0 {
+	if cfg := mustParse(t, hp("live"), environ); len(cfg.Endpoints) != 1 || len(cfg.Relations) != 0 {
 		t.Errorf("live: %v", roleNames(cfg))
 	}
 	mustRefuse(t, hp("ready"), environ, `--op-node "op:2" has no scheme`)
@@ -92,21 +93,21 @@ func TestConfig_OpNode_BeforeTheBuilder(t *testing.T) {
 		t.Errorf("endpoints %v", got)
 	}
 	var names []string
-	for _, r := range cfg.relations {
+	for _, r := range cfg.Relations {
 		names = append(names, r.Of.Name+" "+r.Name)
 	}
 	if !slices.Equal(names, []string{"builder chain_id", "builder lag", "builder fork", "op-node " + check.UnsafeHeadCheck, "op-node lag"}) {
 		t.Errorf("relations %v", names)
 	}
-	if !cfg.endpoints[0].opts.ChainID || !cfg.endpoints[2].opts.ChainID {
+	if !cfg.Endpoints[0].Opts.ChainID || !cfg.Endpoints[2].Opts.ChainID {
 		t.Error("with a builder, the L2's and the builder's chain ids are compared")
 	}
 }
 
 func TestConfig_OpNodeChecksWithoutOpNode_Warn(t *testing.T) {
 	cfg := mustParse(t, hp("health", "--l2", "http://l2:1", "--min-peers", "3"), nil)
-	if len(cfg.endpoints) != 1 || len(cfg.warnings) != 1 || !strings.Contains(cfg.warnings[0], "no --op-node is given") {
-		t.Errorf("endpoints %v, warnings %q", roleNames(cfg), cfg.warnings)
+	if len(cfg.Endpoints) != 1 || len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "no --op-node is given") {
+		t.Errorf("endpoints %v, warnings %q", roleNames(cfg), cfg.Warnings)
 	}
 }
 

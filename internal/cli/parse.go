@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -64,7 +66,7 @@ type Plan struct {
 	// MaxConcurrent is --max-concurrent of a run over many targets.
 	MaxConcurrent int
 
-	cfg *config
+	cfg *config.Config
 }
 
 // Parse reads the command line args (args[0] is the program's name) with the environment environ
@@ -76,7 +78,7 @@ func Parse(args, environ []string) (*Plan, error) {
 	code := check.Healthy.ExitCode()
 	var dry dryRun
 	app := newApp(&out, &out, &code, &dry)
-	if err := app.RunContext(withEnvironment(context.Background(), listEnv(environ)), args); err != nil {
+	if err := app.RunContext(config.WithEnvironment(context.Background(), config.ListEnv(environ)), args); err != nil {
 		return nil, errors.New(rpc.OneLine(err.Error()))
 	}
 	if !dry.ran {
@@ -93,24 +95,24 @@ type dryRun struct {
 }
 
 // record keeps the outcome of parsing the command named command.
-func (d *dryRun) record(c *cli.Context, command string, cfg *config, every time.Duration, err error) {
+func (d *dryRun) record(c *cli.Context, command string, cfg *config.Config, every time.Duration, err error) {
 	d.ran, d.err = true, err
 	if err != nil {
 		return
 	}
 	p := &Plan{
-		Command: command, Mode: cfg.mode, Check: cfg.check, Timeout: cfg.timeout, Bound: runBound(cfg), Every: every,
-		Builder:  slices.ContainsFunc(cfg.endpoints, func(e endpoint) bool { return e.role.Name == kind.Builder }),
-		Textfile: cfg.textfile, StateFile: cfg.stateFile, Output: cfg.output, Quiet: cfg.quiet, Warnings: cfg.warnings, cfg: cfg,
-		Target: cfg.target, Labels: cfg.labels,
+		Command: command, Mode: cfg.Mode, Check: cfg.Check, Timeout: cfg.Timeout, Bound: config.RunBound(cfg), Every: every,
+		Builder:  slices.ContainsFunc(cfg.Endpoints, func(e config.Endpoint) bool { return e.Role.Name == kind.Builder }),
+		Textfile: cfg.Textfile, StateFile: cfg.StateFile, Output: cfg.Output, Quiet: cfg.Quiet, Warnings: cfg.Warnings, cfg: cfg,
+		Target: cfg.Target, Labels: cfg.Labels,
 	}
-	p.SecretFiles = cfg.secretFiles
+	p.SecretFiles = cfg.SecretFiles
 	d.plan = p
 }
 
 // recordFleet keeps the outcome of parsing a command over every target of a targets file.
 // contexts are the members' parses, which read their secret files' names.
-func (d *dryRun) recordFleet(contexts []*cli.Context, mode check.Mode, members []*config, maxConcurrent int, err error) {
+func (d *dryRun) recordFleet(contexts []*cli.Context, mode check.Mode, members []*config.Config, maxConcurrent int, err error) {
 	d.ran, d.err = true, err
 	if err != nil {
 		return
@@ -121,6 +123,6 @@ func (d *dryRun) recordFleet(contexts []*cli.Context, mode check.Mode, members [
 		targets = append(targets, d.plan)
 	}
 	run := *targets[0]
-	run.Bound, run.Targets, run.MaxConcurrent, run.Target, run.Labels = fleetBound(members), targets, maxConcurrent, "", nil
+	run.Bound, run.Targets, run.MaxConcurrent, run.Target, run.Labels = config.FleetBound(members), targets, maxConcurrent, "", nil
 	d.plan = &run
 }

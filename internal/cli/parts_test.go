@@ -58,7 +58,7 @@ func TestParts_ConductorAsksTheOpNodeEndpoint(t *testing.T) {
 	if _, ok := p.Sequencing.(conductor.OpNodeAdmin); !ok {
 		t.Fatalf("sequencing source %T, want op-node's admin API", p.Sequencing)
 	}
-	f := p.Observe(context.Background(), check.SystemClock{}, cfg.check, check.NewHeads()).Judge(check.Health, cfg.check, &check.Result{})
+	f := p.Observe(context.Background(), check.SystemClock{}, cfg.Check, check.NewHeads()).Judge(check.Health, cfg.Check, &check.Result{})
 	if f.Cause != conductor.CauseLeaderNotSequencing {
 		t.Errorf("cause %q (%s), want leader_not_sequencing", f.Cause, f.Reason)
 	}

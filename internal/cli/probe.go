@@ -11,17 +11,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/report"
 )
 
-// deadlineMargin is the slack on top of interval + timeout for the whole run's hard deadline.
-const deadlineMargin = 50 // milliseconds
-
 // probe runs the check described by cfg, renders the verdict and returns the exit code.
-func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
+func probe(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer) int {
 	show := newProgress(stderr, cfg)
 	s := openSession(cfg, stderr, show)
 	defer s.close()
@@ -29,23 +28,14 @@ func probe(ctx context.Context, cfg *config, stdout, stderr io.Writer) int {
 	show.done()
 	cut := errors.Is(ctx.Err(), context.Canceled)
 	if cut {
-		result = interrupted(result, cfg.mode, cfg.check)
+		result = interrupted(result, cfg.Mode, cfg.Check)
 	}
 	s.record(result, !cut)
-	if !cfg.quiet {
+	if !cfg.Quiet {
 		warnObservations(stderr, result)
 		render(stdout, cfg, result)
 	}
 	return result.State.ExitCode()
-}
-
-// runBound is the hard deadline of a run: interval + timeout + a small margin.
-func runBound(cfg *config) time.Duration {
-	window := cfg.check.Interval
-	if cfg.mode == check.Live {
-		window = 0
-	}
-	return window + cfg.timeout + deadlineMargin*time.Millisecond
 }
 
 // warnObservations tells the operator on stderr about heads stamped in the future and fork checks
@@ -53,33 +43,33 @@ func runBound(cfg *config) time.Duration {
 func warnObservations(stderr io.Writer, r check.Result) {
 	for _, e := range r.Endpoints {
 		if e.Ahead > time.Second && e.Cause != check.CauseClockSkew {
-			fmt.Fprintln(stderr, warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Role.Name, e.Last.Number, e.AheadText()))
+			fmt.Fprintln(stderr, config.Warning("%s head #%d is %s in the future: clock skew between this host and the node (age counted as 0)", e.Role.Name, e.Last.Number, e.AheadText()))
 		}
 		if c, ok := r.HeadComparison(e.Role.Name); ok && e.Fork != nil && e.Fork.Err != nil {
-			fmt.Fprintln(stderr, warning("%s's unsafe head not compared with the %s: the %s's block #%d: %v", e.Role.Name, c.Against.Title, c.Against.Title, e.Fork.Number, e.Fork.Err))
+			fmt.Fprintln(stderr, config.Warning("%s's unsafe head not compared with the %s: the %s's block #%d: %v", e.Role.Name, c.Against.Title, c.Against.Title, e.Fork.Number, e.Fork.Err))
 		} else if e.Fork != nil && e.Fork.Err != nil {
 			whose := "the L2's" // the older block is the L2's, unless the endpoint is ahead
 			if e.Last != nil && e.Last.Number > e.Fork.Number {
 				whose = "the " + e.Role.Name + "'s own"
 			}
-			fmt.Fprintln(stderr, warning("fork check not made: %s block #%d: %v", whose, e.Fork.Number, e.Fork.Err))
+			fmt.Fprintln(stderr, config.Warning("fork check not made: %s block #%d: %v", whose, e.Fork.Number, e.Fork.Err))
 		}
 	}
 }
 
 // render writes the verdict in the chosen format.
-func render(stdout io.Writer, cfg *config, r check.Result) {
-	switch cfg.output {
+func render(stdout io.Writer, cfg *config.Config, r check.Result) {
+	switch cfg.Output {
 	case "json":
 		doc := report.Document(r)
-		doc.Target, doc.Labels = cfg.target, fileLabels(cfg.labels)
+		doc.Target, doc.Labels = cfg.Target, fileLabels(cfg.Labels)
 		json.NewEncoder(stdout).Encode(doc)
 		return
 	case "nagios":
 		report.Nagios(stdout, r)
 		return
 	}
-	report.Text(stdout, r, cfg.color && useColor(stdout))
+	report.Text(stdout, r, cfg.Color && useColor(stdout))
 }
 
 // useColor is true on a terminal unless NO_COLOR is set.
@@ -99,7 +89,7 @@ type refusal struct {
 
 // refuse reports a configuration error found after the flags were parsed.
 func refuse(c *cli.Context, mode check.Mode, err error, stdout io.Writer) int {
-	return refusal{quiet: boolean(c, flagQuiet), output: str(c, flagOutput), textfile: str(c, flagTextfile)}.report(mode, err, stdout)
+	return refusal{quiet: config.Boolean(c, config.FlagQuiet), output: config.Str(c, config.FlagOutput), textfile: config.Str(c, config.FlagTextfile)}.report(mode, err, stdout)
 }
 
 // report writes the error as an UNKNOWN verdict: to the textfile when one is named, and on stdout
@@ -125,10 +115,10 @@ func (o refusal) report(mode check.Mode, err error, stdout io.Writer) int {
 
 // scanRefusal reads the output options from raw arguments and the environment e, for errors the
 // flag parser itself raises (an unknown flag, a number that is not one), when no parsed flags exist.
-func scanRefusal(args []string, e environment) refusal {
-	quiet, _ := e.lookup(env(flagQuiet)[0])
-	output, _ := e.lookup(env(flagOutput)[0])
-	textfile, _ := e.lookup(env(flagTextfile)[0])
+func scanRefusal(args []string, e config.Environment) refusal {
+	quiet, _ := e.Lookup(config.Env(config.FlagQuiet)[0])
+	output, _ := e.Lookup(config.Env(config.FlagOutput)[0])
+	textfile, _ := e.Lookup(config.Env(config.FlagTextfile)[0])
 	o := refusal{quiet: isTrue(quiet), output: output, textfile: textfile}
 	for i := 0; i < len(args); i++ {
 		name, value, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
@@ -146,11 +136,11 @@ func scanRefusal(args []string, e environment) refusal {
 			return ""
 		}
 		switch name {
-		case "q", flagQuiet:
+		case "q", config.FlagQuiet:
 			o.quiet = !hasValue || isTrue(value)
-		case "o", flagOutput:
+		case "o", config.FlagOutput:
 			o.output = next()
-		case flagTextfile:
+		case config.FlagTextfile:
 			o.textfile = next()
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
 	"github.com/mattn/go-isatty"
 
 	"github.com/headprobe/headprobe/check"
@@ -27,16 +28,16 @@ type progress struct {
 }
 
 // newProgress returns a display when the window is longer than a second and stderr is a terminal.
-func newProgress(stderr io.Writer, cfg *config) *progress {
+func newProgress(stderr io.Writer, cfg *config.Config) *progress {
 	return progressOn(stderr, cfg, isTerminal(stderr))
 }
 
 // progressOn decides on a display for a writer known to be, or not to be, a terminal.
-func progressOn(w io.Writer, cfg *config, terminal bool) *progress {
-	if cfg.quiet || cfg.mode == check.Live || cfg.check.Interval <= time.Second || !terminal {
+func progressOn(w io.Writer, cfg *config.Config, terminal bool) *progress {
+	if cfg.Quiet || cfg.Mode == check.Live || cfg.Check.Interval <= time.Second || !terminal {
 		return nil
 	}
-	return &progress{w: w, window: cfg.check.Interval, start: time.Now(), seen: map[string]uint64{}}
+	return &progress{w: w, window: cfg.Check.Interval, start: time.Now(), seen: map[string]uint64{}}
 }
 
 // isTerminal reports whether w is a terminal.

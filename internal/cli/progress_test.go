@@ -7,21 +7,22 @@ import (
 	"time"
 
 	"github.com/headprobe/headprobe/check"
+	"github.com/headprobe/headprobe/internal/config"
 )
 
 func TestProgress_ShownOnATerminalForLongWindowsOnly(t *testing.T) {
-	long := &config{mode: check.Health, check: check.Config{Interval: 10 * time.Second}}
+	long := &config.Config{Mode: check.Health, Check: check.Config{Interval: 10 * time.Second}}
 	for _, tc := range []struct {
 		name     string
-		cfg      *config
+		cfg      *config.Config
 		terminal bool
 		shown    bool
 	}{
 		{"terminal, 10s window", long, true, true},
 		{"not a terminal", long, false, false},
-		{"1s window", &config{mode: check.Health, check: check.Config{Interval: time.Second}}, true, false},
-		{"quiet", &config{mode: check.Health, quiet: true, check: long.check}, true, false},
-		{"live takes one sample", &config{mode: check.Live, check: long.check}, true, false},
+		{"1s window", &config.Config{Mode: check.Health, Check: check.Config{Interval: time.Second}}, true, false},
+		{"quiet", &config.Config{Mode: check.Health, Quiet: true, Check: long.Check}, true, false},
+		{"live takes one sample", &config.Config{Mode: check.Live, Check: long.Check}, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var w bytes.Buffer

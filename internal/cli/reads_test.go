@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/kind"
 )
@@ -99,9 +101,9 @@ var notRead = map[string][]string{
 func TestEnv_EveryCommandRefusesOnlyWhatItReads(t *testing.T) {
 	bad, good := maps.Clone(badValues), maps.Clone(goodEnv)
 	declared := map[string]kind.Flag{} // a kind's flags this table does not list: as the kind declares them
-	all, _ := flagTable()
+	all, _ := config.FlagTable()
 	for _, f := range all {
-		name := env(f.Name)[0]
+		name := config.Env(f.Name)[0]
 		if _, listed := badValues[name]; listed || slices.Contains(noBadValue, name) {
 			continue
 		}
@@ -112,7 +114,7 @@ func TestEnv_EveryCommandRefusesOnlyWhatItReads(t *testing.T) {
 			good[name] = f.Good
 		}
 	}
-	for _, name := range EnvVars() {
+	for _, name := range config.EnvVars() {
 		if _, ok := bad[name]; !ok && !slices.Contains(noBadValue, name) {
 			t.Errorf("%s has no bad value in this table, nor in its kind's declaration (kind.Flag's Bad)", name)
 		}

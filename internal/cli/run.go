@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 )
 
@@ -18,7 +20,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = check.Unknown.ExitCode()
 		}
 	}()
-	env := processEnv()
+	env := config.ProcessEnv()
 	code = check.Healthy.ExitCode() // --help, --version and completion run no probe and succeed
 	app := newAppFor(stdout, stderr, &code, nil, oneShotCommand(args))
 	if err := app.RunContext(ctx, args); err != nil { // the flag parser's own errors

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -18,30 +20,19 @@ import (
 	"github.com/headprobe/headprobe/serve"
 )
 
-// serveName is the serve command's name.
-const serveName = "serve"
-
-// flagListen is serve's HTTP address.
-const flagListen = "listen"
-
-// listenFlag is serve's --listen, accepted before the command name too.
-func listenFlag() cli.Flag {
-	return text(catPeriodic, flagListen, "127.0.0.1:8080", "serve only: `HOST:PORT` to answer HTTP on; :8080 is every interface (in a pod)")
-}
-
 // serveCommand is `headprobe serve`: the health check repeated every --every, its verdicts
 // answered over HTTP for Kubernetes' httpGet probes, op-conductor and Prometheus.
 // flags are the probe's flags, shared with the other commands.
 func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dryRun) *cli.Command {
 	return &cli.Command{
-		Name:  serveName,
+		Name:  config.ServeName,
 		Usage: "repeat the health check every --every and answer /healthz, /readyz, /livez, /conductor/healthz and /metrics over HTTP",
 		Description: "GET /healthz: 200 healthy, 206 partial, 503 unavailable, from the latest health check; /readyz " +
 			"and /livez: 200 or 503, ready's and live's verdicts on the same observations; /conductor/healthz: " +
 			"op-conductor's JSON (--rollup-boost.next-healthcheck-url), the --conductor-scope findings; /-/healthy: 200 while " +
 			"the checks run; /metrics: Prometheus. A verdict older than 2 × --every + --interval + --timeout is " +
 			"never served: 503 \"no fresh verdict\". SIGTERM, SIGINT or SIGQUIT drains and exits 0; SIGHUP reloads --targets (else it is logged and ignored), SIGUSR1 and SIGUSR2 are logged and ignored.",
-		Flags: append(slices.Clip(flags), everyFlag(), listenFlag(), maxProbesFlag(), enableReloadFlag(), conductorScopeFlag(), conductorPeersFlag()),
+		Flags: append(slices.Clip(flags), config.EveryFlag(), config.ListenFlag(), config.MaxProbesFlag(), config.EnableReloadFlag(), config.ConductorScopeFlag(), config.ConductorPeersFlag()),
 		Action: func(c *cli.Context) error {
 			*code = serveAction(c, stdout, stderr, dry)
 			return nil
@@ -54,21 +45,21 @@ func serveCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 // or an address it cannot listen on, is refused like the one-shot commands, with exit 3 and one
 // line. With dry not nil, it only parses the command line into dry.
 func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	var cfg *config
+	var cfg *config.Config
 	var err error
 	switch {
-	case isSet(c, flagTargets) && !isSet(c, flagTarget):
+	case config.IsSet(c, config.FlagTargets) && !config.IsSet(c, config.FlagTarget):
 		return serveFleetAction(c, stdout, stderr, dry)
-	case isSet(c, flagTargets): // one target, served as without the file
-		c, cfg, err = oneTarget(c, check.Health)
+	case config.IsSet(c, config.FlagTargets): // one target, served as without the file
+		c, cfg, err = config.OneTarget(c, check.Health)
 	default:
-		cfg, err = parseConfig(c, check.Health)
+		cfg, err = config.Parse(c, check.Health)
 	}
 	var every time.Duration
-	listen := str(c, flagListen)
+	listen := config.Str(c, config.FlagListen)
 	if err == nil {
-		if every, err = duration(c, flagEvery); err == nil && every <= 0 {
-			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+		if every, err = config.Duration(c, config.FlagEvery); err == nil && every <= 0 {
+			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", config.FlagEvery, config.Str(c, config.FlagEvery))
 		}
 	}
 	if err == nil {
@@ -79,7 +70,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		feed, err = conductorFeed(c)
 	}
 	if dry != nil {
-		dry.record(c, serveName, cfg, every, err)
+		dry.record(c, config.ServeName, cfg, every, err)
 		if dry.plan != nil {
 			dry.plan.Listen, dry.plan.ConductorScope, dry.plan.ConductorPeers = listen, feed.Scope, feed.Peers.URLs
 		}
@@ -90,7 +81,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", flagListen, listen, listenError(err)), stdout)
+		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", config.FlagListen, listen, listenError(err)), stdout)
 	}
 	// One session for the whole run: its clients keep their connections between checks, and its
 	// marks judge progress across them, as watch's do.
@@ -99,22 +90,22 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	sess.rememberAcrossChecks()
 	build, _ := buildInfo()
 	srv := serve.New(check.SystemClock{}, serve.Options{
-		Every: every, Window: cfg.check.Interval, Timeout: cfg.timeout, Build: build, Conductor: feed,
+		Every: every, Window: cfg.Check.Interval, Timeout: cfg.Timeout, Build: build, Conductor: feed,
 		OnChange: func(r check.Result) { logVerdict(stdout, cfg, r) },
 	})
 	probe := func(ctx context.Context) (r check.Result) {
-		defer recoverAsUnknown(&r, check.Health, cfg.check)
+		defer recoverAsUnknown(&r, check.Health, cfg.Check)
 		r = sess.check(ctx)
 		if ctx.Err() == nil {
 			sess.record(r, true)
 		}
 		return r
 	}
-	if !cfg.quiet {
+	if !cfg.Quiet {
 		fmt.Fprintf(stderr, "headprobe serve: answering on http://%s (checks every %s; a verdict older than %s is not served)\n",
-			ln.Addr(), every, serve.StaleAfter(every, cfg.check.Interval, cfg.timeout))
+			ln.Addr(), every, serve.StaleAfter(every, cfg.Check.Interval, cfg.Timeout))
 	}
-	stopSignals, logEnd := serveSignals(stderr, cfg.quiet, nil)
+	stopSignals, logEnd := serveSignals(stderr, cfg.Quiet, nil)
 	defer stopSignals()
 	ctx, stop := context.WithCancel(c.Context)
 	defer stop()
@@ -136,7 +127,7 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 // validateListen checks that the address is HOST:PORT with a port number (the host may be empty:
 // every interface).
 func validateListen(addr string) error {
-	bad := fmt.Errorf("--%s must be HOST:PORT, e.g. 127.0.0.1:8080 or :8080 (specified: %q)", flagListen, addr)
+	bad := fmt.Errorf("--%s must be HOST:PORT, e.g. 127.0.0.1:8080 or :8080 (specified: %q)", config.FlagListen, addr)
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return bad
@@ -163,12 +154,12 @@ func listenError(err error) error {
 
 // logVerdict writes a health verdict that changed the state on stdout, unless quiet: in text the
 // time and the first line, else the chosen format's document or line.
-func logVerdict(stdout io.Writer, cfg *config, r check.Result) {
+func logVerdict(stdout io.Writer, cfg *config.Config, r check.Result) {
 	switch {
-	case cfg.quiet:
-	case cfg.output == "json":
+	case cfg.Quiet:
+	case cfg.Output == "json":
 		report.JSON(stdout, r)
-	case cfg.output == "nagios":
+	case cfg.Output == "nagios":
 		report.Nagios(stdout, r)
 	default:
 		fmt.Fprintf(stdout, "%s %s\n", r.Start.UTC().Format(time.RFC3339), report.Headline(r))

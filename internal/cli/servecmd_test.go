@@ -60,11 +60,11 @@ func TestServe_BadListenOrEveryIsRefused(t *testing.T) {
 
 func TestListen_ForAnotherCommandIsWarned_NotInTheEnvironment(t *testing.T) {
 	cfg := mustParse(t, hp("--listen", ":9000", "health", "--l2", "http://b:1"), nil)
-	if strings.Join(cfg.warnings, "\n") != "warning: --listen is for serve; health ignores it" {
-		t.Errorf("warnings %q", cfg.warnings)
+	if strings.Join(cfg.Warnings, "\n") != "warning: --listen is for serve; health ignores it" {
+		t.Errorf("warnings %q", cfg.Warnings)
 	}
-	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_LISTEN": ":9000"}); len(cfg.warnings) != 0 {
-		t.Errorf("warnings %q for HEADPROBE_LISTEN, which one environment block shares with serve", cfg.warnings)
+	if cfg := mustParse(t, hp("ready", "--l2", "http://b:1"), map[string]string{"HEADPROBE_LISTEN": ":9000"}); len(cfg.Warnings) != 0 {
+		t.Errorf("warnings %q for HEADPROBE_LISTEN, which one environment block shares with serve", cfg.Warnings)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
@@ -13,34 +15,17 @@ import (
 	"github.com/headprobe/headprobe/serve"
 )
 
-// flagMaxProbes is serve --targets' bound on the checks running at once.
-const flagMaxProbes = "max-concurrent-probes"
-
-// maxProbesFlag is serve's --max-concurrent-probes, accepted before the command name too.
-func maxProbesFlag() cli.Flag {
-	return text(catFleet, flagMaxProbes, "64", "serve --targets only: at most `N` checks at once; a request beyond gets 503 at once")
-}
-
-// flagEnableReload lets POST /-/reload of serve --targets read the file anew.
-const flagEnableReload = "enable-reload"
-
-// enableReloadFlag is serve's --enable-reload, accepted before the command name too: as
-// Prometheus' --web.enable-lifecycle, HTTP may reload only when asked for (SIGHUP always may).
-func enableReloadFlag() cli.Flag {
-	return toggle(catFleet, flagEnableReload, "serve --targets only: let POST /-/reload read the file anew (else 403; SIGHUP always does)")
-}
-
 // fleetServeIgnored are the flags that serve --targets does not use: each request runs a fresh
 // one-shot check (no loop, no history), and the series are served, not written.
-var fleetServeIgnored = []string{flagEvery, flagTextfile, flagStateFile, flagMaxConcurrent}
+var fleetServeIgnored = []string{config.FlagEvery, config.FlagTextfile, config.FlagStateFile, config.FlagMaxConcurrent}
 
 // fleetServeIgnores warns of each flag given (command line or environment) that serve --targets
 // ignores, so that a --textfile or a --state-file is never dropped without a word.
 func fleetServeIgnores(c *cli.Context) []string {
 	var out []string
 	for _, name := range fleetServeIgnored {
-		if isSet(c, name) {
-			out = append(out, warning("--%s is not used by serve --targets (each /probe runs a fresh one-shot check; its series are served on /probe, not written); ignored", name))
+		if config.IsSet(c, name) {
+			out = append(out, config.Warning("--%s is not used by serve --targets (each /probe runs a fresh one-shot check; its series are served on /probe, not written); ignored", name))
 		}
 	}
 	return out
@@ -53,19 +38,19 @@ var fleetModes = [...]check.Mode{check.Health, check.Ready, check.Live}
 // (GET /probe?target=NAME), the blackbox_exporter's way, at most --max-concurrent-probes at once;
 // the file is read anew on SIGHUP and POST /-/reload. A bad file at start is exit 3.
 func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	listen := str(c, flagListen)
+	listen := config.Str(c, config.FlagListen)
 	err := validateListen(listen)
 	var maxProbes uint64
 	if err == nil {
-		if maxProbes, err = whole(c, flagMaxProbes); err == nil && maxProbes == 0 {
-			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", flagMaxProbes)
+		if maxProbes, err = config.Whole(c, config.FlagMaxProbes); err == nil && maxProbes == 0 {
+			err = fmt.Errorf("--%s must be at least 1 (specified: 0)", config.FlagMaxProbes)
 		}
 	}
 	var feed serve.ConductorFeed
 	if err == nil {
 		feed, err = conductorFeed(c)
 	}
-	var members []*config
+	var members []*config.Config
 	var contexts []*cli.Context
 	var all []servedConfigs
 	if err == nil {
@@ -74,7 +59,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	if dry != nil {
 		dry.recordFleet(contexts, check.Health, members, int(min(maxProbes, 1<<20)), err)
 		if dry.plan != nil {
-			dry.plan.Command, dry.plan.Listen, dry.plan.ConductorScope = serveName, listen, feed.Scope
+			dry.plan.Command, dry.plan.Listen, dry.plan.ConductorScope = config.ServeName, listen, feed.Scope
 			dry.plan.Warnings = append(dry.plan.Warnings, fleetServeIgnores(c)...)
 		}
 		return check.Healthy.ExitCode()
@@ -82,7 +67,7 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	if err != nil {
 		return refuse(c, check.Health, err, stdout)
 	}
-	quiet := members[0].quiet
+	quiet := members[0].Quiet
 	warn := func(msg string) {
 		if !quiet {
 			fmt.Fprintln(stderr, msg)
@@ -103,19 +88,19 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		close()
-		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", flagListen, listen, listenError(err)), stdout)
+		return refuse(c, check.Health, fmt.Errorf("--%s %s: %v", config.FlagListen, listen, listenError(err)), stdout)
 	}
 	build, _ := buildInfo()
 	fleet := serve.NewFleet(check.SystemClock{}, targets, close, serve.FleetOptions{
-		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build, EnableReload: boolean(c, flagEnableReload), Conductor: feed,
-		Warn: func(msg string) { warn(warning("%s", msg)) },
+		MaxConcurrent: int(min(maxProbes, 1<<20)), Load: load, Build: build, EnableReload: config.Boolean(c, config.FlagEnableReload), Conductor: feed,
+		Warn: func(msg string) { warn(config.Warning("%s", msg)) },
 	})
 	defer fleet.Close()
-	stopSignals, logEnd := serveSignals(stderr, boolean(c, flagQuiet), func() { fleet.Reload() }) // a failed reload is warned about
+	stopSignals, logEnd := serveSignals(stderr, config.Boolean(c, config.FlagQuiet), func() { fleet.Reload() }) // a failed reload is warned about
 	defer stopSignals()
 	defer logEnd()
 	warn(fmt.Sprintf("headprobe serve: answering on http://%s for %d targets of %s (GET /probe?target=NAME; at most %d checks at once)",
-		ln.Addr(), len(targets), str(c, flagTargets), maxProbes))
+		ln.Addr(), len(targets), config.Str(c, config.FlagTargets), maxProbes))
 	if err := serve.Serve(c.Context, ln, fleet.Handler()); err != nil {
 		fmt.Fprintln(stdout, report.Headline(check.Result{State: check.Unknown, Reason: "serve: " + err.Error()}))
 		return check.Unknown.ExitCode()
@@ -124,19 +109,19 @@ func serveFleetAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int
 }
 
 // servedConfigs are a target's configurations, one per mode, each parsed as its command's.
-type servedConfigs map[check.Mode]*config
+type servedConfigs map[check.Mode]*config.Config
 
 // loadServedTargets reads the targets file and parses each target's configuration for health,
 // ready and live: a bad one refuses the whole file. members are the health ones, with their parses.
-func loadServedTargets(c *cli.Context) (members []*config, contexts []*cli.Context, all []servedConfigs, err error) {
-	file, err := loadTargets(str(c, flagTargets))
+func loadServedTargets(c *cli.Context) (members []*config.Config, contexts []*cli.Context, all []servedConfigs, err error) {
+	file, err := config.LoadTargets(config.Str(c, config.FlagTargets))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	for _, t := range file.targets {
+	for _, t := range file.Targets {
 		byMode := servedConfigs{}
 		for _, mode := range fleetModes {
-			tc, cfg, err := file.parseTarget(c, t, mode)
+			tc, cfg, err := file.ParseTarget(c, t, mode)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -153,10 +138,10 @@ func loadServedTargets(c *cli.Context) (members []*config, contexts []*cli.Conte
 // servedTargets makes the fleet's targets, one session per target and mode (their clients keep
 // their connections from one request to the next), after warning about their configurations;
 // close releases them.
-func servedTargets(members []*config, all []servedConfigs, warn func(string)) (serve.Targets, func()) {
+func servedTargets(members []*config.Config, all []servedConfigs, warn func(string)) (serve.Targets, func()) {
 	configured := make([][]string, len(members))
 	for i, cfg := range members {
-		configured[i] = cfg.warnings
+		configured[i] = cfg.Warnings
 	}
 	for _, w := range fleetWarnings(members, configured) {
 		warn(w)
@@ -167,16 +152,16 @@ func servedTargets(members []*config, all []servedConfigs, warn func(string)) (s
 		byMode := map[check.Mode]*session{}
 		for _, mode := range fleetModes {
 			own := *all[i][mode]
-			own.stateFile, own.textfile, own.warnings = "", "", nil // a fresh one-shot check each time
+			own.StateFile, own.Textfile, own.Warnings = "", "", nil // a fresh one-shot check each time
 			s := openSession(&own, io.Discard, nil)
 			byMode[mode] = s
 			sessions = append(sessions, s)
 		}
-		targets[cfg.target] = serve.Target{
-			Bound:  runBound(cfg),
-			Labels: fileLabels(cfg.labels),
+		targets[cfg.Target] = serve.Target{
+			Bound:  config.RunBound(cfg),
+			Labels: fileLabels(cfg.Labels),
 			Probe: func(ctx context.Context, mode check.Mode) (r check.Result) {
-				defer recoverAsUnknown(&r, mode, cfg.check)
+				defer recoverAsUnknown(&r, mode, cfg.Check)
 				return byMode[mode].check(ctx)
 			},
 		}

@@ -3,12 +3,14 @@ package cli
 import (
 	"strings"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/config"
 )
 
 func TestServeFleet_Parse(t *testing.T) {
 	path := targetsYAML(t, "targets:\n  a: {l2: http://a:1}\n  b: {l2: http://b:1, builder: http://c:1}\n")
 	p := fleetPlan(t, hp("serve", "--targets", path, "--listen", ":9100", "--max-concurrent-probes", "8"))
-	if p.Command != serveName || p.Listen != ":9100" || len(p.Targets) != 2 || p.MaxConcurrent != 8 || !p.Targets[1].Builder {
+	if p.Command != config.ServeName || p.Listen != ":9100" || len(p.Targets) != 2 || p.MaxConcurrent != 8 || !p.Targets[1].Builder {
 		t.Errorf("plan %+v", p)
 	}
 	for _, c := range []struct {
@@ -28,7 +30,7 @@ func TestServeFleet_Parse(t *testing.T) {
 func TestServeFleet_OneTargetIsServedAsWithoutTheFile(t *testing.T) {
 	path := targetsYAML(t, "targets:\n  a: {l2: http://a:1, timeout: 2s}\n  b: {l2: http://b:1}\n")
 	p := fleetPlan(t, hp("serve", "--targets", path, "--target", "a", "--every", "5s"))
-	if p.Command != serveName || p.Target != "a" || p.Targets != nil || p.Timeout.String() != "2s" || p.Every.String() != "5s" {
+	if p.Command != config.ServeName || p.Target != "a" || p.Targets != nil || p.Timeout.String() != "2s" || p.Every.String() != "5s" {
 		t.Errorf("plan %+v", p)
 	}
 	if _, err := Parse(hp("serve", "--targets", path, "--target", "c"), nil); err == nil || !strings.Contains(err.Error(), `--target "c" is not in`) {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
@@ -17,12 +19,12 @@ import (
 // session is what the checks of one process share: the endpoints' clients (so `watch` reuses its
 // connections), the state file's marks and where warnings go. Its checks may run concurrently.
 type session struct {
-	cfg *config
+	cfg *config.Config
 	// mu guards marks and the targets' Previous marks, and orders the writes of the state file,
 	// the textfile and the warnings: each check starts from the marks recorded before it.
 	mu    sync.Mutex
 	marks map[string]check.Mark
-	// targets are the endpoints' check views, in the order of cfg.endpoints.
+	// targets are the endpoints' check views, in the order of cfg.Endpoints.
 	targets []check.Target
 	stderr  io.Writer
 	// inMemory keeps the marks from one check to the next without a state file (watch).
@@ -37,26 +39,26 @@ type session struct {
 
 // openSession prints the configuration's warnings, loads the state file and makes the targets;
 // show, when not nil, displays each sample's progress.
-func openSession(cfg *config, stderr io.Writer, show *progress) *session {
+func openSession(cfg *config.Config, stderr io.Writer, show *progress) *session {
 	s := &session{cfg: cfg, marks: map[string]check.Mark{}, stderr: stderr}
-	for _, w := range cfg.warnings {
+	for _, w := range cfg.Warnings {
 		s.warn(w)
 	}
-	if cfg.stateFile != "" {
+	if cfg.StateFile != "" {
 		var w string
-		if s.marks, w = statefile.Load(cfg.stateFile); w != "" {
-			s.warn(warning("%s", w))
+		if s.marks, w = statefile.Load(cfg.StateFile); w != "" {
+			s.warn(config.Warning("%s", w))
 			s.stateWarned = true
 		}
 	}
-	for _, e := range cfg.endpoints {
+	for _, e := range cfg.Endpoints {
 		s.targets = append(s.targets, s.target(e, show))
 	}
 	sources := make(map[string]check.Source, len(s.targets))
 	for _, t := range s.targets {
 		sources[t.Role.Name] = t.Source
 	}
-	for _, p := range cfg.parts {
+	for _, p := range cfg.Parts {
 		if part := p.New(sources); part != nil {
 			s.parts = append(s.parts, part)
 		}
@@ -65,17 +67,17 @@ func openSession(cfg *config, stderr io.Writer, show *progress) *session {
 }
 
 // target makes the check's view of an endpoint, with its mark from the state file.
-func (s *session) target(e endpoint, show *progress) check.Target {
+func (s *session) target(e config.Endpoint, show *progress) check.Target {
 	var src check.Source
-	if e.source != nil {
-		src = e.source(e.url, e.opts)
+	if e.Source != nil {
+		src = e.Source(e.URL, e.Opts)
 	} else {
-		src = rpc.New(e.url, e.opts)
+		src = rpc.New(e.URL, e.Opts)
 	}
-	t := check.Target{Role: e.role, URL: rpc.Redact(e.url), Source: src, OnSample: show.sample(e.role.Name)}
-	if s.cfg.stateFile != "" {
+	t := check.Target{Role: e.Role, URL: rpc.Redact(e.URL), Source: src, OnSample: show.sample(e.Role.Name)}
+	if s.cfg.StateFile != "" {
 		t.Remember = true
-		if m, ok := s.marks[statefile.Key(e.role.Name, e.url)]; ok {
+		if m, ok := s.marks[statefile.Key(e.Role.Name, e.URL)]; ok {
 			t.Previous = &m
 		}
 	}
@@ -94,9 +96,9 @@ func (s *session) rememberAcrossChecks() {
 // check runs one check within the run's bound, on a copy of the targets with their marks as
 // recorded so far.
 func (s *session) check(ctx context.Context) check.Result {
-	ctx, cancel := context.WithTimeout(ctx, runBound(s.cfg))
+	ctx, cancel := context.WithTimeout(ctx, config.RunBound(s.cfg))
 	defer cancel()
-	return check.Run(ctx, check.SystemClock{}, s.cfg.mode, s.cfg.check, s.snapshot(), s.cfg.relations, s.parts...)
+	return check.Run(ctx, check.SystemClock{}, s.cfg.Mode, s.cfg.Check, s.snapshot(), s.cfg.Relations, s.parts...)
 }
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
@@ -112,7 +114,7 @@ func (s *session) snapshot() []check.Target {
 func (s *session) record(r check.Result, complete bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if complete && (s.inMemory || s.cfg.stateFile != "") {
+	if complete && (s.inMemory || s.cfg.StateFile != "") {
 		for _, e := range r.Endpoints {
 			i := s.index(e.Role.Name)
 			if e.Mark == nil || i < 0 {
@@ -120,17 +122,17 @@ func (s *session) record(r check.Result, complete bool) {
 			}
 			m := *e.Mark
 			s.targets[i].Previous = &m
-			s.marks[statefile.Key(e.Role.Name, s.cfg.endpoints[i].url)] = m
+			s.marks[statefile.Key(e.Role.Name, s.cfg.Endpoints[i].URL)] = m
 		}
 	}
-	if complete && s.cfg.stateFile != "" {
-		if err := statefile.Save(s.cfg.stateFile, s.marks); err != nil && !(s.stateWarned && errors.As(err, new(*fsx.Refused))) {
-			s.warn(notWritten("state file", s.cfg.stateFile, err))
+	if complete && s.cfg.StateFile != "" {
+		if err := statefile.Save(s.cfg.StateFile, s.marks); err != nil && !(s.stateWarned && errors.As(err, new(*fsx.Refused))) {
+			s.warn(notWritten("state file", s.cfg.StateFile, err))
 		}
 	}
-	if s.cfg.textfile != "" {
-		if err := report.WriteSeries(s.cfg.textfile, report.Series{Labels: s.cfg.labels, Result: r}); err != nil {
-			s.warn(notWritten("textfile", s.cfg.textfile, err))
+	if s.cfg.Textfile != "" {
+		if err := report.WriteSeries(s.cfg.Textfile, report.Series{Labels: s.cfg.Labels, Result: r}); err != nil {
+			s.warn(notWritten("textfile", s.cfg.Textfile, err))
 		}
 	}
 }
@@ -139,9 +141,9 @@ func (s *session) record(r check.Result, complete bool) {
 func notWritten(what, path string, err error) string {
 	var refused *fsx.Refused
 	if errors.As(err, &refused) && refused.Path == path {
-		return warning("%s %s not written: %s, left as it is", what, path, refused.Reason)
+		return config.Warning("%s %s not written: %s, left as it is", what, path, refused.Reason)
 	}
-	return warning("%s %s not written: %v", what, path, err)
+	return config.Warning("%s %s not written: %v", what, path, err)
 }
 
 // index is the position of the endpoint of that role among the targets, or -1.
@@ -156,7 +158,7 @@ func (s *session) index(role string) int {
 
 // warn writes a line on stderr unless quiet.
 func (s *session) warn(msg string) {
-	if !s.cfg.quiet {
+	if !s.cfg.Quiet {
 		fmt.Fprintln(s.stderr, msg)
 	}
 }

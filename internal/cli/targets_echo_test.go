@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/config"
 )
 
 // TestTargetsFile_NoContentEchoed: a file that is not a targets file (a shadow file, a file of
@@ -38,9 +40,9 @@ func TestTargetsFile_NoContentEchoed(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := targetsYAML(t, c.file)
 			_, err := Parse(hp("health", "--targets", path), nil)
-			var te *TargetError
+			var te *config.TargetError
 			if !errors.As(err, &te) {
-				t.Fatalf("%v (%T), want a *TargetError", err, err)
+				t.Fatalf("%v (%T), want a *config.TargetError", err, err)
 			}
 			msg := err.Error()
 			if te.Line != c.line || !strings.Contains(msg, c.want) {

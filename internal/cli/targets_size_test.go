@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/headprobe/headprobe/internal/config"
 )
 
 // fleetYAML is a targets file of n targets, each with an L2, a builder and three labels, as a
@@ -27,13 +29,13 @@ func TestTargetsFile_ParseCostPerTargetIsBounded(t *testing.T) {
 	path := targetsYAML(t, fleetYAML(n))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	f, err := loadTargets(path)
+	f, err := config.LoadTargets(path)
 	runtime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.targets) != n {
-		t.Fatalf("%d targets, want %d", len(f.targets), n)
+	if len(f.Targets) != n {
+		t.Fatalf("%d targets, want %d", len(f.Targets), n)
 	}
 	allocs := float64(after.Mallocs-before.Mallocs) / n
 	bytes := float64(after.TotalAlloc-before.TotalAlloc) / n

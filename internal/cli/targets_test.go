@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/testkit"
 )
@@ -81,9 +83,9 @@ func TestTargetsFile_Refusals(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			path := targetsYAML(t, c.file)
 			_, err := Parse(hp("health", "--targets", path), nil)
-			var te *TargetError
+			var te *config.TargetError
 			if !errors.As(err, &te) {
-				t.Fatalf("%v (%T), want a *TargetError", err, err)
+				t.Fatalf("%v (%T), want a *config.TargetError", err, err)
 			}
 			if te.Path != path || te.Target != c.target || te.Key != c.key || te.Line != c.line || te.InDefaults != c.inDefaults {
 				t.Errorf("refusal at %s:%d target %q key %q defaults %v, want line %d target %q key %q defaults %v",
@@ -149,37 +151,37 @@ targets:
 		t.Fatalf("%d targets", len(p.Targets))
 	}
 	a, b := p.Targets[0].cfg, p.Targets[1].cfg
-	if a.timeout != time.Second || a.check.Interval != 6*time.Second || a.check.MaxAge != 20*time.Second || a.check.MinBlocks != 2 {
+	if a.Timeout != time.Second || a.Check.Interval != 6*time.Second || a.Check.MaxAge != 20*time.Second || a.Check.MinBlocks != 2 {
 		t.Errorf("a: timeout %s (command line 1s), interval %s (environment 6s), max age %s (target 20s), min blocks %d (defaults 2)",
-			a.timeout, a.check.Interval, a.check.MaxAge, a.check.MinBlocks)
+			a.Timeout, a.Check.Interval, a.Check.MaxAge, a.Check.MinBlocks)
 	}
-	if b.timeout != time.Second || b.check.Interval != 6*time.Second || b.check.MaxAge != 30*time.Second || b.check.MinBlocks != 2 {
-		t.Errorf("b: timeout %s, interval %s, max age %s (defaults 30s), min blocks %d", b.timeout, b.check.Interval, b.check.MaxAge, b.check.MinBlocks)
+	if b.Timeout != time.Second || b.Check.Interval != 6*time.Second || b.Check.MaxAge != 30*time.Second || b.Check.MinBlocks != 2 {
+		t.Errorf("b: timeout %s, interval %s, max age %s (defaults 30s), min blocks %d", b.Timeout, b.Check.Interval, b.Check.MaxAge, b.Check.MinBlocks)
 	}
-	if a.endpoints[0].url != "http://a:1" || b.endpoints[0].url != "http://b:1" {
-		t.Errorf("urls %s %s", a.endpoints[0].url, b.endpoints[0].url)
+	if a.Endpoints[0].URL != "http://a:1" || b.Endpoints[0].URL != "http://b:1" {
+		t.Errorf("urls %s %s", a.Endpoints[0].URL, b.Endpoints[0].URL)
 	}
 	if got := p.Targets[0].Labels; got["target"] != "a" || got["chain"] != "base" || got["role"] != "replica" || len(got) != 3 {
 		t.Errorf("a's labels %v: the target's own over the defaults'", got)
 	}
 	// Without the command line and the environment, the target's own, then the defaults'.
 	p = fleetPlan(t, hp("health", "--targets", path))
-	if a := p.Targets[0].cfg; a.timeout != 3*time.Second || a.check.Interval != 7*time.Second {
-		t.Errorf("a alone: timeout %s interval %s, want the target's 3s 7s", a.timeout, a.check.Interval)
+	if a := p.Targets[0].cfg; a.Timeout != 3*time.Second || a.Check.Interval != 7*time.Second {
+		t.Errorf("a alone: timeout %s interval %s, want the target's 3s 7s", a.Timeout, a.Check.Interval)
 	}
-	if b := p.Targets[1].cfg; b.timeout != 4*time.Second || b.check.Interval != 8*time.Second {
-		t.Errorf("b alone: timeout %s interval %s, want the defaults' 4s 8s", b.timeout, b.check.Interval)
+	if b := p.Targets[1].cfg; b.Timeout != 4*time.Second || b.Check.Interval != 8*time.Second {
+		t.Errorf("b alone: timeout %s interval %s, want the defaults' 4s 8s", b.Timeout, b.Check.Interval)
 	}
-	if p.Bound != 8*time.Second+4*time.Second+deadlineMargin*time.Millisecond || p.MaxConcurrent != 16 {
+	if p.Bound != 8*time.Second+4*time.Second+config.DeadlineMargin || p.MaxConcurrent != 16 {
 		t.Errorf("the run's bound %s (want the longest target's), max concurrent %d", p.Bound, p.MaxConcurrent)
 	}
 	// A bad value a higher layer overrides is irrelevant, as for the environment.
 	bad := targetsYAML(t, "targets:\n  a:\n    l2: http://a:1\n    timeout: soon\n")
-	if p := fleetPlan(t, hp("--targets", bad, "--timeout", "1s")); p.Targets[0].cfg.timeout != time.Second {
-		t.Errorf("timeout %s", p.Targets[0].cfg.timeout)
+	if p := fleetPlan(t, hp("--targets", bad, "--timeout", "1s")); p.Targets[0].cfg.Timeout != time.Second {
+		t.Errorf("timeout %s", p.Targets[0].cfg.Timeout)
 	}
-	if p := fleetPlan(t, hp("--targets", bad), "HEADPROBE_TIMEOUT=2s"); p.Targets[0].cfg.timeout != 2*time.Second {
-		t.Errorf("timeout %s", p.Targets[0].cfg.timeout)
+	if p := fleetPlan(t, hp("--targets", bad), "HEADPROBE_TIMEOUT=2s"); p.Targets[0].cfg.Timeout != 2*time.Second {
+		t.Errorf("timeout %s", p.Targets[0].cfg.Timeout)
 	}
 	// The targets file comes from the environment too.
 	if p := fleetPlan(t, hp("ready"), "HEADPROBE_TARGETS="+path, "HEADPROBE_TARGET=b"); p.Target != "b" || p.Targets != nil || p.Command != "ready" {
@@ -203,11 +205,11 @@ targets:
 `)
 	p := fleetPlan(t, hp("--targets", path))
 	with, without := p.Targets[0].cfg, p.Targets[1].cfg
-	if len(with.endpoints) != 2 || with.endpoints[0].opts.Headers.Get("X-A") != "1" || maxLag(with) == nil {
-		t.Errorf("with: %d endpoints, headers %v, lag %v", len(with.endpoints), with.endpoints[0].opts.Headers, maxLag(with))
+	if len(with.Endpoints) != 2 || with.Endpoints[0].Opts.Headers.Get("X-A") != "1" || maxLag(with) == nil {
+		t.Errorf("with: %d endpoints, headers %v, lag %v", len(with.Endpoints), with.Endpoints[0].Opts.Headers, maxLag(with))
 	}
-	if len(without.endpoints) != 1 || len(without.endpoints[0].opts.Headers) != 0 || maxLag(without) != nil {
-		t.Errorf("without: %d endpoints, headers %v, lag %v", len(without.endpoints), without.endpoints[0].opts.Headers, maxLag(without))
+	if len(without.Endpoints) != 1 || len(without.Endpoints[0].Opts.Headers) != 0 || maxLag(without) != nil {
+		t.Errorf("without: %d endpoints, headers %v, lag %v", len(without.Endpoints), without.Endpoints[0].Opts.Headers, maxLag(without))
 	}
 }
 
@@ -230,28 +232,15 @@ targets:
 `)
 	p := fleetPlan(t, hp("--targets", path, "--target", "a"))
 	cfg := p.cfg
-	if cfg.endpoints[0].url != "http://a:1" || len(cfg.endpoints[0].opts.JWTSecret) == 0 || cfg.timeout != 2*time.Second ||
-		!checksFork(cfg) || cfg.check.ChainID != 901 || *maxLag(cfg) != 3 || cfg.target != "a" {
+	if cfg.Endpoints[0].URL != "http://a:1" || len(cfg.Endpoints[0].Opts.JWTSecret) == 0 || cfg.Timeout != 2*time.Second ||
+		!checksFork(cfg) || cfg.Check.ChainID != 901 || *maxLag(cfg) != 3 || cfg.Target != "a" {
 		t.Errorf("%+v", cfg)
 	}
-	if h := cfg.endpoints[1].opts.Headers; h.Get("Authorization") != "Basic a,b" || h.Get("X-Two") != "2" {
+	if h := cfg.Endpoints[1].Opts.Headers; h.Get("Authorization") != "Basic a,b" || h.Get("X-Two") != "2" {
 		t.Errorf("builder headers %v", h)
 	}
 	if !slices.Equal(p.SecretFiles, []string{secret}) || p.Target != "a" || p.Labels["target"] != "a" {
 		t.Errorf("plan: secret files %q, target %q, labels %v", p.SecretFiles, p.Target, p.Labels)
-	}
-}
-
-func TestTargetKeys_EveryPerRunFlag(t *testing.T) {
-	keys := targetKeys()
-	for _, f := range probeFlags() {
-		name := f.Names()[0]
-		if _, ok := keys[name]; ok == slices.Contains(runFlags, name) {
-			t.Errorf("--%s: a key %v, a flag of the whole run %v", name, ok, slices.Contains(runFlags, name))
-		}
-	}
-	if keys[flagL2Header] != keyList || keys[flagL2] != keyText {
-		t.Errorf("kinds: l2-header %v, l2 %v", keys[flagL2Header], keys[flagL2])
 	}
 }
 

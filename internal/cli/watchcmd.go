@@ -9,20 +9,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/config"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/watch"
 )
-
-// flagEvery is watch's period between health checks.
-const flagEvery = "every"
-
-// everyFlag is watch's --every, accepted before the command name too.
-func everyFlag() cli.Flag {
-	return text(catPeriodic, flagEvery, "2s", "watch and serve: `DURATION` between the starts of two checks")
-}
 
 // watchCommand is `headprobe watch`: the health check, repeated until Ctrl-C and shown live.
 // flags are the probe's flags, shared with the other commands.
@@ -33,7 +27,7 @@ func watchCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 		Description: "On a terminal, one screen is redrawn in place: heads, blocks per second over the last minute, " +
 			"latency, the builder's lag, the verdict and how long it has held, and the last state changes. " +
 			"Off a terminal, one log line per check. -o json or nagios prints one document or line per check.",
-		Flags: append(slices.Clip(flags), everyFlag()),
+		Flags: append(slices.Clip(flags), config.EveryFlag()),
 		Action: func(c *cli.Context) error {
 			*code = watchAction(c, stdout, stderr, dry)
 			return nil
@@ -46,17 +40,17 @@ func watchCommand(flags []cli.Flag, stdout, stderr io.Writer, code *int, dry *dr
 // configuration is refused like the one-shot commands, with exit 3. With dry not nil, it only
 // parses the command line into dry.
 func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
-	var cfg *config
+	var cfg *config.Config
 	var err error
-	if isSet(c, flagTargets) {
-		c, cfg, err = watchTarget(c)
+	if config.IsSet(c, config.FlagTargets) {
+		c, cfg, err = config.WatchTarget(c)
 	} else {
-		cfg, err = parseConfig(c, check.Health)
+		cfg, err = config.Parse(c, check.Health)
 	}
 	var every time.Duration
 	if err == nil {
-		if every, err = duration(c, flagEvery); err == nil && every <= 0 {
-			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", flagEvery, str(c, flagEvery))
+		if every, err = config.Duration(c, config.FlagEvery); err == nil && every <= 0 {
+			err = fmt.Errorf("--%s must be greater than zero (specified: %s)", config.FlagEvery, config.Str(c, config.FlagEvery))
 		}
 	}
 	if dry != nil {
@@ -77,13 +71,13 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		}
 		return r
 	}
-	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.color && useColor(stdout), Width: termWidth(stdout)}
+	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.Color && useColor(stdout), Width: termWidth(stdout)}
 	switch {
-	case cfg.quiet:
+	case cfg.Quiet:
 		out, opts.TTY = io.Discard, false
-	case cfg.output == "json":
+	case cfg.Output == "json":
 		opts.Emit = report.JSON
-	case cfg.output == "nagios":
+	case cfg.Output == "nagios":
 		opts.Emit = report.Nagios
 	}
 	if err := watch.Loop(c.Context, check.SystemClock{}, opts, probe, out); err != nil {

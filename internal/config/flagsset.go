@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"sync"
@@ -15,8 +15,8 @@ var flagsSet struct {
 	byContext map[*cli.Context]map[string]bool
 }
 
-// resetFlagsSet forgets the remembered contexts.
-func resetFlagsSet() {
+// ResetFlagsSet forgets the remembered contexts.
+func ResetFlagsSet() {
 	flagsSet.Lock()
 	flagsSet.byContext = nil
 	flagsSet.Unlock()
@@ -44,7 +44,7 @@ func setHere(ctx *cli.Context, name string) bool {
 }
 
 // setNames is every name of every flag of ctx's command that ctx's command line set, by any of
-// its names (the parser reads no environment: see cmdString).
+// its names (the parser reads no environment: see CmdString).
 func setNames(ctx *cli.Context) map[string]bool {
 	local := map[string]bool{}
 	for _, n := range ctx.LocalFlagNames() {

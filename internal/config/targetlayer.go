@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"context"
@@ -14,7 +14,7 @@ type targetKey struct{}
 
 // withTarget is a copy of the command's context c that reads t's keys below its command line and
 // environment.
-func withTarget(c *cli.Context, t *fileTarget) *cli.Context {
+func withTarget(c *cli.Context, t *FileTarget) *cli.Context {
 	tc := *c
 	tc.Context = context.WithValue(c.Context, targetKey{}, t)
 	return &tc
@@ -25,7 +25,7 @@ func fromFile(c *cli.Context, name string) (fileValue, bool) {
 	if c.Context == nil {
 		return fileValue{}, false
 	}
-	t, ok := c.Context.Value(targetKey{}).(*fileTarget)
+	t, ok := c.Context.Value(targetKey{}).(*FileTarget)
 	if !ok {
 		return fileValue{}, false
 	}

@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"fmt"
@@ -6,20 +6,20 @@ import (
 	"strings"
 )
 
-// unknownEnvWarnings warns about every HEADPROBE_* variable of e that no flag reads (a
+// UnknownEnvWarnings warns about every HEADPROBE_* variable of e that no flag reads (a
 // misspelling would otherwise be silently ignored), naming the nearest real one.
-func unknownEnvWarnings(e environment) []string {
+func UnknownEnvWarnings(e Environment) []string {
 	known := EnvVars()
 	var warnings []string
 	for _, kv := range e.environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, envPrefix) || slices.Contains(known, name) {
+		if !strings.HasPrefix(name, EnvPrefix) || slices.Contains(known, name) {
 			continue
 		}
 		if near := nearest(name, known); near != "" {
-			warnings = append(warnings, warning("%s is not a headprobe variable (did you mean %s?)", name, near))
+			warnings = append(warnings, Warning("%s is not a headprobe variable (did you mean %s?)", name, near))
 		} else {
-			warnings = append(warnings, warning("%s is not a headprobe variable", name))
+			warnings = append(warnings, Warning("%s is not a headprobe variable", name))
 		}
 	}
 	slices.Sort(warnings)
@@ -32,10 +32,10 @@ func unknownEnvWarnings(e environment) []string {
 // HEADPROBE_MAX_UNSAFE_INTERVAL).
 func nearest(name string, known []string) string {
 	best, bestDistance := "", 0
-	typed := strings.TrimPrefix(name, envPrefix)
+	typed := strings.TrimPrefix(name, EnvPrefix)
 	limit := max(2, len(typed)/3)
 	for _, k := range known {
-		d := editDistance(typed, strings.TrimPrefix(k, envPrefix))
+		d := editDistance(typed, strings.TrimPrefix(k, EnvPrefix))
 		if d <= limit && (best == "" || d < bestDistance) {
 			best, bestDistance = k, d
 		}
@@ -59,13 +59,13 @@ func nearest(name string, known []string) string {
 	return best
 }
 
-// meant is the hint for a required variable that is missing while a misspelling of it is set:
+// Meant is the hint for a required variable that is missing while a misspelling of it is set:
 // " (HEADPROBE_L2_URL is set: did you mean HEADPROBE_L2?)", or "".
-func meant(e environment, want string) string {
+func Meant(e Environment, want string) string {
 	known := EnvVars()
 	for _, kv := range e.environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, envPrefix) && !slices.Contains(known, name) && nearest(name, known) == want {
+		if strings.HasPrefix(name, EnvPrefix) && !slices.Contains(known, name) && nearest(name, known) == want {
 			return fmt.Sprintf(" (%s is set: did you mean %s?)", name, want)
 		}
 	}

@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"errors"
@@ -27,16 +27,16 @@ const (
 	keyLabels       = "labels"
 )
 
-// targetsFile is a parsed --targets file: its targets in file order, each with the defaults
+// TargetsFile is a parsed --targets file: its targets in file order, each with the defaults
 // merged under its own keys.
-type targetsFile struct {
-	path    string
-	targets []*fileTarget
+type TargetsFile struct {
+	Path    string
+	Targets []*FileTarget
 	keys    map[string]keyKind // targetKeys, listed once for the whole file
 }
 
-// fileTarget is one target of the file.
-type fileTarget struct {
+// FileTarget is one target of the file.
+type FileTarget struct {
 	name string
 	line int
 	// values are the flags the file gives the target, by long name: its own keys, and the
@@ -109,19 +109,19 @@ const (
 
 // runFlags are the flags that hold for the whole run, not one target: the fleet's own, and where
 // and how its one report goes.
-var runFlags = []string{flagTargets, flagTarget, flagMaxConcurrent, flagOutput, flagQuiet, flagNoColor, flagTextfile, flagStateFile}
+var runFlags = []string{FlagTargets, FlagTarget, FlagMaxConcurrent, FlagOutput, FlagQuiet, FlagNoColor, FlagTextfile, FlagStateFile}
 
 // targetKeys are the keys a target may give: the long name of every per-run flag, so a flag
 // added to probeFlags is a key at once.
 func targetKeys() map[string]keyKind {
 	keys := map[string]keyKind{}
-	for _, f := range probeFlags() {
+	for _, f := range ProbeFlags() {
 		name := f.Names()[0]
 		if slices.Contains(runFlags, name) {
 			continue
 		}
 		keys[name] = keyText
-		if _, ok := f.(cmdSlice); ok {
+		if _, ok := f.(CmdSlice); ok {
 			keys[name] = keyList
 		}
 	}
@@ -129,7 +129,7 @@ func targetKeys() map[string]keyKind {
 }
 
 // secretKey is true for a key naming a file that holds a secret: a JWT secret or a TLS key.
-func secretKey(name string) bool { return strings.HasSuffix(name, "-secret") || name == flagTLSKey }
+func secretKey(name string) bool { return strings.HasSuffix(name, "-secret") || name == FlagTLSKey }
 
 // inlineSecret matches a value that is a secret itself rather than a file's path: hex of eight
 // bytes or more, or a PEM block.
@@ -152,14 +152,14 @@ var yamlQuoted = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompil
 // targetName is what a target may be called: it prefixes report lines and goes in URLs and labels.
 var targetName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$`) })
 
-// loadTargets reads and checks a targets file: its shape, its keys, its labels, no inline secret.
+// LoadTargets reads and checks a targets file: its shape, its keys, its labels, no inline secret.
 // The values themselves are checked when a target's configuration is parsed (parseTarget).
-func loadTargets(path string) (*targetsFile, error) {
+func LoadTargets(path string) (*TargetsFile, error) {
 	data, err := fsx.ReadRegular(path, maxTargetsFile)
 	if err != nil {
-		return nil, fmt.Errorf("--%s: %v", flagTargets, err)
+		return nil, fmt.Errorf("--%s: %v", FlagTargets, err)
 	}
-	f := &targetsFile{path: path, keys: targetKeys()}
+	f := &TargetsFile{Path: path, keys: targetKeys()}
 	fail := func(line int, format string, a ...any) error {
 		return &TargetError{Path: path, Line: line, Err: fmt.Errorf(format, a...)}
 	}
@@ -175,7 +175,7 @@ func loadTargets(path string) (*targetsFile, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fail(root.Line, "is not a targets file: want a mapping with %s: and %s:", sectionDefaults, sectionTargets)
 	}
-	var defaults *fileTarget
+	var defaults *FileTarget
 	var targets *yaml.Node
 	err = eachPair(root, func(key string, k, v *yaml.Node) error {
 		switch key {
@@ -226,7 +226,7 @@ func loadTargets(path string) (*targetsFile, error) {
 				delete(t.values, key)
 			}
 		}
-		f.targets = append(f.targets, t)
+		f.Targets = append(f.Targets, t)
 		return nil
 	}, failErr)
 	if err != nil {
@@ -236,10 +236,10 @@ func loadTargets(path string) (*targetsFile, error) {
 }
 
 // target reads the keys of one target, or of the defaults (name "").
-func (f *targetsFile) target(name string, line int, node *yaml.Node, defaults bool) (*fileTarget, error) {
-	t := &fileTarget{name: name, line: line, values: map[string]fileValue{}, labels: map[string]string{}}
+func (f *TargetsFile) target(name string, line int, node *yaml.Node, defaults bool) (*FileTarget, error) {
+	t := &FileTarget{name: name, line: line, values: map[string]fileValue{}, labels: map[string]string{}}
 	fail := func(line int, key string, err error) error {
-		return &TargetError{Path: f.path, Line: line, Target: name, InDefaults: defaults, Key: key, Err: err}
+		return &TargetError{Path: f.Path, Line: line, Target: name, InDefaults: defaults, Key: key, Err: err}
 	}
 	if node = deref(node); node.Kind != yaml.MappingNode {
 		return nil, fail(node.Line, "", errors.New("want a mapping of keys (flags' long names) to values"))
@@ -393,10 +393,10 @@ func deref(node *yaml.Node) *yaml.Node {
 	return node
 }
 
-// lookup is the target of that name, or an error naming the nearest one.
-func (f *targetsFile) lookup(name string) (*fileTarget, error) {
+// Lookup is the target of that name, or an error naming the nearest one.
+func (f *TargetsFile) Lookup(name string) (*FileTarget, error) {
 	var names []string
-	for _, t := range f.targets {
+	for _, t := range f.Targets {
 		if t.name == name {
 			return t, nil
 		}
@@ -409,39 +409,39 @@ func (f *targetsFile) lookup(name string) (*fileTarget, error) {
 		}
 	}
 	if best != "" {
-		return nil, fmt.Errorf("--%s %q is not in %s (did you mean %s?)", flagTarget, name, f.path, best)
+		return nil, fmt.Errorf("--%s %q is not in %s (did you mean %s?)", FlagTarget, name, f.Path, best)
 	}
-	return nil, fmt.Errorf("--%s %q is not in %s (%d targets)", flagTarget, name, f.path, len(names))
+	return nil, fmt.Errorf("--%s %q is not in %s (%d targets)", FlagTarget, name, f.Path, len(names))
 }
 
-// parseTarget is parseConfig for one target: the command line, then the environment, then the
+// ParseTarget is parseConfig for one target: the command line, then the environment, then the
 // target's keys, then the defaults'. A refusal names the file, the target, the key at fault and
 // its line.
-func (f *targetsFile) parseTarget(c *cli.Context, t *fileTarget, mode check.Mode) (*cli.Context, *config, error) {
+func (f *TargetsFile) ParseTarget(c *cli.Context, t *FileTarget, mode check.Mode) (*cli.Context, *Config, error) {
 	tc := withTarget(c, t)
-	cfg, err := parseConfig(tc, mode)
+	cfg, err := Parse(tc, mode)
 	if err != nil {
 		return tc, nil, f.blame(c, t, err)
 	}
-	cfg.target = t.name
-	cfg.labels = map[string]string{report.TargetLabel: t.name}
+	cfg.Target = t.name
+	cfg.Labels = map[string]string{report.TargetLabel: t.name}
 	for k, v := range t.labels {
-		cfg.labels[k] = v
+		cfg.Labels[k] = v
 	}
 	return tc, cfg, nil
 }
 
 // blame places a configuration error of target t: on the key whose value it is about (the first
 // --name it mentions whose value came from the file), else on the target.
-func (f *targetsFile) blame(c *cli.Context, t *fileTarget, err error) error {
+func (f *TargetsFile) blame(c *cli.Context, t *FileTarget, err error) error {
 	msg := err.Error()
-	e := &TargetError{Path: f.path, Line: t.line, Target: t.name, Err: err}
+	e := &TargetError{Path: f.Path, Line: t.line, Target: t.name, Err: err}
 	at := len(msg)
 	for name, v := range t.values {
-		if onCommandLine(c, name) != nil {
+		if OnCommandLine(c, name) != nil {
 			continue
 		}
-		if _, inEnv := fromEnv(c, name); inEnv {
+		if _, inEnv := FromEnv(c, name); inEnv {
 			continue
 		}
 		if i := mention(msg, name); i >= 0 && (i < at || (i == at && len(name) > len(e.Key))) {

@@ -1,4 +1,4 @@
-package cli
+package config
 
 import (
 	"cmp"
@@ -15,30 +15,30 @@ import (
 // planKinds configures every registered kind, in the registry's order, and keeps what they plan:
 // the endpoints and the parts in their declared judging order, the relations in the registry's.
 // Chain ids are read when --chain-id asks for them, or when a kind's relations compare them.
-func (cfg *config) planKinds(c *cli.Context) error {
+func (cfg *Config) planKinds(c *cli.Context) error {
 	v := &kindValues{c: c, cfg: cfg}
-	chainIDs := cfg.check.ChainID != 0
+	chainIDs := cfg.Check.ChainID != 0
 	for _, k := range registry.Kinds {
 		p, err := k.Configure(v)
 		if err != nil {
 			var required *kind.RequiredError
 			if errors.As(err, &required) {
-				name := env(required.Flag)[0]
-				return fmt.Errorf("%v (or %s)%s", err, name, meant(environmentOf(c), name))
+				name := Env(required.Flag)[0]
+				return fmt.Errorf("%v (or %s)%s", err, name, Meant(EnvironmentOf(c), name))
 			}
 			return err
 		}
 		v.planned = append(v.planned, p.Sources...)
-		cfg.relations = append(cfg.relations, p.Relations...)
-		cfg.parts = append(cfg.parts, p.Parts...)
+		cfg.Relations = append(cfg.Relations, p.Relations...)
+		cfg.Parts = append(cfg.Parts, p.Parts...)
 		chainIDs = chainIDs || p.ChainIDs
 	}
 	sources := slices.SortedStableFunc(slices.Values(v.planned), func(a, b kind.Source) int { return cmp.Compare(a.Rank, b.Rank) })
 	for _, s := range sources {
-		e := endpoint{role: s.Role, url: s.URL, opts: s.Opts, source: s.New}
-		e.opts.ChainID = e.opts.ChainID || chainIDs
-		cfg.endpoints = append(cfg.endpoints, e)
+		e := Endpoint{Role: s.Role, URL: s.URL, Opts: s.Opts, Source: s.New}
+		e.Opts.ChainID = e.Opts.ChainID || chainIDs
+		cfg.Endpoints = append(cfg.Endpoints, e)
 	}
-	slices.SortStableFunc(cfg.parts, func(a, b kind.Part) int { return cmp.Compare(a.Rank, b.Rank) })
+	slices.SortStableFunc(cfg.Parts, func(a, b kind.Part) int { return cmp.Compare(a.Rank, b.Rank) })
 	return nil
 }
