@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/urfave/cli/v2"
@@ -41,7 +43,7 @@ func newAppFor(stdout, stderr io.Writer, code *int, dry *dryRun, only string) *c
 				*code = refuse(c, mode, err, stdout)
 				return nil
 			}
-			*code = probe(c.Context, cfg, stdout, stderr)
+			*code = app.Probe(c.Context, cfg, stdout, stderr)
 			return nil
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/statefile"
@@ -197,7 +199,7 @@ func TestFleet_AnEndpointGivenOverTheFileIsWarned(t *testing.T) {
 
 func TestFleetWarnings_SharedOnceOthersAfterTheirTarget(t *testing.T) {
 	members := []*config.Config{{Target: "a"}, {Target: "b"}}
-	got := fleetWarnings(members, [][]string{
+	got := app.FleetWarnings(members, [][]string{
 		{"warning: HEADPROBE_FOO is not a headprobe variable", "warning: --l2-jwt-secret: x is readable by every user"},
 		{"warning: HEADPROBE_FOO is not a headprobe variable"},
 	})

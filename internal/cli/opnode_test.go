@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/internal/config"
 	"github.com/headprobe/headprobe/kind/execution"
@@ -128,7 +130,7 @@ func TestWarnObservations_OpNodeComparisonNotMade(t *testing.T) {
 		seen(execution.L2, nil), seen(opnode.Role, &check.Fork{Number: 4, Err: errors.New("timeout")}),
 	}, opnode.Relations(opnode.Role, execution.L2))
 	var stderr bytes.Buffer
-	warnObservations(&stderr, r)
+	app.WarnObservations(&stderr, r)
 	if got := stderr.String(); !strings.Contains(got, "op-node's unsafe head not compared with the L2: the L2's block #4: timeout") || strings.Contains(got, "fork check") {
 		t.Errorf("stderr %q", got)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/headprobe/headprobe/check"
@@ -16,7 +18,7 @@ import (
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stdout, "UNKNOWN: %s\n", internalError(p))
+			fmt.Fprintf(stdout, "UNKNOWN: %s\n", app.InternalError(p))
 			code = check.Unknown.ExitCode()
 		}
 	}()

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/urfave/cli/v2"
@@ -85,19 +87,19 @@ func serveAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 	}
 	// One session for the whole run: its clients keep their connections between checks, and its
 	// marks judge progress across them, as watch's do.
-	sess := openSession(cfg, stderr, nil)
-	defer sess.close()
-	sess.rememberAcrossChecks()
+	sess := app.Open(cfg, stderr, nil)
+	defer sess.Close()
+	sess.RememberAcrossChecks()
 	build, _ := buildInfo()
 	srv := serve.New(check.SystemClock{}, serve.Options{
 		Every: every, Window: cfg.Check.Interval, Timeout: cfg.Timeout, Build: build, Conductor: feed,
 		OnChange: func(r check.Result) { logVerdict(stdout, cfg, r) },
 	})
 	probe := func(ctx context.Context) (r check.Result) {
-		defer recoverAsUnknown(&r, check.Health, cfg.Check)
-		r = sess.check(ctx)
+		defer app.RecoverAsUnknown(&r, check.Health, cfg.Check)
+		r = sess.Check(ctx)
 		if ctx.Err() == nil {
-			sess.record(r, true)
+			sess.Record(r, true)
 		}
 		return r
 	}

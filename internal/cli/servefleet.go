@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/urfave/cli/v2"
@@ -143,32 +145,32 @@ func servedTargets(members []*config.Config, all []servedConfigs, warn func(stri
 	for i, cfg := range members {
 		configured[i] = cfg.Warnings
 	}
-	for _, w := range fleetWarnings(members, configured) {
+	for _, w := range app.FleetWarnings(members, configured) {
 		warn(w)
 	}
 	targets := serve.Targets{}
-	var sessions []*session
+	var sessions []*app.Session
 	for i, cfg := range members {
-		byMode := map[check.Mode]*session{}
+		byMode := map[check.Mode]*app.Session{}
 		for _, mode := range fleetModes {
 			own := *all[i][mode]
 			own.StateFile, own.Textfile, own.Warnings = "", "", nil // a fresh one-shot check each time
-			s := openSession(&own, io.Discard, nil)
+			s := app.Open(&own, io.Discard, nil)
 			byMode[mode] = s
 			sessions = append(sessions, s)
 		}
 		targets[cfg.Target] = serve.Target{
 			Bound:  config.RunBound(cfg),
-			Labels: fileLabels(cfg.Labels),
+			Labels: app.FileLabels(cfg.Labels),
 			Probe: func(ctx context.Context, mode check.Mode) (r check.Result) {
-				defer recoverAsUnknown(&r, mode, cfg.Check)
-				return byMode[mode].check(ctx)
+				defer app.RecoverAsUnknown(&r, mode, cfg.Check)
+				return byMode[mode].Check(ctx)
 			},
 		}
 	}
 	return targets, func() {
 		for _, s := range sessions {
-			s.close()
+			s.Close()
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/check"
 	"github.com/headprobe/headprobe/statefile"
 )
@@ -76,17 +78,17 @@ func TestSession_ConcurrentChecksShareTheMarks(t *testing.T) {
 				t.Fatal(err)
 			}
 			var stderr bytes.Buffer
-			s := openSession(p.cfg, &stderr, nil)
-			defer s.close()
-			s.rememberAcrossChecks()
+			s := app.Open(p.cfg, &stderr, nil)
+			defer s.Close()
+			s.RememberAcrossChecks()
 			var wg sync.WaitGroup
 			states := make([]check.State, 16)
 			for i := range states {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					r := s.check(context.Background())
-					s.record(r, true)
+					r := s.Check(context.Background())
+					s.Record(r, true)
 					states[i] = r.State
 				}()
 			}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/headprobe/headprobe/check"
@@ -255,7 +257,7 @@ func TestFleetSummary(t *testing.T) {
 		{[]check.State{u, k, h}, "1 of 3 unavailable, 1 unknown"},
 		{[]check.State{k}, "1 of 1 unknown"},
 	} {
-		if got := fleetSummary(c.states); got != c.want {
+		if got := app.FleetSummary(c.states); got != c.want {
 			t.Errorf("%v: %q, want %q", c.states, got, c.want)
 		}
 	}

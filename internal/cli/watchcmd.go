@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/headprobe/headprobe/internal/app"
+
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/urfave/cli/v2"
@@ -61,17 +63,17 @@ func watchAction(c *cli.Context, stdout, stderr io.Writer, dry *dryRun) int {
 		return refuse(c, check.Health, err, stdout)
 	}
 	// One session for the whole watch: its clients keep their connections between checks.
-	sess := openSession(cfg, stderr, nil)
-	defer sess.close()
-	sess.rememberAcrossChecks()
+	sess := app.Open(cfg, stderr, nil)
+	defer sess.Close()
+	sess.RememberAcrossChecks()
 	probe := func(ctx context.Context) check.Result {
-		r := sess.check(ctx)
+		r := sess.Check(ctx)
 		if ctx.Err() == nil {
-			sess.record(r, true)
+			sess.Record(r, true)
 		}
 		return r
 	}
-	out, opts := stdout, watch.Options{Every: every, TTY: isTerminal(stdout), Color: cfg.Color && useColor(stdout), Width: termWidth(stdout)}
+	out, opts := stdout, watch.Options{Every: every, TTY: app.IsTerminal(stdout), Color: cfg.Color && app.UseColor(stdout), Width: app.TermWidth(stdout)}
 	switch {
 	case cfg.Quiet:
 		out, opts.TTY = io.Discard, false

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func TestWarnObservations_ClockSkewSaidOnce(t *testing.T) {
 				t.Fatalf("cause %q, want %q", got, tc.cause)
 			}
 			var stderr bytes.Buffer
-			warnObservations(&stderr, r)
+			WarnObservations(&stderr, r)
 			if got := stderr.String(); tc.warning != strings.Contains(got, "in the future: clock skew between this host and the node (age counted as 0)") || !tc.warning && got != "" {
 				t.Errorf("stderr %q, want the age-counted-as-0 warning: %v", got, tc.warning)
 			}

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -26,21 +26,21 @@ func TestProgress_ShownOnATerminalForLongWindowsOnly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var w bytes.Buffer
-			p := progressOn(&w, tc.cfg, tc.terminal)
+			p := ProgressOn(&w, tc.cfg, tc.terminal)
 			if (p != nil) != tc.shown {
 				t.Fatalf("display %v, want %v", p != nil, tc.shown)
 			}
-			l2, builder := p.sample("l2"), p.sample("builder")
+			l2, builder := p.Sample("l2"), p.Sample("builder")
 			if !tc.shown {
 				if l2 != nil || builder != nil {
 					t.Error("hooks without a display")
 				}
-				p.done() // must be safe on nil
+				p.Done() // must be safe on nil
 				return
 			}
 			l2(check.Observation{Progress: 0})
 			builder(check.Observation{Progress: 2})
-			p.done()
+			p.Done()
 			out := w.String()
 			if !strings.Contains(out, "waiting ") || !strings.Contains(out, "of 10s") || !strings.Contains(out, "l2 +0  builder +2") {
 				t.Errorf("progress line %q", out)

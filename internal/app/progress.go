@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 )
 
 // progress shows, on a terminal's stderr, how a long observation window is going: elapsed time
-// and blocks seen per endpoint. A nil *progress shows nothing (off a terminal, short windows, -q).
-type progress struct {
+// and blocks seen per endpoint. A nil *Progress shows nothing (off a terminal, short windows, -q).
+type Progress struct {
 	w      io.Writer
 	window time.Duration
 	start  time.Time
@@ -27,27 +27,27 @@ type progress struct {
 	drawn bool
 }
 
-// newProgress returns a display when the window is longer than a second and stderr is a terminal.
-func newProgress(stderr io.Writer, cfg *config.Config) *progress {
-	return progressOn(stderr, cfg, isTerminal(stderr))
+// NewProgress returns a display when the window is longer than a second and stderr is a terminal.
+func NewProgress(stderr io.Writer, cfg *config.Config) *Progress {
+	return ProgressOn(stderr, cfg, IsTerminal(stderr))
 }
 
-// progressOn decides on a display for a writer known to be, or not to be, a terminal.
-func progressOn(w io.Writer, cfg *config.Config, terminal bool) *progress {
+// ProgressOn decides on a display for a writer known to be, or not to be, a terminal.
+func ProgressOn(w io.Writer, cfg *config.Config, terminal bool) *Progress {
 	if cfg.Quiet || cfg.Mode == check.Live || cfg.Check.Interval <= time.Second || !terminal {
 		return nil
 	}
-	return &progress{w: w, window: cfg.Check.Interval, start: time.Now(), seen: map[string]uint64{}}
+	return &Progress{w: w, window: cfg.Check.Interval, start: time.Now(), seen: map[string]uint64{}}
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 // sample returns the hook for one endpoint, or nil when nothing is shown.
-func (p *progress) sample(name string) func(check.Observation) {
+func (p *Progress) Sample(name string) func(check.Observation) {
 	if p == nil {
 		return nil
 	}
@@ -66,7 +66,7 @@ func (p *progress) sample(name string) func(check.Observation) {
 }
 
 // done clears the progress line.
-func (p *progress) done() {
+func (p *Progress) Done() {
 	if p == nil {
 		return
 	}

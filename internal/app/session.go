@@ -1,8 +1,7 @@
-package cli
+package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -10,15 +9,14 @@ import (
 	"github.com/headprobe/headprobe/internal/config"
 
 	"github.com/headprobe/headprobe/check"
-	"github.com/headprobe/headprobe/internal/fsx"
 	"github.com/headprobe/headprobe/report"
 	"github.com/headprobe/headprobe/rpc"
 	"github.com/headprobe/headprobe/statefile"
 )
 
-// session is what the checks of one process share: the endpoints' clients (so `watch` reuses its
+// Session is what the checks of one process share: the endpoints' clients (so `watch` reuses its
 // connections), the state file's marks and where warnings go. Its checks may run concurrently.
-type session struct {
+type Session struct {
 	cfg *config.Config
 	// mu guards marks and the targets' Previous marks, and orders the writes of the state file,
 	// the textfile and the warnings: each check starts from the marks recorded before it.
@@ -37,17 +35,17 @@ type session struct {
 	parts []check.Part
 }
 
-// openSession prints the configuration's warnings, loads the state file and makes the targets;
+// Open prints the configuration's warnings, loads the state file and makes the targets;
 // show, when not nil, displays each sample's progress.
-func openSession(cfg *config.Config, stderr io.Writer, show *progress) *session {
-	s := &session{cfg: cfg, marks: map[string]check.Mark{}, stderr: stderr}
+func Open(cfg *config.Config, stderr io.Writer, show *Progress) *Session {
+	s := &Session{cfg: cfg, marks: map[string]check.Mark{}, stderr: stderr}
 	for _, w := range cfg.Warnings {
-		s.warn(w)
+		s.Warn(w)
 	}
 	if cfg.StateFile != "" {
 		var w string
 		if s.marks, w = statefile.Load(cfg.StateFile); w != "" {
-			s.warn(config.Warning("%s", w))
+			s.Warn(config.Warning("%s", w))
 			s.stateWarned = true
 		}
 	}
@@ -67,14 +65,14 @@ func openSession(cfg *config.Config, stderr io.Writer, show *progress) *session 
 }
 
 // target makes the check's view of an endpoint, with its mark from the state file.
-func (s *session) target(e config.Endpoint, show *progress) check.Target {
+func (s *Session) target(e config.Endpoint, show *Progress) check.Target {
 	var src check.Source
 	if e.Source != nil {
 		src = e.Source(e.URL, e.Opts)
 	} else {
 		src = rpc.New(e.URL, e.Opts)
 	}
-	t := check.Target{Role: e.Role, URL: rpc.Redact(e.URL), Source: src, OnSample: show.sample(e.Role.Name)}
+	t := check.Target{Role: e.Role, URL: rpc.Redact(e.URL), Source: src, OnSample: show.Sample(e.Role.Name)}
 	if s.cfg.StateFile != "" {
 		t.Remember = true
 		if m, ok := s.marks[statefile.Key(e.Role.Name, e.URL)]; ok {
@@ -86,7 +84,7 @@ func (s *session) target(e config.Endpoint, show *progress) check.Target {
 
 // rememberAcrossChecks keeps each check's marks for the next one, with or without a state file,
 // so that a session of many checks (watch) judges progress across them (--max-stall).
-func (s *session) rememberAcrossChecks() {
+func (s *Session) RememberAcrossChecks() {
 	s.inMemory = true
 	for i := range s.targets {
 		s.targets[i].Remember = true
@@ -95,7 +93,7 @@ func (s *session) rememberAcrossChecks() {
 
 // check runs one check within the run's bound, on a copy of the targets with their marks as
 // recorded so far.
-func (s *session) check(ctx context.Context) check.Result {
+func (s *Session) Check(ctx context.Context) check.Result {
 	ctx, cancel := context.WithTimeout(ctx, config.RunBound(s.cfg))
 	defer cancel()
 	return check.Run(ctx, check.SystemClock{}, s.cfg.Mode, s.cfg.Check, s.snapshot(), s.cfg.Relations, s.parts...)
@@ -103,7 +101,7 @@ func (s *session) check(ctx context.Context) check.Result {
 
 // snapshot is a copy of the targets, taken under the lock: record replaces a Previous mark, never
 // changes one, so the copy stays as it was while other checks record theirs.
-func (s *session) snapshot() []check.Target {
+func (s *Session) snapshot() []check.Target {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]check.Target(nil), s.targets...)
@@ -111,7 +109,7 @@ func (s *session) snapshot() []check.Target {
 
 // record keeps what a finished check learnt: the marks (for the next check and the state file,
 // unless the check was cut short) and the Prometheus textfile.
-func (s *session) record(r check.Result, complete bool) {
+func (s *Session) Record(r check.Result, complete bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if complete && (s.inMemory || s.cfg.StateFile != "") {
@@ -125,29 +123,12 @@ func (s *session) record(r check.Result, complete bool) {
 			s.marks[statefile.Key(e.Role.Name, s.cfg.Endpoints[i].URL)] = m
 		}
 	}
-	if complete && s.cfg.StateFile != "" {
-		if err := statefile.Save(s.cfg.StateFile, s.marks); err != nil && !(s.stateWarned && errors.As(err, new(*fsx.Refused))) {
-			s.warn(notWritten("state file", s.cfg.StateFile, err))
-		}
-	}
-	if s.cfg.Textfile != "" {
-		if err := report.WriteSeries(s.cfg.Textfile, report.Series{Labels: s.cfg.Labels, Result: r}); err != nil {
-			s.warn(notWritten("textfile", s.cfg.Textfile, err))
-		}
-	}
-}
-
-// notWritten is the warning for a file that was not written; the path is named once.
-func notWritten(what, path string, err error) string {
-	var refused *fsx.Refused
-	if errors.As(err, &refused) && refused.Path == path {
-		return config.Warning("%s %s not written: %s, left as it is", what, path, refused.Reason)
-	}
-	return config.Warning("%s %s not written: %v", what, path, err)
+	save(files{stateFile: s.cfg.StateFile, marks: s.marks, complete: complete, textfile: s.cfg.Textfile,
+		series: []report.Series{{Labels: s.cfg.Labels, Result: r}}, stateWarned: s.stateWarned}, s.Warn)
 }
 
 // index is the position of the endpoint of that role among the targets, or -1.
-func (s *session) index(role string) int {
+func (s *Session) index(role string) int {
 	for i, t := range s.targets {
 		if t.Role.Name == role {
 			return i
@@ -157,14 +138,14 @@ func (s *session) index(role string) int {
 }
 
 // warn writes a line on stderr unless quiet.
-func (s *session) warn(msg string) {
+func (s *Session) Warn(msg string) {
 	if !s.cfg.Quiet {
 		fmt.Fprintln(s.stderr, msg)
 	}
 }
 
 // close releases the endpoints' connections and the parts'.
-func (s *session) close() {
+func (s *Session) Close() {
 	for _, t := range s.targets {
 		if c, ok := t.Source.(interface{ Close() }); ok {
 			c.Close()

@@ -1,6 +1,6 @@
 //go:build unix
 
-package cli
+package app
 
 import (
 	"io"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// termWidth is the width in columns of the terminal w writes to, asked of the kernel (TIOCGWINSZ)
+// TermWidth is the width in columns of the terminal w writes to, asked of the kernel (TIOCGWINSZ)
 // at each call, so that a resized terminal is followed; 0 when w is not a terminal or says none.
-func termWidth(w io.Writer) func() int {
+func TermWidth(w io.Writer) func() int {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 func TestRecoverAsUnknown_OnePanickingCheck(t *testing.T) {
 	cfg := check.Config{MaxAge: 10 * time.Second}
 	panicking := func() (r check.Result) {
-		defer recoverAsUnknown(&r, check.Ready, cfg)
+		defer RecoverAsUnknown(&r, check.Ready, cfg)
 		panic("boom\nat line 2")
 	}
 	r := panicking()
@@ -20,7 +20,7 @@ func TestRecoverAsUnknown_OnePanickingCheck(t *testing.T) {
 		t.Errorf("%+v, want Unknown ready with the panic on one line", r)
 	}
 	calm := func() (r check.Result) {
-		defer recoverAsUnknown(&r, check.Ready, cfg)
+		defer RecoverAsUnknown(&r, check.Ready, cfg)
 		return check.Result{State: check.Healthy}
 	}
 	if r := calm(); r.State != check.Healthy {
@@ -31,7 +31,7 @@ func TestRecoverAsUnknown_OnePanickingCheck(t *testing.T) {
 // An interrupted check keeps when it ran, and nothing of what it found.
 func TestInterrupted_KeepsTheTimesOnly(t *testing.T) {
 	start := time.Unix(1000, 0)
-	r := interrupted(check.Result{State: check.Healthy, Start: start, Duration: time.Second, Reason: "fine"}, check.Health, check.Config{})
+	r := Interrupted(check.Result{State: check.Healthy, Start: start, Duration: time.Second, Reason: "fine"}, check.Health, check.Config{})
 	if r.State != check.Unknown || r.Reason != "interrupted" || !r.Start.Equal(start) || r.Duration != time.Second || !strings.HasPrefix(r.Mode.String(), "health") {
 		t.Errorf("%+v", r)
 	}
