@@ -19,7 +19,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -tags urfave_cli_no_docs -trimpath -o /out/headprobe \
+    go build -tags urfave_cli_no_docs,nethttpomithttp2 -trimpath -o /out/headprobe \
     -ldflags="-s -w -X github.com/headprobe/headprobe/internal/cli.version=$VERSION -X github.com/headprobe/headprobe/internal/cli.commit=$COMMIT" .
 
 FROM gcr.io/distroless/static-debian12:nonroot

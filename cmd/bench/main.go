@@ -57,7 +57,7 @@ func main() {
 	}
 	o := options{stdout: os.Stdout}
 	flag.IntVar(&o.n, "n", 10, "runs per figure (medians are reported)")
-	flag.StringVar(&o.tags, "tags", "urfave_cli_no_docs", "build tags for the probe binary, passed to go build -tags (the release build drops urfave/cli's man-page generator)")
+	flag.StringVar(&o.tags, "tags", "urfave_cli_no_docs,nethttpomithttp2", "build tags for the probe binary, passed to go build -tags (the release build drops urfave/cli's man-page generator and net/http's HTTP/2, which the probe never speaks)")
 	flag.StringVar(&o.overlay, "overlay", "", "go build -overlay file, to measure a variant without editing the tree")
 	flag.StringVar(&o.baseline, "baseline", "", "git `REV` to compare with: its probe, built the same way, runs interleaved with this tree's (B1–B4)")
 	flag.StringVar(&o.only, "only", "", "comma-separated figures to run, e.g. P1,P5 (default all)")
