@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ValidateURL checks an endpoint address before any I/O: http, https, ws, wss with a host, or an
@@ -26,7 +27,7 @@ func ValidateURL(raw string) error {
 		return fmt.Errorf("%q contains white space", Redact(raw))
 	}
 	if !strings.Contains(raw, "://") {
-		if hostPort.MatchString(raw) {
+		if hostPort().MatchString(raw) {
 			return fmt.Errorf("%q has no scheme: did you mean http://%s ?", Redact(raw), Redact(raw))
 		}
 		return fmt.Errorf("%q is neither a URL (http, https, ws, wss) nor an absolute IPC socket path", Redact(raw))
@@ -66,7 +67,7 @@ func validHostPort(raw string, u *url.URL) error {
 		if _, err := netip.ParseAddr(ip); err != nil || !strings.Contains(ip, ":") {
 			return fmt.Errorf("%q has an invalid IPv6 address in brackets", Redact(raw))
 		}
-	case !hostName.MatchString(host):
+	case !isHostName(host):
 		return fmt.Errorf("%q has an invalid host name (letters, digits, '-', '.' and '_' only)", Redact(raw))
 	}
 	return nil
@@ -82,11 +83,22 @@ func unbracketedIPv6(raw string) bool {
 	return !strings.Contains(authority, "[") && strings.Count(authority, ":") >= 2
 }
 
-var (
-	hostPort   = regexp.MustCompile(`^[\w.\-\[\]:]+:\d+(/.*)?$`)
-	hostName   = regexp.MustCompile(`^[A-Za-z0-9_\-.]+$`)
-	redactMark = "REDACTED"
-)
+// hostPort is compiled on first use (a URL without a scheme), not at every start-up.
+var hostPort = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w.\-\[\]:]+:\d+(/.*)?$`) })
+
+// isHostName is whether host is letters, digits, '-', '.' and '_' only, and not empty.
+func isHostName(host string) bool {
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return host != ""
+}
+
+var redactMark = "REDACTED"
 
 // Redact returns the address fit for printing: user info and query replaced, and every path
 // segment that is not one of PlainPathWords, and every matrix parameter (";key=value"), replaced

@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -164,7 +165,7 @@ func fromHTTPStatus(e gethrpc.HTTPError, secrets []string, auth string) *Failure
 	switch {
 	case e.StatusCode == 401:
 		hint := cmp.Or(auth, hintJWT)
-		if clockSkew.MatchString(body) && !strings.Contains(strings.ToLower(body), "missing") {
+		if clockSkew().MatchString(body) && !strings.Contains(strings.ToLower(body), "missing") {
 			hint = "the token's iat is outside the server's ±60 s window: check this host's clock"
 		}
 		msg := "unauthorized (HTTP 401): " + hint
@@ -190,8 +191,10 @@ func fromHTTPStatus(e gethrpc.HTTPError, secrets []string, auth string) *Failure
 
 // clockSkew matches a 401's text about the token's time rather than its signature: geth's
 // node/jwt_handler.go answers "token is expired", "stale token" or "future token"; other engines
-// name the iat (issued-at) claim.
-var clockSkew = regexp.MustCompile(`(?i)\biat\b|issued[- ]at|expired|stale token|future token|clock`)
+// name the iat (issued-at) claim. It is compiled on the first 401, not at every start-up.
+var clockSkew = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\biat\b|issued[- ]at|expired|stale token|future token|clock`)
+})
 
 // fromProxy explains a failure to reach the proxy HTTP(S)_PROXY names; the proxy is named by its
 // address only, never with its credentials.

@@ -9,14 +9,16 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // minSecret is the shortest text treated as a secret when scrubbing: shorter ones (a user name
 // "a", a query value "1") would mangle reasons without protecting anything.
 const minSecret = 4
 
-// jwtLike matches a signed token a server might echo back, or the start of one cut short.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}`)
+// jwtLike matches a signed token a server might echo back, or the start of one cut short. It is
+// compiled on first use, not at every start-up.
+var jwtLike = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}`) })
 
 // secretsOf lists what of an endpoint's URL and headers must never be printed, longest first: user
 // info (as typed, decoded, and as the base64 Basic credential net/http and go-ethereum's WebSocket
@@ -77,7 +79,7 @@ func secretsOf(raw string, headers http.Header) []string {
 // scrubText replaces every secret, and anything that looks like a JWT (the Bearer token sent is
 // fresh for every request), in text.
 func scrubText(text string, secrets []string) string {
-	text = jwtLike.ReplaceAllString(text, redactMark)
+	text = jwtLike().ReplaceAllString(text, redactMark)
 	for _, s := range secrets {
 		text = strings.ReplaceAll(text, s, redactMark)
 	}

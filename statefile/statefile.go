@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -27,8 +28,9 @@ const version = 1
 const maxSize = 64 << 20
 
 // header is how every state file starts, of any version: encoding/json writes the fields of file
-// in order, so the file is told headprobe's by its first bytes alone, whatever its size.
-var header = regexp.MustCompile(`^\{"version":[0-9]+,"tool":"headprobe"[,}]`)
+// in order, so the file is told headprobe's by its first bytes alone, whatever its size. It is
+// compiled on first use, not at every start-up.
+var header = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\{"version":[0-9]+,"tool":"headprobe"[,}]`) })
 
 // file is the JSON document on disk.
 type file struct {
@@ -102,7 +104,7 @@ func parse(data []byte) (f file, ok bool) {
 
 // ours tells, by its first bytes, a file headprobe wrote, of any version and any size, which Save
 // may replace: one that starts with header, or an empty one, made beforehand for its permissions.
-func ours(prefix []byte) bool { return len(prefix) == 0 || header.Match(prefix) }
+func ours(prefix []byte) bool { return len(prefix) == 0 || header().Match(prefix) }
 
 // Save writes the marks atomically: a temporary file in the same directory, then a rename, so a
 // reader or a concurrent run sees either the old file or the new one, never a mix. It replaces
