@@ -20,6 +20,8 @@ RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -tags urfave_cli_no_docs,nethttpomithttp2 -trimpath -o /out/headprobe \
+    -gcflags=crypto/tls=-l -gcflags=crypto/x509=-l -gcflags=math/big=-l -gcflags=log/slog=-l \
+    -gcflags=runtime/pprof=-l -gcflags=text/template/parse=-l -gcflags=go.yaml.in/yaml/v3=-l \
     -ldflags="-s -w -X github.com/headprobe/headprobe/internal/cli.version=$VERSION -X github.com/headprobe/headprobe/internal/cli.commit=$COMMIT" .
 
 FROM gcr.io/distroless/static-debian12:nonroot
