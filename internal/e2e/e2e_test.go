@@ -51,7 +51,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	testkit.MainWithBinary(m, &binary)
+	if err := samejsonSetup(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := testkit.RunWithBinary(m, &binary)
+	samejsonSummary()
+	os.Exit(code)
 }
 
 // outcome is one run of the compiled binary.
@@ -67,7 +73,8 @@ func (o outcome) firstLine() string {
 	return line
 }
 
-// probeRun runs the compiled binary with args and a clean environment.
+// probeRun runs the compiled binary with args and a clean environment (and, in the comparison
+// mode, the old binary beside it: see samejson_test.go).
 func probeRun(t *testing.T, args ...string) outcome {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
@@ -75,8 +82,16 @@ func probeRun(t *testing.T, args ...string) outcome {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	pair := (*samejsonPair)(nil)
+	if err == nil {
+		pair = samejsonBeside(args, cmd.Env)
+		err = cmd.Wait()
+	}
 	o := outcome{stdout: stdout.String(), stderr: stderr.String(), wall: time.Since(start)}
+	if pair != nil {
+		defer pair.compare(t, o.stdout)
+	}
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

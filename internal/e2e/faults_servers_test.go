@@ -58,7 +58,7 @@ type fmReply func(n int64) string
 // fmRPCHandler is a JSON-RPC node over HTTP: single calls and batches, eth_chainId answered with
 // the devnet's chain id, eth_getBlockByNumber with reply.
 func fmRPCHandler(hits *faultHits, reply fmReply) http.Handler {
-	var calls atomic.Int64
+	var calls fmCalls
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.request()
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -66,8 +66,33 @@ func fmRPCHandler(hits *faultHits, reply fmReply) http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(fmRPCAnswer(body, func() fmReply { return reply }, &calls))
+		w.Write(fmRPCAnswer(body, func() fmReply { return reply }, calls.of(r)))
 	})
+}
+
+// fmCalls counts a fake node's calls, for a reply that depends on their number (fmReorging,
+// fmAdvancing): one count for the server; in the comparison mode (samejson_test.go), where the
+// old and the new binary probe the same fake at once, one per TCP connection, so that each
+// process sees the sequence a run alone sees (a run keeps its connection to an endpoint).
+type fmCalls struct {
+	shared atomic.Int64
+	mu     sync.Mutex
+	byConn map[string]*atomic.Int64
+}
+
+func (c *fmCalls) of(r *http.Request) *atomic.Int64 {
+	if samejsonBaseline == "" {
+		return &c.shared
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byConn == nil {
+		c.byConn = map[string]*atomic.Int64{}
+	}
+	if c.byConn[r.RemoteAddr] == nil {
+		c.byConn[r.RemoteAddr] = new(atomic.Int64)
+	}
+	return c.byConn[r.RemoteAddr]
 }
 
 // fmRPCAnswer builds the JSON-RPC answer to one request body (a call or a batch).

@@ -616,9 +616,14 @@ func (d *faultDoc) endpoint(side string) *faultEndpointDoc {
 	return d.L2
 }
 
-// faultStart starts the binary with args and a clean environment.
+// faultStart starts the binary with args and a clean environment (and, in the comparison mode,
+// the old binary beside it, which faultWait compares: see samejson_test.go).
 func faultStart(args []string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer, error) {
-	return faultStartProgram(binary, args)
+	cmd, stdout, stderr, err := faultStartProgram(binary, args)
+	if err == nil {
+		samejsonStore(cmd, args)
+	}
+	return cmd, stdout, stderr, err
 }
 
 // faultStartProgram starts a program with args and a clean environment.
@@ -635,6 +640,9 @@ func faultWait(t *testing.T, cmd *exec.Cmd, stdout, stderr *bytes.Buffer, start 
 	t.Helper()
 	err := cmd.Wait()
 	o := faultOutcome{outcome: outcome{stdout: stdout.String(), stderr: stderr.String(), wall: time.Since(start)}}
+	if pair := samejsonTake(cmd); pair != nil {
+		defer pair.compare(t, o.stdout)
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		t.Errorf("running headprobe: %v", err)
@@ -680,6 +688,7 @@ func (fx *faultFixture) execRSS(t *testing.T, args ...string) faultOutcome {
 		t.Errorf("starting the spawner: %v", err)
 		return faultOutcome{outcome: outcome{code: -1}}
 	}
+	samejsonStore(cmd, args) // the old binary runs directly: its RSS is not measured
 	o := faultWait(t, cmd, stdout, stderr, start)
 	direct := o.maxRSSKiB
 	raw, err := os.ReadFile(file)
@@ -921,9 +930,16 @@ func (c faultCase) interrupt(t *testing.T, ep faultEndpoint, args []string) faul
 		cmd.Wait()
 		t.Fatal("the endpoint got no request within 5s")
 	}
+	pair := samejsonPairOf(cmd)
+	if pair != nil {
+		samejsonBothConnected(ep.hits)
+	}
 	sent := time.Now()
 	if err := cmd.Process.Signal(c.signal); err != nil {
 		t.Fatal(err)
+	}
+	if pair != nil {
+		pair.signal(c.signal)
 	}
 	o := faultWait(t, cmd, stdout, stderr, start)
 	exit := time.Since(sent)

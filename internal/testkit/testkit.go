@@ -5,6 +5,7 @@ package testkit
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,12 @@ func ModuleRoot() (string, error) {
 // the tests from the module root, so that they name the repository's files (README.md, deploy/…,
 // testdata/…) as the README does. It does not return.
 func MainWithBinary(m *testing.M, binary *string) {
+	os.Exit(RunWithBinary(m, binary))
+}
+
+// RunWithBinary is MainWithBinary returning the tests' exit code instead of exiting, for a
+// TestMain with more to do once the tests are over.
+func RunWithBinary(m *testing.M, binary *string) int {
 	root, err := ModuleRoot()
 	if err == nil {
 		err = os.Chdir(root)
@@ -46,14 +53,21 @@ func MainWithBinary(m *testing.M, binary *string) {
 		panic(err)
 	}
 	*binary = filepath.Join(dir, "headprobe")
-	build := exec.Command("go", "build", "-o", *binary, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if err := BuildHeadprobe(root, *binary, os.Stderr); err != nil {
 		panic("building headprobe: " + err.Error())
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
-	os.Exit(code)
+	return code
+}
+
+// BuildHeadprobe builds the headprobe of the source tree src (a module root) into out, as the
+// tests' binary is built: one place for the build's flags, so that a baseline built from another
+// revision (cmd/samejson) is built as the tests' own. The compiler's messages go to stderr.
+func BuildHeadprobe(src, out string, stderr io.Writer) error {
+	build := exec.Command("go", "build", "-o", out, ".")
+	build.Dir, build.Stderr = src, stderr
+	return build.Run()
 }
 
 // Secret is a well-formed Engine-API secret: 32 bytes in hex.
