@@ -18,7 +18,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
+RUN CGO_ENABLED=0 GOEXPERIMENT=nogreenteagc GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -tags urfave_cli_no_docs,nethttpomithttp2 -trimpath -o /out/headprobe \
     -gcflags=crypto/tls=-l -gcflags=crypto/x509=-l -gcflags=math/big=-l -gcflags=log/slog=-l \
     -gcflags=runtime/pprof=-l -gcflags=text/template/parse=-l -gcflags=go.yaml.in/yaml/v3=-l \

@@ -3,6 +3,8 @@ package check
 import (
 	"context"
 	"sync"
+
+	"github.com/headprobe/headprobe/internal/stack"
 )
 
 // Target is an endpoint to observe.
@@ -51,6 +53,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 	for i, p := range observed {
 		wg.Add(1)
 		go func() {
+			stack.Reserve() // a source or part calls deep, through its transport
 			defer wg.Done()
 			defer func() { panics[len(judged)+i] = recover() }()
 			sightings[i] = p.Observe(ctx, clock, window, heads)
@@ -59,6 +62,7 @@ func Run(ctx context.Context, clock Clock, mode Mode, cfg Config, targets []Targ
 	for i, t := range judged {
 		wg.Add(1)
 		go func() {
+			stack.Reserve() // a source or part calls deep, through its transport
 			defer wg.Done()
 			defer func() { panics[i] = recover() }()
 			onSample := t.OnSample

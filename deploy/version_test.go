@@ -23,7 +23,7 @@ func TestReadmeReleaseBuild_StampsTheVersion(t *testing.T) {
 		t.Skipf("not a git checkout: %v", err)
 	}
 	readme := string(testkit.MustRead(t, "README.md"))
-	start := strings.Index(readme, "CGO_ENABLED=0 go build -tags urfave_cli_no_docs,nethttpomithttp2 -trimpath -o headprobe \\\n")
+	start := strings.Index(readme, "CGO_ENABLED=0 GOEXPERIMENT=nogreenteagc go build -tags urfave_cli_no_docs,nethttpomithttp2 -trimpath -o headprobe \\\n")
 	if start < 0 {
 		t.Fatal("the README's release build command is missing")
 	}

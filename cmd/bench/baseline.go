@@ -11,7 +11,7 @@ import (
 // buildRevision builds the probe as it was at the git revision rev into bin, with the same
 // release flags as the tree's own, from a copy of that revision's files (git archive) under dir:
 // the B figures then compare the two in one interleaved run. It returns the commit's short hash.
-func buildRevision(rev, dir, bin, tags, gcflags string) (string, error) {
+func buildRevision(rev, dir, bin string, r recipe) (string, error) {
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
 	root := filepath.Dir(strings.TrimSpace(string(gomod)))
 	if err != nil || root == "." {
@@ -41,7 +41,7 @@ func buildRevision(rev, dir, bin, tags, gcflags string) (string, error) {
 	if err := untar.Wait(); err != nil {
 		return "", fmt.Errorf("untar %s: %w", rev, err)
 	}
-	if _, err := buildIn(src, bin, ".", tags, gcflags, ""); err != nil {
+	if _, err := buildIn(src, bin, ".", r); err != nil {
 		return "", fmt.Errorf("baseline %s: %w", rev, err)
 	}
 	return strings.TrimSpace(string(hash)), nil

@@ -23,7 +23,7 @@ func TestFigures_BaselineOnes(t *testing.T) {
 
 // A revision that is not a commit is refused in one line, before anything is built.
 func TestBuildRevision_UnknownRevision(t *testing.T) {
-	_, err := buildRevision("no-such-revision-anywhere", t.TempDir(), "", "", "")
+	_, err := buildRevision("no-such-revision-anywhere", t.TempDir(), "", recipe{})
 	if err == nil || !strings.Contains(err.Error(), `-baseline "no-such-revision-anywhere": not a commit`) {
 		t.Errorf("err = %v", err)
 	}

@@ -2,10 +2,11 @@
 // machine, against loopback JSON-RPC endpoints it serves itself, next to the floor program of
 // cmd/bench/floor (go-ethereum's rpc client alone), and prints a markdown table of medians:
 //
-//	go run ./cmd/bench [-n 10] [-tags T] [-gcflags G] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
+//	go run ./cmd/bench [-n 10] [-tags T] [-gcflags G] [-goexperiment E] [-overlay F] [-env K=V]... [-only P1,P5] [-json]
 //
-// It builds the release binary (CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' with the release
-// tags and -gcflags, releaseGCFlags) and the floor program with the same flags but those two, so it needs the go tool, curl for the P1 and P4 baselines and wrk
+// It builds the release binary (CGO_ENABLED=0 GOEXPERIMENT=releaseExperiment go build -trimpath
+// -ldflags='-s -w' with the release tags and -gcflags, releaseGCFlags) and the floor program with
+// the same GOEXPERIMENT and flags but those two, so it needs the go tool, curl for the P1 and P4 baselines and wrk
 // for serve's load figure S2 (S3 runs serve's soak test with go test). Figures are medians of -n runs; run it on an
 // otherwise idle machine. The exit code is 1 when a figure misses its budget.
 package main
@@ -32,6 +33,20 @@ const releaseTags = "urfave_cli_no_docs,nethttpomithttp2"
 // big numbers, YAML files, slog, pprof, template parsing for help), 0.33 MB of the binary (P3).
 const releaseGCFlags = "crypto/tls=-l crypto/x509=-l math/big=-l log/slog=-l runtime/pprof=-l text/template/parse=-l go.yaml.in/yaml/v3=-l"
 
+// releaseExperiment is the release build's GOEXPERIMENT: Go 1.26's previous garbage collector.
+// Green Tea, the new default, keeps a small-object span's mark bits at the end of its first 8 KB,
+// so each span a run allocates from touches a second page: 0.6 MB of a one-shot probe's peak RSS
+// (P2), which never reaches its first collection. Go 1.27 is to remove the setting.
+const releaseExperiment = "nogreenteagc"
+
+// recipe is how a binary is built beyond the package: -tags, -gcflags, GOEXPERIMENT and -overlay.
+type recipe struct {
+	tags       string
+	gcflags    string // space-separated PATTERN=FLAGS, each passed as one -gcflags
+	experiment string
+	overlay    string
+}
+
 // envFlags collects repeated -env K=V.
 type envFlags []string
 
@@ -46,10 +61,8 @@ func (e *envFlags) Set(v string) error {
 
 // options are the command-line flags.
 type options struct {
-	n       int
-	tags    string
-	gcflags string // space-separated PATTERN=FLAGS, each passed as one -gcflags
-	overlay string
+	n int
+	recipe
 	// baseline is a git revision whose probe the B figures compare with, interleaved.
 	baseline string
 	only     string
@@ -69,6 +82,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 10, "runs per figure (medians are reported)")
 	flag.StringVar(&o.tags, "tags", releaseTags, "build tags for the probe binary, passed to go build -tags (the release build drops urfave/cli's man-page generator and net/http's HTTP/2, which the probe never speaks)")
 	flag.StringVar(&o.gcflags, "gcflags", releaseGCFlags, "space-separated `PATTERN=FLAGS` for the probe binary, each passed as go build -gcflags (the release build does not inline in packages a probe barely runs)")
+	flag.StringVar(&o.experiment, "goexperiment", releaseExperiment, "GOEXPERIMENT for the probe binary, the floor program and the baseline (the release build's: Go 1.26's previous garbage collector, see README)")
 	flag.StringVar(&o.overlay, "overlay", "", "go build -overlay file, to measure a variant without editing the tree")
 	flag.StringVar(&o.baseline, "baseline", "", "git `REV` to compare with: its probe, built the same way, runs interleaved with this tree's (B1–B4)")
 	flag.StringVar(&o.only, "only", "", "comma-separated figures to run, e.g. P1,P5 (default all)")
@@ -145,13 +159,13 @@ func (o options) run() (pass bool, err error) {
 	}
 	defer os.RemoveAll(dir)
 	b.bin = filepath.Join(dir, "headprobe")
-	if rep.Build, err = build(b.bin, ".", o.tags, o.gcflags, o.overlay); err != nil {
+	if rep.Build, err = build(b.bin, ".", o.recipe); err != nil {
 		return false, err
 	}
 	withBase := o.baseline != "" && want("B1", "B2", "B3", "B4")
 	if withBase {
 		b.baseBin = filepath.Join(dir, "headprobe-baseline")
-		if b.baseRev, err = buildRevision(o.baseline, dir, b.baseBin, o.tags, o.gcflags); err != nil {
+		if b.baseRev, err = buildRevision(o.baseline, dir, b.baseBin, recipe{tags: o.tags, gcflags: o.gcflags, experiment: o.experiment}); err != nil {
 			return false, err
 		}
 		rep.Baseline = b.baseRev
@@ -159,7 +173,7 @@ func (o options) run() (pass bool, err error) {
 	withFloor := want("F0", "F1", "F1i")
 	if withFloor {
 		b.floorBin = filepath.Join(dir, "floor")
-		if _, err = build(b.floorBin, floorPkg, "", "", ""); err != nil {
+		if _, err = build(b.floorBin, floorPkg, recipe{experiment: o.experiment}); err != nil {
 			return false, err
 		}
 	}
@@ -217,46 +231,50 @@ const floorPkg = "./cmd/bench/floor"
 
 // build compiles the package pkg (relative to the module root) with the release flags into bin
 // and returns the command used.
-func build(bin, pkg, tags, gcflags, overlay string) (string, error) {
+func build(bin, pkg string, r recipe) (string, error) {
 	gomod, err := exec.Command("go", "env", "GOMOD").Output()
 	root := filepath.Dir(strings.TrimSpace(string(gomod)))
 	if err != nil || root == "." || strings.TrimSpace(string(gomod)) == os.DevNull {
 		return "", fmt.Errorf("run from inside the headprobe module (go env GOMOD: %v)", err)
 	}
-	return buildIn(root, bin, pkg, tags, gcflags, overlay)
+	return buildIn(root, bin, pkg, r)
 }
 
 // buildIn is build from the module whose root is the directory root.
-func buildIn(root, bin, pkg, tags, gcflags, overlay string) (string, error) {
-	var err error
+func buildIn(root, bin, pkg string, r recipe) (string, error) {
 	args := []string{"build", "-trimpath", "-ldflags=-s -w"}
-	if tags != "" {
-		args = append(args, "-tags", tags)
+	if r.tags != "" {
+		args = append(args, "-tags", r.tags)
 	}
-	for _, g := range strings.Fields(gcflags) {
+	for _, g := range strings.Fields(r.gcflags) {
 		args = append(args, "-gcflags="+g)
 	}
-	if overlay != "" {
-		if overlay, err = filepath.Abs(overlay); err != nil {
+	if r.overlay != "" {
+		overlay, err := filepath.Abs(r.overlay)
+		if err != nil {
 			return "", err
 		}
 		args = append(args, "-overlay", overlay)
 	}
 	args = append(args, "-o", bin, pkg)
 	cmd := exec.Command("go", args...)
-	cmd.Dir, cmd.Env, cmd.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
+	cmd.Dir, cmd.Env, cmd.Stderr = root, append(os.Environ(), "CGO_ENABLED=0", "GOEXPERIMENT="+r.experiment), os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("go build: %w", err)
 	}
-	desc := "CGO_ENABLED=0 go build -trimpath -ldflags='-s -w'"
-	if tags != "" {
-		desc += " -tags " + tags
+	desc := "CGO_ENABLED=0"
+	if r.experiment != "" {
+		desc += " GOEXPERIMENT=" + r.experiment
 	}
-	for _, g := range strings.Fields(gcflags) {
+	desc += " go build -trimpath -ldflags='-s -w'"
+	if r.tags != "" {
+		desc += " -tags " + r.tags
+	}
+	for _, g := range strings.Fields(r.gcflags) {
 		desc += " -gcflags=" + g
 	}
-	if overlay != "" {
-		desc += " -overlay " + overlay
+	if r.overlay != "" {
+		desc += " -overlay " + r.overlay
 	}
 	return desc, nil
 }
@@ -326,7 +344,7 @@ func (o options) releaseBinary() (bin string, remove func(), err error) {
 		return "", nil, err
 	}
 	bin = filepath.Join(dir, "headprobe")
-	if _, err := build(bin, ".", o.tags, o.gcflags, o.overlay); err != nil {
+	if _, err := build(bin, ".", o.recipe); err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // TestReleaseFlags_InStep: the bench measures the binary that the README, the Dockerfile and CI
-// build: the same tags and the same -gcflags in all four.
+// build: the same GOEXPERIMENT, tags and -gcflags in all four.
 func TestReleaseFlags_InStep(t *testing.T) {
 	root, err := testkit.ModuleRoot()
 	if err != nil {
@@ -24,6 +24,9 @@ func TestReleaseFlags_InStep(t *testing.T) {
 		text := string(b)
 		if !strings.Contains(text, "go build -tags "+releaseTags+" -trimpath") {
 			t.Errorf("%s: no release build with -tags %s", name, releaseTags)
+		}
+		if !strings.Contains(text, "CGO_ENABLED=0 GOEXPERIMENT="+releaseExperiment+" ") {
+			t.Errorf("%s: the release build lacks GOEXPERIMENT=%s", name, releaseExperiment)
 		}
 		for _, g := range strings.Fields(releaseGCFlags) {
 			if !strings.Contains(text, " -gcflags="+g+" ") {
