@@ -1,6 +1,7 @@
 // Package signals catches, from the program's first moments, every signal that would otherwise end
 // the process or dump its goroutines, so that main can end all of them as it ends SIGTERM. It
-// depends on the standard library alone, so that Go initialises it before the heavy dependencies.
+// depends on the standard library and internal/stack (which has no init) alone, so that Go
+// initialises it before the heavy dependencies.
 package signals
 
 import (
@@ -9,12 +10,17 @@ import (
 	"os/signal"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/headprobe/headprobe/internal/stack"
 )
 
 // caught receives every signal from init on; it is buffered, as signals may arrive before Context runs.
 var caught = make(chan os.Signal, 8)
 
 func init() {
+	// The first of headprobe's inits to run is the place to grow the main goroutine's stack once,
+	// before the other inits and the command line grow it frame by frame (internal/stack).
+	stack.Reserve()
 	// SIGPIPE is caught too, and then never acted on: a write to a reader that went away returns
 	// EPIPE instead of killing the process, so the verdict's exit code stands.
 	signal.Notify(caught, append(ending(), syscall.SIGPIPE)...)

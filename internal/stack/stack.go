@@ -6,18 +6,15 @@
 // the binary's pclntab. A probe's goroutines reach 16 KB through net/http and go-ethereum's rpc
 // client, and the main goroutine through the package inits and the command line: each grows three
 // times with dozens of frames on it, and the pages of the pclntab read for them stay resident. In a
-// one-shot probe those reads caused over half of the pclntab's page faults, about 0.5 MB of peak
-// RSS (the README's P2). Reserve grows the stack once, from a single frame.
-//
-// The package imports nothing, so Go initialises it before any package that imports something,
-// and its init reserves the main goroutine's stack before the heavy dependencies' inits run.
+// one-shot probe those reads caused over half of the pclntab's page faults, 0.6–0.8 MB of peak
+// RSS (the README's P2). Reserve grows the stack once, from a single frame: internal/signals' init
+// calls it for the main goroutine, before the heavy dependencies' inits run, and check.Run for each
+// of its goroutines.
 package stack
 
 // frame is the size of reserve's frame: with what is below it, the stack becomes 16 KB, the most
 // the main goroutine and a one-shot probe's goroutines were measured to need.
 const frame = 12 << 10
-
-func init() { Reserve() }
 
 // Reserve makes the calling goroutine's stack at least 16 KB, at the cost of one stack copy with
 // the caller's frames on it; a goroutine already that large is left as it is. Call it first thing
